@@ -180,11 +180,7 @@ public final class JwksKeySource implements SigningKeyProvider {
     } catch (RuntimeException e) {
       attempt = Future.failedFuture(e);
     }
-    return attempt.onSuccess(installed -> {
-      lastSuccess = clock.instant();
-      lastFailure = null;
-      consecutiveFailures = 0;
-    }).onFailure(error -> {
+    return attempt.onFailure(error -> {
       consecutiveFailures++;
       lastFailure = error.getMessage();
       if (ready()) {
@@ -229,6 +225,9 @@ public final class JwksKeySource implements SigningKeyProvider {
           + options.getAllowedAlgorithms() + "; skipped: " + String.join(", ", parsed.skipped()) + ")");
     }
     SigningKeys fresh = SigningKeys.of(parsed.keys());
+    lastSuccess = clock.instant();
+    lastFailure = null;
+    consecutiveFailures = 0;
     SigningKeys previous = keys.getAndSet(fresh);
     logChange(previous, fresh);
     firstLoad.tryComplete();
