@@ -4,7 +4,13 @@ package dev.gatehouse.gateway.token;
 public final class TokenRejectedException extends RuntimeException {
 
   public enum Reason { MALFORMED, TOO_LARGE, BAD_ALGORITHM, UNKNOWN_KEY, BAD_SIGNATURE, EXPIRED, NOT_YET_VALID,
-    MISSING_EXP, WRONG_ISSUER, WRONG_AUDIENCE, WRONG_TYPE }
+    MISSING_EXP, WRONG_ISSUER, WRONG_AUDIENCE, WRONG_TYPE,
+    /** The header lists {@code crit} extensions; none are understood, so RFC 7515 §4.1.11 says reject. */
+    CRITICAL_HEADER,
+    /** {@code azp} is not one of the configured authorized parties. */
+    WRONG_AUTHORIZED_PARTY,
+    /** A claim the gateway relies on has the wrong JSON type (e.g. {@code permissions} not an array of strings). */
+    INVALID_CLAIM }
 
   private final Reason reason;
 

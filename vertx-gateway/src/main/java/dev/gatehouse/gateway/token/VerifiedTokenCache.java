@@ -1,0 +1,97 @@
+package dev.gatehouse.gateway.token;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Remembers tokens that passed verification so the signature is checked once per token, not once per request.
+ *
+ * <p>Keyed by the SHA-256 of the token: the raw token is never stored. An entry is never served at or after the
+ * token's {@code exp}. Bounded: when full, expired entries are swept first, then arbitrary ones until a quarter is
+ * free (cheap, and a cache miss only costs one signature check). Lock-free on the read path.
+ */
+final class VerifiedTokenCache {
+
+  /** What is cached: the claims, and the key that verified them (dropped when the key leaves the JWKS). */
+  record Entry(VerifiedToken token, String kid) {}
+
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  });
+
+  private final int maxSize;
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final AtomicBoolean evicting = new AtomicBoolean();
+
+  VerifiedTokenCache(int maxSize) {
+    this.maxSize = maxSize;
+  }
+
+  static String keyOf(String token) {
+    byte[] digest = SHA256.get().digest(token.getBytes(StandardCharsets.UTF_8));
+    return Base64.getEncoder().withoutPadding().encodeToString(digest);
+  }
+
+  /** The entry for this key, if present and not expired at {@code now}. */
+  Entry get(String key, Instant now) {
+    Entry entry = entries.get(key);
+    if (entry == null) {
+      return null;
+    }
+    if (isExpired(entry, now)) {
+      entries.remove(key, entry);
+      return null;
+    }
+    return entry;
+  }
+
+  void put(String key, Entry entry, Instant now) {
+    if (maxSize == 0 || isExpired(entry, now)) {
+      return;
+    }
+    if (entries.size() >= maxSize) {
+      makeRoom(now);
+    }
+    entries.put(key, entry);
+  }
+
+  void remove(String key) {
+    entries.remove(key);
+  }
+
+  int size() {
+    return entries.size();
+  }
+
+  private static boolean isExpired(Entry entry, Instant now) {
+    return now.getEpochSecond() >= entry.token().expiresAtEpochSecond();
+  }
+
+  private void makeRoom(Instant now) {
+    if (!evicting.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      entries.values().removeIf(entry -> isExpired(entry, now));
+      int target = maxSize - Math.max(1, maxSize / 4);
+      Iterator<String> keys = entries.keySet().iterator();
+      while (entries.size() > target && keys.hasNext()) {
+        keys.next();
+        keys.remove();
+      }
+    } finally {
+      evicting.set(false);
+    }
+  }
+}
