@@ -106,7 +106,7 @@ public record GatewayConfig(
 
     SettingsReader in = new SettingsReader(merged, envSources);
     String host = in.string("listen.host", "127.0.0.1", false);
-    int port = (int) in.number("listen.port", 8000, 1, 65535);
+    int port = (int) in.number("listen.port", 8000, 0, 65535); // 0: any free port (tests)
     int maxHeaderBytes = (int) in.number("listen.maxHeaderBytes", 16 * 1024, 8 * 1024, 1024 * 1024);
 
     String issuer = in.string("token.issuer", null, true);

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -53,16 +54,17 @@ public final class ErrorResponses {
     send(ctx, 503, "unavailable", message);
   }
 
-  public static void send(RoutingContext ctx, int status, String error, String message) {
-    send(ctx.response(), status, error, message);
+  public static Future<Void> send(RoutingContext ctx, int status, String error, String message) {
+    return send(ctx.response(), status, error, message);
   }
 
-  public static void send(HttpServerResponse response, int status, String error, String message) {
+  /** Completes when the answer is written; if a response was already under way it is reset instead. */
+  public static Future<Void> send(HttpServerResponse response, int status, String error, String message) {
     if (response.headWritten()) {
       response.reset();
-      return;
+      return Future.succeededFuture();
     }
-    response.setStatusCode(status)
+    return response.setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .end(body(error, message));

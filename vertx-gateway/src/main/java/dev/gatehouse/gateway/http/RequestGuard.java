@@ -70,9 +70,14 @@ public final class RequestGuard implements Handler<RoutingContext> {
 
   private void reject(RoutingContext ctx, int status, String error, String message) {
     metrics.decision(DecisionOutcome.BAD_REQUEST);
+    HttpServerRequest request = ctx.request();
+    if (request.version() == HttpVersion.HTTP_2) {
+      ErrorResponses.send(ctx, status, error, message);
+      return;
+    }
     // The body was never read: close after answering, so unread bytes cannot be taken for a next request.
     ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-    ErrorResponses.send(ctx, status, error, message);
+    ErrorResponses.send(ctx, status, error, message).onComplete(done -> request.connection().close());
   }
 
   /** HTTP/1.1 needs exactly one Host (RFC 9112 section 3.2); two could make the gateway and upstream disagree. */

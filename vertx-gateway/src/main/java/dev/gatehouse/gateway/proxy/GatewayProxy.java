@@ -24,6 +24,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyOptions;
@@ -193,7 +194,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
       Buffer body = Buffer.buffer(ErrorResponses.body(error, message));
       ProxyResponse response = request.response().release()
           .setStatusCode(status)
-          .setBody(Body.body(body));
+          .setBody(Body.body(body, MediaType.APPLICATION_JSON));
       response.headers().clear();
       response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()))
