@@ -2,7 +2,9 @@ package dev.gatehouse.gateway.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -36,13 +38,11 @@ public final class ErrorResponses {
   }
 
   public static void forbidden(RoutingContext ctx, String method, String path) {
-    ctx.response().setStatusCode(403).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-    ctx.response().end(new JsonObject()
+    write(ctx, 403, new JsonObject()
         .put("error", "forbidden")
         .put("message", "None of your permissions allows " + method + " " + path + ".")
         .put("method", method)
-        .put("path", path)
-        .encode());
+        .put("path", path));
   }
 
   public static void notFound(RoutingContext ctx, String message) {
@@ -55,19 +55,38 @@ public final class ErrorResponses {
   }
 
   public static Future<Void> send(RoutingContext ctx, int status, String error, String message) {
-    return send(ctx.response(), status, error, message);
+    return write(ctx, status, new JsonObject().put("error", error).put("message", message));
   }
 
-  /** Completes when the answer is written; if a response was already under way it is reset instead. */
-  public static Future<Void> send(HttpServerResponse response, int status, String error, String message) {
+  /**
+   * Answers before the request body was read. If a body may still be coming on an HTTP/1 connection, the
+   * connection is closed after the answer: unread body bytes must never be parsed as a next request.
+   */
+  private static Future<Void> write(RoutingContext ctx, int status, JsonObject body) {
+    HttpServerRequest request = ctx.request();
+    HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
       response.reset();
       return Future.succeededFuture();
     }
-    return response.setStatusCode(status)
+    boolean closeAfter = request.version() != HttpVersion.HTTP_2 && bodyMayFollow(request);
+    if (closeAfter) {
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    Future<Void> written = response.setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(body(error, message));
+        .end(body.encode());
+    return closeAfter ? written.onComplete(done -> request.connection().close()) : written;
+  }
+
+  static boolean bodyMayFollow(HttpServerRequest request) {
+    if (request.isEnded()) {
+      return false;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
+        || (length != null && !length.trim().equals("0"));
   }
 
   public static String body(String error, String message) {

@@ -60,10 +60,7 @@ public final class GatewayRouter {
   private static void failure(RoutingContext ctx) {
     int status = ctx.statusCode();
     if (status == 413) {
-      // The rest of the body stays unread: close once answered, so it cannot be parsed as a next request.
-      ctx.response().putHeader("Connection", "close");
-      ErrorResponses.send(ctx, 413, "payload_too_large", "The request body is larger than this endpoint accepts.")
-          .onComplete(done -> ctx.request().connection().close());
+      ErrorResponses.send(ctx, 413, "payload_too_large", "The request body is larger than this endpoint accepts.");
     } else if (status >= 400 && status < 500) {
       ErrorResponses.send(ctx, status, "bad_request", "The request was refused (" + status + ").");
     } else {

@@ -75,7 +75,7 @@ public final class RequestGuard implements Handler<RoutingContext> {
       ErrorResponses.send(ctx, status, error, message);
       return;
     }
-    // The body was never read: close after answering, so unread bytes cannot be taken for a next request.
+    // A malformed request says nothing trustworthy about where the next one starts: never reuse the connection.
     ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     ErrorResponses.send(ctx, status, error, message).onComplete(done -> request.connection().close());
   }

@@ -283,4 +283,22 @@ class GatewayHttpTest {
         .contains("gatehouse_decisions_total{outcome=\"bad_request\"}")
         .contains("gatehouse_decisions_total{outcome=\"unavailable\"}");
   }
+
+  @Test
+  void anEarlyRefusalOfABodyClosesTheConnectionInsteadOfHanging() throws Exception {
+    String body = "x".repeat(100_000);
+    String response = RawHttp.exchange(gateway.port, "POST /api/v1/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+
+    assertThat(RawHttp.status(response)).isEqualTo(401);
+    assertThat(response.toLowerCase()).contains("connection: close");
+  }
+
+  @Test
+  void aRefusalWithoutABodyKeepsTheConnection() throws Exception {
+    String response = RawHttp.exchange(gateway.port, "GET /api/v1/roles HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+
+    assertThat(RawHttp.status(response)).isEqualTo(401);
+    assertThat(response.toLowerCase()).doesNotContain("connection: close");
+  }
 }
