@@ -50,6 +50,7 @@ class GatewayLifecycleTest {
             .put("audiences", new JsonArray().add("gw")))
         .put("routes", new JsonArray().add(new JsonObject().put("prefix", "/held")
             .put("upstream", "http://127.0.0.1:" + upstream.actualPort())))
+        .put("upstream", new JsonObject().put("poolSize", 1).put("maxWaitQueue", 0))
         .put("shutdownTimeoutMillis", 15_000), Map.of());
     FakeVerifier verifier = new FakeVerifier().accept("t", new VerifiedToken("s", "u", "e", Set.of("p"), Set.of(),
         "app", 4_000_000_000L));
@@ -74,8 +75,7 @@ class GatewayLifecycleTest {
     assertThat(metrics.scrape()).contains("vertx_http_server_requests_total").contains("gatehouse_decisions_total");
   }
 
-  @Test
-  void stoppingDrainsARequestThatIsInFlight() throws Exception {
+  private CompletableFuture<HttpResponse<String>> sendHeld() throws InterruptedException {
     CompletableFuture<HttpResponse<String>> response = HttpClient.newHttpClient().sendAsync(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/held"))
             .header("Authorization", "Bearer t").timeout(Duration.ofSeconds(20)).build(),
@@ -85,6 +85,27 @@ class GatewayLifecycleTest {
       Thread.sleep(5);
     }
     assertThat(held).as("the upstream received the request").hasSize(1);
+    return response;
+  }
+
+  @Test
+  void aFullUpstreamPoolWithNoWaitQueueAnswers503AtOnce() throws Exception {
+    CompletableFuture<HttpResponse<String>> first = sendHeld();
+
+    HttpResponse<String> second = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/held"))
+            .header("Authorization", "Bearer t").timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    held.poll().response().end("first");
+
+    assertThat(second.statusCode()).isEqualTo(503);
+    assertThat(new JsonObject(second.body()).getString("error")).isEqualTo("unavailable");
+    assertThat(first.get(20, TimeUnit.SECONDS).body()).isEqualTo("first");
+  }
+
+  @Test
+  void stoppingDrainsARequestThatIsInFlight() throws Exception {
+    CompletableFuture<HttpResponse<String>> response = sendHeld();
 
     Future<Void> undeployed = vertx.undeploy(deploymentId);
     assertThat(undeployed.isComplete()).as("undeploy waits for the in-flight request").isFalse();
