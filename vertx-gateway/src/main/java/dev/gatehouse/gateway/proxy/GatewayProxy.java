@@ -129,7 +129,10 @@ public final class GatewayProxy implements Handler<RoutingContext> {
       // Idle, not total: a slow but streaming download is fine, a silent upstream is not.
       options.setIdleTimeout(route.timeoutMillis());
     }
-    return context.client().request(options);
+    // After a WebSocket upgrade the proxy keeps no handler on the request, so a normal close would be logged as
+    // an error; failures that matter reach the proxy through its futures.
+    return context.client().request(options)
+        .onSuccess(request -> request.exceptionHandler(e -> LOG.debug("Upstream connection ended: {}", e.toString())));
   }
 
   private final class ForwardingInterceptor implements ProxyInterceptor {

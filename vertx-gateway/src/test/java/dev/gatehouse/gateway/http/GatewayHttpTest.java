@@ -301,4 +301,15 @@ class GatewayHttpTest {
     assertThat(RawHttp.status(response)).isEqualTo(401);
     assertThat(response.toLowerCase()).doesNotContain("connection: close");
   }
+
+  @Test
+  void ambiguousBodyFramingIsA400() throws Exception {
+    String odd = RawHttp.exchange(gateway.port, "POST /api/v1/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Authorization: Bearer " + GOOD + "\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n");
+    String twoLengths = RawHttp.exchange(gateway.port, "POST /api/v1/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Authorization: Bearer " + GOOD + "\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab");
+
+    assertThat(RawHttp.status(odd)).isEqualTo(400);
+    assertThat(RawHttp.status(twoLengths)).isEqualTo(400);
+  }
 }
