@@ -8,6 +8,7 @@ import dev.gatehouse.gateway.admin.ExplainHandler;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.http.BearerOrCookieCredentialReader;
 import dev.gatehouse.gateway.http.GatewayRouter;
+import dev.gatehouse.gateway.http.RequestTarget;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.token.VerifiedToken;
 import io.vertx.core.Future;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A real gateway on 127.0.0.1 in front of the real demo service, a never-answering upstream and a closed port;
@@ -43,6 +45,11 @@ public final class GatewayHarness implements AutoCloseable {
   public final int port;
 
   public GatewayHarness(ActivityRepository repository) throws Exception {
+    this(repository, TestTargets::parse);
+  }
+
+  public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser)
+      throws Exception {
     HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
     HttpServer silent = await(vertx.createHttpServer().requestHandler(request -> { }).listen(0, "127.0.0.1"));
     int closedPort;
@@ -87,8 +94,8 @@ public final class GatewayHarness implements AutoCloseable {
           if (regex.contains("(?")) {
             throw new dev.gatehouse.gateway.policy.InvalidActivityException("Inline flags are not allowed.");
           }
-        }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, TestTargets::parse));
-    GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), TestTargets::parse,
+        }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser));
+    GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
         new BearerOrCookieCredentialReader(config.cookieName()), verifier, policy, metrics, admin);
     GatewayVerticle gateway = new GatewayVerticle(config, parts);
     await(vertx.deployVerticle(gateway));
