@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.httpproxy.Body;
@@ -161,6 +162,9 @@ public final class GatewayProxy implements Handler<RoutingContext> {
 
     private void rewrite(ProxyRequest request, ForwardPlan plan) {
       request.setURI(plan.pathAndQuery());
+      // The upstream is addressed by its own name (virtual hosts, TLS); the client's Host goes in X-Forwarded-Host.
+      RouteConfig route = plan.route();
+      request.setAuthority(HostAndPort.create(route.upstream().getHost(), route.upstreamPort()));
       MultiMap headers = request.headers();
       identityHeaders.stripInbound(headers);
       plan.identity().forEach(headers::set);

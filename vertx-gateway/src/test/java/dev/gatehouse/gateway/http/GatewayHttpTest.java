@@ -78,6 +78,7 @@ class GatewayHttpTest {
     assertThat(received(viaCookie, "x-forwarded-for")).containsExactly("127.0.0.1");
     assertThat(received(viaCookie, "x-forwarded-proto")).containsExactly("http");
     assertThat(received(viaCookie, "x-forwarded-host")).containsExactly("127.0.0.1:" + gateway.port);
+    assertThat(received(viaCookie, "host")).containsExactly("127.0.0.1:" + gateway.demoPort);
     assertThat(viaBearer.getJsonObject("headers").containsKey("authorization")).isFalse();
     assertThat(received(viaBearer, "x-auth-subject")).containsExactly("sub-1");
   }

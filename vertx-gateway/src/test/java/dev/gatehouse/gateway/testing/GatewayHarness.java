@@ -43,6 +43,7 @@ public final class GatewayHarness implements AutoCloseable {
   public final GatewayMetrics metrics = new GatewayMetrics();
   public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   public final int port;
+  public final int demoPort;
 
   public GatewayHarness(ActivityRepository repository) throws Exception {
     this(repository, TestTargets::parse);
@@ -52,6 +53,7 @@ public final class GatewayHarness implements AutoCloseable {
       throws Exception {
     HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
     HttpServer silent = await(vertx.createHttpServer().requestHandler(request -> { }).listen(0, "127.0.0.1"));
+    demoPort = demo.actualPort();
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
