@@ -32,7 +32,9 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.listenPort())
         .setMaxHeaderSize(config.maxHeaderBytes())
         .setMaxInitialLineLength(16 * 1024)
-        .setCompressionSupported(false);
+        .setCompressionSupported(false)
+        // No cleartext HTTP/2 upgrade: one protocol to parse and police (HTTP/2 belongs with TLS, via ALPN).
+        .setHttp2ClearTextEnabled(false);
     server = vertx.createHttpServer(options).requestHandler(GatewayRouter.create(vertx, parts, proxy));
     return server.listen();
   }

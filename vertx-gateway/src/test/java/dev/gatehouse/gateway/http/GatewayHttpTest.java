@@ -313,4 +313,14 @@ class GatewayHttpTest {
     assertThat(RawHttp.status(odd)).isEqualTo(400);
     assertThat(RawHttp.status(twoLengths)).isEqualTo(400);
   }
+
+  @Test
+  void cleartextHttp2UpgradeIsDeclinedAndHttp11Used() throws Exception {
+    // The JDK client offers "Upgrade: h2c" on its first request over http.
+    HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+        .send(gateway.request("/health/live").build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+  }
 }
