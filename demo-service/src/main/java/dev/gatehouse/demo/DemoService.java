@@ -1,0 +1,133 @@
+package dev.gatehouse.demo;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A small upstream with the example suite's endpoints under {@code /api/v1}. It trusts the gateway's identity
+ * headers (it must only ever be reachable through the gateway) and shows "authorized fields": a user's email and
+ * phone are returned only to callers holding {@value #CONTACTS_PERMISSION}.
+ */
+public final class DemoService {
+  public static final String CONTACTS_PERMISSION = "view-user-contacts";
+  static final String IDENTITY_PREFIX = "x-auth-";
+
+  private DemoService() {}
+
+  public static Future<HttpServer> start(Vertx vertx, String host, int port) {
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setMaxHeaderSize(64 * 1024))
+        .requestHandler(router(vertx))
+        .listen();
+  }
+
+  static Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.route("/api/v1/echo").handler(BodyHandler.create(false).setBodyLimit(16 * 1024 * 1024));
+    router.route("/api/v1/echo").handler(DemoService::echo);
+    router.get("/api/v1/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(ws -> {
+      ws.textMessageHandler(ws::writeTextMessage);
+      ws.binaryMessageHandler(ws::writeBinaryMessage);
+    }).onFailure(e -> ctx.response().setStatusCode(400).end("Send a WebSocket upgrade to /api/v1/ws")));
+    router.get("/api/v1/roles").handler(ctx -> reply(ctx, new JsonObject().put("roles", DemoData.roles())));
+    router.get("/api/v1/roles/:id/users").handler(DemoService::roleUsers);
+    router.get("/api/v1/users").handler(ctx -> reply(ctx, new JsonObject().put("users",
+        new JsonArray(DemoData.USERS.stream().map(u -> userView(u, permissions(ctx))).toList()))));
+    router.get("/api/v1/users/:id").handler(DemoService::user);
+    router.get("/api/v1/skills").handler(ctx -> reply(ctx, new JsonObject().put("skills",
+        DemoData.list("skill", "Java", "Kotlin", "PostgreSQL"))));
+    router.route("/api/v1/feedback").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+    router.get("/api/v1/feedback").handler(ctx -> reply(ctx, new JsonObject().put("feedback",
+        DemoData.list("feedback", "Great sprint demo", "More pairing, please"))));
+    router.post("/api/v1/feedback").handler(ctx -> {
+      ctx.response().setStatusCode(201);
+      reply(ctx, new JsonObject().put("created", true).put("receivedBytes", ctx.body().length()));
+    });
+    router.get("/api/v1/allocations").handler(ctx -> reply(ctx, new JsonObject().put("allocations",
+        DemoData.list("allocation", "Ada → Project Atlas", "Alan → Project Borealis"))));
+    router.get("/api/v1/ideas").handler(ctx -> reply(ctx, new JsonObject().put("ideas",
+        DemoData.list("idea", "Guild lunches", "Internal tech radar"))));
+    router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", "not_found").put("message", "The demo service has no "
+            + ctx.request().method() + " " + ctx.request().path()).encode()));
+    return router;
+  }
+
+  private static void echo(RoutingContext ctx) {
+    JsonObject headers = new JsonObject();
+    for (String name : ctx.request().headers().names()) {
+      headers.put(name.toLowerCase(Locale.ROOT), new JsonArray(ctx.request().headers().getAll(name)));
+    }
+    reply(ctx, new JsonObject()
+        .put("method", ctx.request().method().name())
+        .put("uri", ctx.request().uri())
+        .put("path", ctx.request().path())
+        .put("query", ctx.request().query())
+        .put("headers", headers)
+        .put("bodyLength", ctx.body() == null ? 0 : ctx.body().length()));
+  }
+
+  private static void roleUsers(RoutingContext ctx) {
+    List<String> ids = DemoData.ROLE_USERS.get(ctx.pathParam("id"));
+    if (ids == null) {
+      notFound(ctx, "No role " + ctx.pathParam("id"));
+      return;
+    }
+    Set<String> permissions = permissions(ctx);
+    reply(ctx, new JsonObject().put("role", ctx.pathParam("id")).put("users", new JsonArray(DemoData.USERS.stream()
+        .filter(u -> ids.contains(u.id())).map(u -> userView(u, permissions)).toList())));
+  }
+
+  private static void user(RoutingContext ctx) {
+    DemoData.USERS.stream().filter(u -> u.id().equals(ctx.pathParam("id"))).findFirst().ifPresentOrElse(
+        u -> reply(ctx, userView(u, permissions(ctx))),
+        () -> notFound(ctx, "No user " + ctx.pathParam("id")));
+  }
+
+  /** The authorized-fields rule: contacts only for holders of {@value #CONTACTS_PERMISSION}. */
+  static JsonObject userView(DemoData.User user, Set<String> permissions) {
+    JsonObject view = user.publicView();
+    if (permissions.contains(CONTACTS_PERMISSION)) {
+      view.put("email", user.email()).put("phone", user.phone());
+    }
+    return view;
+  }
+
+  static Set<String> permissions(RoutingContext ctx) {
+    String header = ctx.request().getHeader("X-Auth-Permissions");
+    if (header == null || header.isBlank()) {
+      return Set.of();
+    }
+    return Set.copyOf(Arrays.stream(header.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+  }
+
+  /** Every response carries the identity the service received, so callers can see what the gateway sent. */
+  private static void reply(RoutingContext ctx, JsonObject body) {
+    Map<String, String> identity = new TreeMap<>();
+    ctx.request().headers().forEach((name, value) -> {
+      if (name.toLowerCase(Locale.ROOT).startsWith(IDENTITY_PREFIX)) {
+        identity.merge(name.toLowerCase(Locale.ROOT), value, (a, b) -> a + " | " + b);
+      }
+    });
+    body.put("identity", new JsonObject(new TreeMap<String, Object>(identity)));
+    ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  private static void notFound(RoutingContext ctx, String message) {
+    ctx.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", "not_found").put("message", message).encode());
+  }
+}

@@ -1,0 +1,53 @@
+package dev.gatehouse.gateway;
+
+import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.http.GatewayRouter;
+import dev.gatehouse.gateway.proxy.GatewayProxy;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP server instance of the gateway. Deploy one per event loop; they share the listening port, the
+ * verifier, the policy and the metrics, while each owns its upstream client pool.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private final GatewayConfig config;
+  private final GatewayRouter.Parts parts;
+  private HttpServer server;
+  private GatewayProxy proxy;
+
+  public GatewayVerticle(GatewayConfig config, GatewayRouter.Parts parts) {
+    this.config = config;
+    this.parts = parts;
+  }
+
+  @Override
+  public Future<?> start() {
+    proxy = new GatewayProxy(vertx, config, parts.metrics());
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.listenHost())
+        .setPort(config.listenPort())
+        .setMaxHeaderSize(config.maxHeaderBytes())
+        .setMaxInitialLineLength(16 * 1024)
+        .setCompressionSupported(false)
+        // No cleartext HTTP/2 upgrade: one protocol to parse and police (HTTP/2 belongs with TLS, via ALPN).
+        .setHttp2ClearTextEnabled(false);
+    server = vertx.createHttpServer(options).requestHandler(GatewayRouter.create(vertx, parts, proxy));
+    return server.listen();
+  }
+
+  /** Stops accepting, lets in-flight requests finish (bounded by the shutdown timeout), then closes the pool. */
+  @Override
+  public Future<?> stop() {
+    Future<Void> drained = server == null ? Future.succeededFuture()
+        : server.shutdown(config.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS);
+    return drained.eventually(() -> proxy == null ? Future.succeededFuture() : proxy.close());
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

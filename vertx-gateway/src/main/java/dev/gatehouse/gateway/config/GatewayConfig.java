@@ -1,0 +1,354 @@
+package dev.gatehouse.gateway.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything the gateway needs to know at start, loaded once from a JSON file plus environment overrides, validated
+ * as a whole. See {@code gateway.example.json} for the file layout and the README for every key.
+ */
+public record GatewayConfig(
+    String listenHost,
+    int listenPort,
+    int maxHeaderBytes,
+    String issuer,
+    URI jwksUrl,
+    List<String> audiences,
+    List<String> algorithms,
+    int maxTokenBytes,
+    String cookieName,
+    DatabaseConfig database,
+    List<RouteConfig> routes,
+    Set<String> publicRoutes,
+    int upstreamPoolSize,
+    int upstreamMaxWaitQueue,
+    long upstreamConnectTimeoutMillis,
+    String identityHeaderPrefix,
+    int maxIdentityHeaderBytes,
+    int adminMaxBodyBytes,
+    long shutdownTimeoutMillis) {
+
+  public static final String CONFIG_ENV = "GATEHOUSE_GATEWAY_CONFIG";
+  public static final List<String> DEFAULT_PUBLIC_ROUTES = List.of("/health/live", "/health/ready", "/metrics");
+  /** Asymmetric algorithms only: an HMAC algorithm would let a public key act as a shared secret. */
+  public static final Set<String> SUPPORTED_ALGORITHMS =
+      Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
+
+  /** Environment variable → the config key it overrides. */
+  static final Map<String, String> ENV_KEYS = Map.ofEntries(
+      Map.entry("GATEHOUSE_GATEWAY_HOST", "listen.host"),
+      Map.entry("GATEHOUSE_GATEWAY_PORT", "listen.port"),
+      Map.entry("GATEHOUSE_ISSUER", "token.issuer"),
+      Map.entry("GATEHOUSE_JWKS_URL", "token.jwksUrl"),
+      Map.entry("GATEHOUSE_AUDIENCES", "token.audiences"),
+      Map.entry("GATEHOUSE_DB_HOST", "database.host"),
+      Map.entry("GATEHOUSE_DB_PORT", "database.port"),
+      Map.entry("GATEHOUSE_DB_NAME", "database.database"),
+      Map.entry("GATEHOUSE_DB_USER", "database.user"),
+      Map.entry("GATEHOUSE_DB_PASSWORD", "database.password"));
+
+  public GatewayConfig {
+    audiences = List.copyOf(audiences);
+    algorithms = List.copyOf(algorithms);
+    routes = List.copyOf(routes);
+    publicRoutes = Set.copyOf(publicRoutes);
+  }
+
+  /** Loads from {@code --config <file>} (or {@value #CONFIG_ENV}), then applies the environment overrides. */
+  public static GatewayConfig load(String[] args, Map<String, String> env) {
+    String file = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        file = args[++i];
+      } else if (args[i].startsWith("--config=")) {
+        file = args[i].substring("--config=".length());
+      }
+    }
+    if (file == null) {
+      file = env.get(CONFIG_ENV);
+    }
+    JsonObject json = file == null || file.isBlank() ? new JsonObject() : readFile(Path.of(file));
+    return fromJson(json, env);
+  }
+
+  static JsonObject readFile(Path file) {
+    try {
+      return new JsonObject(Files.readString(file));
+    } catch (IOException e) {
+      throw new ConfigException(List.of("config file " + file.toAbsolutePath() + ": cannot be read (" + e
+          + "); pass an existing file with --config or " + CONFIG_ENV));
+    } catch (DecodeException e) {
+      throw new ConfigException(List.of("config file " + file.toAbsolutePath() + ": is not a JSON object ("
+          + e.getMessage() + ")"));
+    }
+  }
+
+  /** Validates {@code json} with {@code env} applied on top; throws {@link ConfigException} listing every problem. */
+  public static GatewayConfig fromJson(JsonObject json, Map<String, String> env) {
+    JsonObject merged = json.copy();
+    Map<String, String> envSources = new HashMap<>();
+    List<String> problems = new ArrayList<>();
+    applyEnvironment(merged, env, envSources, problems);
+
+    SettingsReader in = new SettingsReader(merged, envSources);
+    String host = in.string("listen.host", "127.0.0.1", false);
+    int port = (int) in.number("listen.port", 8000, 0, 65535); // 0: any free port (tests)
+    int maxHeaderBytes = (int) in.number("listen.maxHeaderBytes", 16 * 1024, 8 * 1024, 1024 * 1024);
+
+    String issuer = in.string("token.issuer", null, true);
+    if (issuer != null) {
+      httpUrl(in, "token.issuer", issuer);
+    }
+    String jwks = in.string("token.jwksUrl", null, true);
+    URI jwksUrl = jwks == null ? null : httpUrl(in, "token.jwksUrl", jwks);
+    List<String> audiences = in.strings("token.audiences", List.of());
+    if (audiences.isEmpty()) {
+      in.problem("token.audiences", in.raw("token.audiences"),
+          "at least one audience the tokens must carry in \"aud\" (e.g. the gateway's client id)");
+    }
+    List<String> algorithms = in.strings("token.algorithms", List.of("RS256"));
+    for (String algorithm : algorithms) {
+      if (!SUPPORTED_ALGORITHMS.contains(algorithm)) {
+        in.problem("token.algorithms", algorithm, "one of " + new java.util.TreeSet<>(SUPPORTED_ALGORITHMS));
+      }
+    }
+    if (algorithms.isEmpty()) {
+      in.problem("token.algorithms", "[]", "at least one algorithm");
+    }
+    int maxTokenBytes = (int) in.number("token.maxTokenBytes", 16 * 1024, 1024, 256 * 1024);
+    String cookieName = in.string("token.cookieName", "jwt-token", false);
+    if (cookieName != null && !cookieName.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+      in.problem("token.cookieName", cookieName, "a cookie name (letters, digits and -._ only)");
+    }
+    if (maxTokenBytes > maxHeaderBytes) {
+      in.problem("token.maxTokenBytes", maxTokenBytes,
+          "at most listen.maxHeaderBytes (" + maxHeaderBytes + "), or such tokens could never arrive");
+    }
+
+    DatabaseConfig database = new DatabaseConfig(
+        in.string("database.host", "127.0.0.1", false),
+        (int) in.number("database.port", 5432, 1, 65535),
+        in.string("database.database", "gatehouse", false),
+        in.string("database.user", "gatehouse", false),
+        passwordOf(in));
+
+    List<RouteConfig> routes = routes(in);
+    Set<String> publicRoutes = new HashSet<>();
+    for (String path : in.strings("publicRoutes", DEFAULT_PUBLIC_ROUTES)) {
+      if (!path.startsWith("/") || path.contains("?") || path.contains("#") || path.contains("%")) {
+        in.problem("publicRoutes", path, "an exact path starting with '/' (no query, fragment or escapes)");
+      }
+      publicRoutes.add(path);
+    }
+
+    int poolSize = (int) in.number("upstream.poolSize", 64, 1, 10_000);
+    int maxWaitQueue = (int) in.number("upstream.maxWaitQueue", 1_000, 0, 1_000_000);
+    long connectTimeout = in.number("upstream.connectTimeoutMillis", 2_000, 1, 60_000);
+    String identityPrefix = in.string("identity.headerPrefix", "X-Auth-", false);
+    if (identityPrefix != null && !identityPrefix.matches("[A-Za-z0-9-]+-")) {
+      in.problem("identity.headerPrefix", identityPrefix, "a header-name prefix ending in '-', such as \"X-Auth-\"");
+    }
+    int maxIdentityBytes = (int) in.number("identity.maxHeaderBytes", 32 * 1024, 1024, 1024 * 1024);
+    int adminMaxBody = (int) in.number("admin.maxBodyBytes", 64 * 1024, 1024, 16 * 1024 * 1024);
+    long shutdownTimeout = in.number("shutdownTimeoutMillis", 20_000, 0, 600_000);
+
+    problems.addAll(in.problems());
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
+        cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
+        maxIdentityBytes, adminMaxBody, shutdownTimeout);
+  }
+
+  private static String passwordOf(SettingsReader in) {
+    Object value = in.raw("database.password");
+    if (value == null) {
+      return "";
+    }
+    if (!(value instanceof String s)) {
+      in.problem("database.password", "(hidden)", "a string");
+      return "";
+    }
+    return s;
+  }
+
+  private static List<RouteConfig> routes(SettingsReader in) {
+    JsonArray array = in.array("routes");
+    List<RouteConfig> routes = new ArrayList<>();
+    if (array == null || array.isEmpty()) {
+      if (array != null || in.raw("routes") == null) {
+        in.problem("routes", in.raw("routes"),
+            "at least one route {\"prefix\": \"/api\", \"upstream\": \"http://host:port\"} (or GATEHOUSE_ROUTES)");
+      }
+      return routes;
+    }
+    Set<String> prefixes = new HashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      String key = "routes[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonObject route)) {
+        in.problem(key, array.getValue(i), "an object with \"prefix\" and \"upstream\"");
+        continue;
+      }
+      SettingsReader rin = new SettingsReader(new JsonObject().put(key, route), Map.of());
+      String prefix = rin.string(key + ".prefix", null, true);
+      String upstream = rin.string(key + ".upstream", null, true);
+      long timeout = rin.number(key + ".timeoutMillis", 30_000, 1, 600_000);
+      in.problems().addAll(rin.problems());
+      if (prefix != null && !validPrefix(prefix)) {
+        in.problem(key + ".prefix", prefix,
+            "a normalised path prefix: starts with '/', no trailing '/', no '.' or '..' segments, no '?', '#', '%' or '//'");
+      } else if (prefix != null && !prefixes.add(prefix)) {
+        in.problem(key + ".prefix", prefix, "a prefix not used by another route");
+      }
+      URI upstreamUri = upstream == null ? null : upstreamUrl(in, key + ".upstream", upstream);
+      if (prefix != null && upstreamUri != null) {
+        routes.add(new RouteConfig(prefix, upstreamUri, timeout));
+      }
+    }
+    return routes;
+  }
+
+  static boolean validPrefix(String prefix) {
+    if (prefix.equals("/")) {
+      return true;
+    }
+    if (!prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("//")
+        || prefix.matches(".*[?#%\\\\;\\s].*")) {
+      return false;
+    }
+    for (String segment : prefix.substring(1).split("/")) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static URI httpUrl(SettingsReader in, String key, String value) {
+    try {
+      URI uri = new URI(value);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (URISyntaxException ignored) {
+      // reported below
+    }
+    in.problem(key, value, "an absolute http(s) URL such as \"https://sso.example.com/realms/suite\"");
+    return null;
+  }
+
+  private static URI upstreamUrl(SettingsReader in, String key, String value) {
+    URI uri = httpUrl(in, key, value);
+    if (uri == null) {
+      return null;
+    }
+    boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+        && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+    if (!bare) {
+      in.problem(key, value, "only scheme, host and port (the request path is forwarded unchanged), e.g. \"http://10.0.0.5:8080\"");
+      return null;
+    }
+    return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
+  }
+
+  private static void applyEnvironment(JsonObject json, Map<String, String> env, Map<String, String> envSources,
+      List<String> problems) {
+    ENV_KEYS.forEach((variable, key) -> {
+      String value = env.get(variable);
+      if (value != null && !value.isBlank()) {
+        put(json, key, value);
+        envSources.put(key, variable);
+      }
+    });
+    String dbUrl = env.get("GATEHOUSE_DB_URL");
+    if (dbUrl != null && !dbUrl.isBlank()) {
+      applyDatabaseUrl(json, dbUrl.trim(), envSources, problems);
+    }
+    String routes = env.get("GATEHOUSE_ROUTES");
+    if (routes != null && !routes.isBlank()) {
+      JsonArray array = new JsonArray();
+      for (String entry : routes.split(",")) {
+        int eq = entry.indexOf('=');
+        if (eq <= 0) {
+          problems.add("GATEHOUSE_ROUTES: expected comma-separated prefix=upstream pairs such as "
+              + "\"/api/v1=http://127.0.0.1:8001\", got \"" + entry.trim() + "\"");
+          continue;
+        }
+        array.add(new JsonObject().put("prefix", entry.substring(0, eq).trim())
+            .put("upstream", entry.substring(eq + 1).trim()));
+      }
+      json.put("routes", array);
+      envSources.put("routes", "GATEHOUSE_ROUTES");
+    }
+  }
+
+  /** Accepts {@code postgresql://user:password@host:port/database}; the explicit GATEHOUSE_DB_* variables win. */
+  private static void applyDatabaseUrl(JsonObject json, String url, Map<String, String> envSources,
+      List<String> problems) {
+    try {
+      URI uri = new URI(url.startsWith("jdbc:") ? url.substring(5) : url);
+      if (!("postgresql".equals(uri.getScheme()) || "postgres".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new URISyntaxException(url, "not a postgresql URL");
+      }
+      putIfAbsent(json, envSources, "database.host", uri.getHost());
+      if (uri.getPort() != -1) {
+        putIfAbsent(json, envSources, "database.port", String.valueOf(uri.getPort()));
+      }
+      if (uri.getPath() != null && uri.getPath().length() > 1) {
+        putIfAbsent(json, envSources, "database.database", uri.getPath().substring(1));
+      }
+      if (uri.getRawUserInfo() != null) {
+        String[] userInfo = uri.getRawUserInfo().split(":", 2);
+        putIfAbsent(json, envSources, "database.user", URLDecoder.decode(userInfo[0], StandardCharsets.UTF_8));
+        if (userInfo.length == 2) {
+          putIfAbsent(json, envSources, "database.password", URLDecoder.decode(userInfo[1], StandardCharsets.UTF_8));
+        }
+      }
+    } catch (URISyntaxException e) {
+      problems.add("GATEHOUSE_DB_URL: expected postgresql://user:password@host:port/database, got a value that "
+          + "does not parse as one (the value is not shown as it may hold a password)");
+    }
+  }
+
+  private static void putIfAbsent(JsonObject json, Map<String, String> envSources, String key, String value) {
+    if (!envSources.containsKey(key)) {
+      put(json, key, value);
+      envSources.put(key, "GATEHOUSE_DB_URL");
+    }
+  }
+
+  private static void put(JsonObject json, String key, String value) {
+    String[] parts = key.split("\\.");
+    JsonObject node = json;
+    for (int i = 0; i < parts.length - 1; i++) {
+      Object child = node.getValue(parts[i]);
+      if (!(child instanceof JsonObject)) {
+        child = new JsonObject();
+        node.put(parts[i], child);
+      }
+      node = (JsonObject) child;
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayConfig[listen=" + listenHost + ":" + listenPort + ", issuer=" + issuer + ", routes=" + routes
+        + ", database=" + database + "]";
+  }
+}

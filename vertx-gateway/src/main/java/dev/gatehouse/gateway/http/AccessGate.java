@@ -1,0 +1,108 @@
+package dev.gatehouse.gateway.http;
+
+import dev.gatehouse.gateway.credential.Credential;
+import dev.gatehouse.gateway.ops.DecisionOutcome;
+import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.gateway.policy.Decision;
+import dev.gatehouse.gateway.token.KeysNotLoadedException;
+import dev.gatehouse.gateway.token.TokenRejectedException;
+import dev.gatehouse.gateway.token.TokenVerifier;
+import dev.gatehouse.gateway.token.VerifiedToken;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets a request on only when its route is public, or its credential verifies and an activity allows its method
+ * on its canonical path. Everything else is answered here: 401, 403 or (fail closed) 503.
+ */
+public final class AccessGate implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(AccessGate.class);
+
+  private final Set<String> publicRoutes;
+  private final CredentialReader credentials;
+  private final TokenVerifier verifier;
+  private final AccessPolicy policy;
+  private final GatewayMetrics metrics;
+
+  public AccessGate(Set<String> publicRoutes, CredentialReader credentials, TokenVerifier verifier,
+      AccessPolicy policy, GatewayMetrics metrics) {
+    this.publicRoutes = Set.copyOf(publicRoutes);
+    this.credentials = credentials;
+    this.verifier = verifier;
+    this.policy = policy;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    RequestTarget target = RequestState.target(ctx);
+    if (publicRoutes.contains(target.path())) {
+      ctx.next();
+      return;
+    }
+    Credential credential;
+    try {
+      credential = credentials.read(ctx.request());
+    } catch (InvalidCredentialException e) {
+      metrics.decision(DecisionOutcome.UNAUTHENTICATED);
+      ErrorResponses.invalidRequest(ctx, e.getMessage());
+      return;
+    }
+    if (credential == null) {
+      metrics.decision(DecisionOutcome.UNAUTHENTICATED);
+      ErrorResponses.missingCredential(ctx);
+      return;
+    }
+    ctx.request().pause();
+    Context requestContext = Vertx.currentContext();
+    verifier.verify(credential.token()).onComplete(result -> {
+      // The verifier may complete on another thread (e.g. after a key refetch): continue on the request's own.
+      Runnable next = result.failed()
+          ? () -> refuse(ctx, result.cause())
+          : () -> authorize(ctx, target, credential, result.result());
+      if (requestContext == null || Vertx.currentContext() == requestContext) {
+        next.run();
+      } else {
+        requestContext.runOnContext(v -> next.run());
+      }
+    });
+  }
+
+  private void authorize(RoutingContext ctx, RequestTarget target, Credential credential, VerifiedToken token) {
+    if (!policy.loaded()) {
+      metrics.decision(DecisionOutcome.UNAVAILABLE);
+      ErrorResponses.unavailable(ctx, "The gateway has not loaded its activities yet; try again shortly.");
+      return;
+    }
+    String method = ctx.request().method().name();
+    Decision decision = policy.decide(method, target.path(), token.permissions());
+    if (!decision.allowed()) {
+      metrics.decision(DecisionOutcome.DENIED);
+      ErrorResponses.forbidden(ctx, method, target.path());
+      return;
+    }
+    metrics.decision(DecisionOutcome.ALLOWED);
+    RequestState.authenticated(ctx, credential, token);
+    ctx.next();
+  }
+
+  private void refuse(RoutingContext ctx, Throwable cause) {
+    if (cause instanceof TokenRejectedException rejected) {
+      metrics.decision(DecisionOutcome.UNAUTHENTICATED);
+      metrics.tokenFailure(rejected.reason().name());
+      ErrorResponses.invalidToken(ctx, rejected.getMessage());
+    } else if (cause instanceof KeysNotLoadedException) {
+      metrics.decision(DecisionOutcome.UNAVAILABLE);
+      ErrorResponses.unavailable(ctx, "The gateway cannot verify tokens yet (no signing keys loaded); try again shortly.");
+    } else {
+      LOG.error("Token verification failed unexpectedly", cause);
+      metrics.decision(DecisionOutcome.UNAVAILABLE);
+      ErrorResponses.unavailable(ctx, "The gateway could not verify the token; try again shortly.");
+    }
+  }
+}

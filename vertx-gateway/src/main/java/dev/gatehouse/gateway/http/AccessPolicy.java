@@ -1,0 +1,20 @@
+package dev.gatehouse.gateway.http;
+
+import dev.gatehouse.gateway.policy.Decision;
+import java.util.Collection;
+
+/** What the HTTP layer asks of the activity policy. Production: {@link ActivityIndexPolicy}. */
+public interface AccessPolicy {
+
+  /** Only called when {@link #loaded()} is true. */
+  Decision decide(String method, String normalizedPath, Collection<String> permissions);
+
+  /** False until a first index was loaded: protected routes then fail closed with 503. */
+  boolean loaded();
+
+  /** Number of activities in the current index (0 when none is loaded). */
+  int size();
+
+  /** Version of the current index (-1 when none is loaded). */
+  long version();
+}

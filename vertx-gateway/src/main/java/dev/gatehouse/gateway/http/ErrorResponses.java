@@ -1,0 +1,104 @@
+package dev.gatehouse.gateway.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The gateway's own error answers: a short JSON body {@code {"error": code, "message": for people}}. Never a
+ * stack trace, never an upstream's internals.
+ */
+public final class ErrorResponses {
+  private ErrorResponses() {}
+
+  public static void badRequest(RoutingContext ctx, String message) {
+    send(ctx, 400, "bad_request", message);
+  }
+
+  /** No credential at all: the bare challenge (RFC 6750 section 3.1: no error code). */
+  public static void missingCredential(RoutingContext ctx) {
+    ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    send(ctx, 401, "unauthenticated", "Sign in: send a token as \"Authorization: Bearer <token>\" or in the "
+        + "gateway's cookie.");
+  }
+
+  public static void invalidRequest(RoutingContext ctx, String message) {
+    ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_request\"");
+    send(ctx, 401, "invalid_request", message);
+  }
+
+  public static void invalidToken(RoutingContext ctx, String message) {
+    ctx.response().putHeader("WWW-Authenticate",
+        "Bearer error=\"invalid_token\", error_description=\"" + quotable(message) + "\"");
+    send(ctx, 401, "invalid_token", message);
+  }
+
+  public static void forbidden(RoutingContext ctx, String method, String path) {
+    write(ctx, 403, new JsonObject()
+        .put("error", "forbidden")
+        .put("message", "None of your permissions allows " + method + " " + path + ".")
+        .put("method", method)
+        .put("path", path));
+  }
+
+  public static void notFound(RoutingContext ctx, String message) {
+    send(ctx, 404, "not_found", message);
+  }
+
+  public static void unavailable(RoutingContext ctx, String message) {
+    ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+    send(ctx, 503, "unavailable", message);
+  }
+
+  public static Future<Void> send(RoutingContext ctx, int status, String error, String message) {
+    return write(ctx, status, new JsonObject().put("error", error).put("message", message));
+  }
+
+  /**
+   * Answers before the request body was read. If a body may still be coming on an HTTP/1 connection, the
+   * connection is closed after the answer: unread body bytes must never be parsed as a next request.
+   */
+  private static Future<Void> write(RoutingContext ctx, int status, JsonObject body) {
+    HttpServerRequest request = ctx.request();
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      response.reset();
+      return Future.succeededFuture();
+    }
+    boolean closeAfter = request.version() != HttpVersion.HTTP_2 && bodyMayFollow(request);
+    if (closeAfter) {
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    Future<Void> written = response.setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body.encode());
+    return closeAfter ? written.onComplete(done -> request.connection().close()) : written;
+  }
+
+  static boolean bodyMayFollow(HttpServerRequest request) {
+    if (request.isEnded()) {
+      return false;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
+        || (length != null && !length.trim().equals("0"));
+  }
+
+  public static String body(String error, String message) {
+    return new JsonObject().put("error", error).put("message", message).encode();
+  }
+
+  /** RFC 6750 error_description allows %x20-21 / %x23-5B / %x5D-7E only. */
+  static String quotable(String message) {
+    StringBuilder out = new StringBuilder(message.length());
+    for (char c : message.toCharArray()) {
+      out.append(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' ? c : '\'');
+    }
+    return out.toString();
+  }
+}

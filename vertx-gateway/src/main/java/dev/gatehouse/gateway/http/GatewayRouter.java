@@ -1,0 +1,71 @@
+package dev.gatehouse.gateway.http;
+
+import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
+import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.gateway.ops.HealthHandlers;
+import dev.gatehouse.gateway.ops.MetricsHandler;
+import dev.gatehouse.gateway.token.TokenVerifier;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles the gateway's handler chain, in this order for every request:
+ * refuse bad targets (400/405/501) → public route? → credential (401) → verify (401/503) → index loaded? (503)
+ * → decide (403) → local endpoints (health, metrics, admin) → proxy (404 when no route prefix matches).
+ */
+public final class GatewayRouter {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayRouter.class);
+
+  /**
+   * What the chain is built from, shared by every server instance. {@code adminApi} may be null: admin paths are
+   * then handled like any other path.
+   */
+  public record Parts(
+      Set<String> publicRoutes,
+      Function<String, RequestTarget> targetParser,
+      CredentialReader credentials,
+      TokenVerifier verifier,
+      AccessPolicy policy,
+      GatewayMetrics metrics,
+      ActivitiesAdminApi adminApi) {}
+
+  private GatewayRouter() {}
+
+  /** @param proxy the last handler: forwards what got through (one per server instance) */
+  public static Router create(Vertx vertx, Parts parts, Handler<RoutingContext> proxy) {
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestGuard(parts.targetParser(), parts.metrics()));
+    router.route().handler(new AccessGate(parts.publicRoutes(), parts.credentials(), parts.verifier(),
+        parts.policy(), parts.metrics()));
+
+    HealthHandlers health = new HealthHandlers(parts.verifier()::ready, parts.policy()::loaded);
+    router.get("/health/live").handler(health::live);
+    router.get("/health/ready").handler(health::ready);
+    router.get("/metrics").handler(new MetricsHandler(parts.metrics()));
+    if (parts.adminApi() != null) {
+      parts.adminApi().mount(router, vertx);
+    }
+    router.route().handler(proxy);
+
+    router.route().failureHandler(GatewayRouter::failure);
+    return router;
+  }
+
+  private static void failure(RoutingContext ctx) {
+    int status = ctx.statusCode();
+    if (status == 413) {
+      ErrorResponses.send(ctx, 413, "payload_too_large", "The request body is larger than this endpoint accepts.");
+    } else if (status >= 400 && status < 500) {
+      ErrorResponses.send(ctx, status, "bad_request", "The request was refused (" + status + ").");
+    } else {
+      LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+      ErrorResponses.send(ctx, 500, "internal_error", "The gateway failed to handle the request.");
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.gatehouse.gateway.http;
+
+import dev.gatehouse.gateway.ops.DecisionOutcome;
+import dev.gatehouse.gateway.ops.GatewayMetrics;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * First handler for every request: refuses what the HTTP server itself lets through but the gateway must not
+ * interpret (RFC 9110/9112), then fixes the one canonical target everything later decides on and forwards.
+ * It pauses the request, because later steps are asynchronous and the body must wait for the proxy.
+ */
+public final class RequestGuard implements Handler<RoutingContext> {
+  /** Methods the gateway forwards. Methods are case-sensitive: "get" is unknown, not GET. */
+  static final Set<String> SUPPORTED_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+  /** Known methods a gateway must not forward: TRACE echoes credentials back, CONNECT would open a tunnel. */
+  static final Set<String> REFUSED_METHODS = Set.of("TRACE", "CONNECT");
+  static final String ALLOW = String.join(", ", List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+
+  private final Function<String, RequestTarget> targetParser;
+  private final GatewayMetrics metrics;
+
+  /** @param targetParser {@code RequestTarget::parse} in production; injectable so the HTTP layer can be tested. */
+  public RequestGuard(Function<String, RequestTarget> targetParser, GatewayMetrics metrics) {
+    this.targetParser = targetParser;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    request.pause();
+    String method = request.method().name();
+    if (REFUSED_METHODS.contains(method)) {
+      ctx.response().putHeader(HttpHeaders.ALLOW, ALLOW);
+      reject(ctx, 405, "method_not_allowed", method + " is not allowed through the gateway. Allowed: " + ALLOW + ".");
+      return;
+    }
+    if (!SUPPORTED_METHODS.contains(method)) {
+      reject(ctx, 501, "not_implemented", "Unknown method \"" + printable(method)
+          + "\" (methods are case-sensitive). Supported: " + ALLOW + ".");
+      return;
+    }
+    String hostProblem = hostProblem(request);
+    if (hostProblem != null) {
+      reject(ctx, 400, "bad_request", hostProblem);
+      return;
+    }
+    String framingProblem = framingProblem(request);
+    if (framingProblem != null) {
+      reject(ctx, 400, "bad_request", framingProblem);
+      return;
+    }
+    RequestTarget target;
+    try {
+      target = targetParser.apply(request.uri());
+    } catch (BadRequestTargetException e) {
+      reject(ctx, 400, "bad_request", e.getMessage());
+      return;
+    }
+    RequestState.target(ctx, target);
+    ctx.next();
+  }
+
+  private void reject(RoutingContext ctx, int status, String error, String message) {
+    metrics.decision(DecisionOutcome.BAD_REQUEST);
+    HttpServerRequest request = ctx.request();
+    if (request.version() == HttpVersion.HTTP_2) {
+      ErrorResponses.send(ctx, status, error, message);
+      return;
+    }
+    // A malformed request says nothing trustworthy about where the next one starts: never reuse the connection.
+    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    ErrorResponses.send(ctx, status, error, message).onComplete(done -> request.connection().close());
+  }
+
+  /** HTTP/1.1 needs exactly one Host (RFC 9112 section 3.2); two could make the gateway and upstream disagree. */
+  static String hostProblem(HttpServerRequest request) {
+    if (request.version() == HttpVersion.HTTP_2) {
+      return request.authority() == null ? "The request has no :authority." : null;
+    }
+    List<String> hosts = request.headers().getAll(HttpHeaders.HOST);
+    if (hosts.isEmpty()) {
+      return request.version() == HttpVersion.HTTP_1_0 ? null : "The request has no Host header; HTTP/1.1 needs one.";
+    }
+    if (hosts.size() > 1) {
+      return "The request has " + hosts.size() + " Host headers; send exactly one.";
+    }
+    return hosts.get(0).isBlank() ? "The Host header is empty." : null;
+  }
+
+  /** Refuses ambiguous body framing, the root of request smuggling (RFC 9112 section 6.1 and 6.3). */
+  static String framingProblem(HttpServerRequest request) {
+    List<String> encodings = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
+    List<String> lengths = request.headers().getAll(HttpHeaders.CONTENT_LENGTH);
+    if (!encodings.isEmpty()) {
+      if (!lengths.isEmpty()) {
+        return "Send either Transfer-Encoding or Content-Length, not both.";
+      }
+      if (encodings.size() > 1 || !encodings.get(0).trim().equalsIgnoreCase("chunked")) {
+        return "The only Transfer-Encoding accepted is a single \"chunked\".";
+      }
+    }
+    if (lengths.size() > 1) {
+      return "Send one Content-Length header, not " + lengths.size() + ".";
+    }
+    return null;
+  }
+
+  private static String printable(String text) {
+    String cut = text.length() > 32 ? text.substring(0, 32) + "..." : text;
+    return cut.replaceAll("[^\\x20-\\x7e]", "?");
+  }
+}

@@ -1,0 +1,83 @@
+package dev.gatehouse.gateway.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's own meters, registered in one Prometheus registry that is also handed to Vert.x's Micrometer
+ * metrics, so {@code /metrics} shows both. Counters are created up front so every label value is present (at 0)
+ * from the first scrape.
+ */
+public final class GatewayMetrics {
+  private final PrometheusMeterRegistry registry;
+  private final Map<DecisionOutcome, Counter> decisions = new EnumMap<>(DecisionOutcome.class);
+  private final Map<String, Counter> tokenFailures = new ConcurrentHashMap<>();
+  private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
+
+  public GatewayMetrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  public GatewayMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    for (DecisionOutcome outcome : DecisionOutcome.values()) {
+      decisions.put(outcome, Counter.builder("gatehouse_decisions")
+          .description("Protected requests by how the gateway decided them")
+          .tag("outcome", outcome.label())
+          .register(registry));
+    }
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public void decision(DecisionOutcome outcome) {
+    decisions.get(outcome).increment();
+  }
+
+  /** For the token layer: one rejected token, by reason (e.g. {@code TokenRejectedException.Reason}). */
+  public void tokenFailure(String reason) {
+    String label = reason.toLowerCase(Locale.ROOT);
+    tokenFailures.computeIfAbsent(label, r -> Counter.builder("gatehouse_token_failures")
+        .description("Rejected tokens by reason")
+        .tag("reason", r)
+        .register(registry)).increment();
+  }
+
+  /** Time from sending to an upstream until its response head (or failure) arrived. */
+  public void upstreamLatency(String routePrefix, String outcome, Duration duration) {
+    upstreamTimers.computeIfAbsent(routePrefix + " " + outcome, key -> Timer.builder("gatehouse_upstream_latency")
+        .description("Upstream response time until the response head, per route")
+        .tag("route", routePrefix)
+        .tag("outcome", outcome)
+        .register(registry)).record(duration);
+  }
+
+  /** Gauges read at scrape time from whatever is current. */
+  public void activityIndexGauges(Supplier<Number> size, Supplier<Number> version) {
+    Gauge.builder("gatehouse_activity_index_size", size).description("Activities in the current index")
+        .register(registry);
+    Gauge.builder("gatehouse_activity_index_version", version)
+        .description("Version of the current activity index (-1 before the first load)")
+        .register(registry);
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  MeterRegistry meterRegistry() {
+    return registry;
+  }
+}

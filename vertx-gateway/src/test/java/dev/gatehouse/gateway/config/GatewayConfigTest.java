@@ -1,0 +1,173 @@
+package dev.gatehouse.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GatewayConfigTest {
+  private static final Map<String, String> MINIMAL_ENV = Map.of(
+      "GATEHOUSE_ISSUER", "http://127.0.0.1:8080/realms/gatehouse",
+      "GATEHOUSE_JWKS_URL", "http://127.0.0.1:8080/realms/gatehouse/protocol/openid-connect/certs",
+      "GATEHOUSE_AUDIENCES", "gatehouse-gateway",
+      "GATEHOUSE_ROUTES", "/api/v1=http://127.0.0.1:8001");
+
+  private static Path example() {
+    return Path.of("src/main/resources/gateway.example.json");
+  }
+
+  @Test
+  void theShippedExampleLoadsWithItsDocumentedValues() {
+    GatewayConfig config = GatewayConfig.load(new String[] {"--config", example().toString()}, Map.of());
+
+    assertThat(config.listenHost()).isEqualTo("127.0.0.1");
+    assertThat(config.listenPort()).isEqualTo(8000);
+    assertThat(config.maxHeaderBytes()).isEqualTo(16384);
+    assertThat(config.audiences()).containsExactly("gatehouse-gateway");
+    assertThat(config.routes()).containsExactly(
+        new RouteConfig("/api/v1", URI.create("http://127.0.0.1:8001"), 30_000));
+    assertThat(config.publicRoutes()).containsExactlyInAnyOrder("/health/live", "/health/ready", "/metrics");
+    assertThat(config.database().password()).isEqualTo("change-me");
+    assertThat(config.toString()).doesNotContain("change-me");
+  }
+
+  @Test
+  void defaultsApplyWhenOnlyTheRequiredValuesComeFromTheEnvironment() {
+    GatewayConfig config = GatewayConfig.load(new String[0], MINIMAL_ENV);
+
+    assertThat(config.listenHost()).isEqualTo("127.0.0.1");
+    assertThat(config.listenPort()).isEqualTo(8000);
+    assertThat(config.cookieName()).isEqualTo("jwt-token");
+    assertThat(config.algorithms()).containsExactly("RS256");
+    assertThat(config.maxHeaderBytes()).isEqualTo(16 * 1024);
+    assertThat(config.identityHeaderPrefix()).isEqualTo("X-Auth-");
+    assertThat(config.maxIdentityHeaderBytes()).isEqualTo(32 * 1024);
+    assertThat(config.upstreamPoolSize()).isEqualTo(64);
+    assertThat(config.upstreamMaxWaitQueue()).isEqualTo(1000);
+    assertThat(config.database()).isEqualTo(new DatabaseConfig("127.0.0.1", 5432, "gatehouse", "gatehouse", ""));
+    assertThat(config.routes().get(0).timeoutMillis()).isEqualTo(30_000);
+  }
+
+  @Test
+  void environmentOverridesTheFile() {
+    Map<String, String> env = Map.of(
+        "GATEHOUSE_GATEWAY_PORT", "9100",
+        "GATEHOUSE_GATEWAY_HOST", "0.0.0.0",
+        "GATEHOUSE_DB_URL", "postgresql://app:s%40cret@db.internal:6543/policies",
+        "GATEHOUSE_DB_USER", "explicit-user",
+        "GATEHOUSE_ROUTES", "/api/v1=http://svc-a:8080,/api/v2=https://svc-b");
+
+    GatewayConfig config = GatewayConfig.load(new String[] {"--config=" + example()}, env);
+
+    assertThat(config.listenPort()).isEqualTo(9100);
+    assertThat(config.listenHost()).isEqualTo("0.0.0.0");
+    assertThat(config.database()).isEqualTo(new DatabaseConfig("db.internal", 6543, "policies", "explicit-user", "s@cret"));
+    assertThat(config.routes()).extracting(RouteConfig::prefix).containsExactly("/api/v1", "/api/v2");
+    assertThat(config.routes().get(1).tls()).isTrue();
+    assertThat(config.routes().get(1).upstreamPort()).isEqualTo(443);
+  }
+
+  @Test
+  void theConfigFileCanComeFromTheEnvironment(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("gateway.json");
+    Files.writeString(file, Files.readString(example()).replace("8000", "8123"));
+
+    GatewayConfig config = GatewayConfig.load(new String[0], Map.of(GatewayConfig.CONFIG_ENV, file.toString()));
+
+    assertThat(config.listenPort()).isEqualTo(8123);
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceNamingKeyValueAndExpectation() {
+    JsonObject json = new JsonObject()
+        .put("listen", new JsonObject().put("port", "eighty").put("maxHeaderBytes", 100))
+        .put("token", new JsonObject().put("issuer", "not a url").put("algorithms", new JsonArray().add("HS256")))
+        .put("routes", new JsonArray()
+            .add(new JsonObject().put("prefix", "/api/").put("upstream", "http://svc:8080/base"))
+            .add(new JsonObject().put("prefix", "/x").put("upstream", "ftp://svc").put("timeoutMillis", -5)))
+        .put("identity", new JsonObject().put("headerPrefix", "X Auth"));
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> GatewayConfig.fromJson(json, Map.of()));
+
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("listen.port:").contains("\"eighty\"")
+        .contains("whole number between 0 and 65535"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("listen.maxHeaderBytes:").contains("100"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("token.issuer:").contains("\"not a url\""));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("token.jwksUrl:").contains("got nothing"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("token.audiences:"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("token.algorithms:").contains("\"HS256\""));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("routes[0].prefix:").contains("\"/api/\""));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("routes[0].upstream:").contains("only scheme"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("routes[1].upstream:").contains("\"ftp://svc\""));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("routes[1].timeoutMillis:").contains("-5"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("identity.headerPrefix:"));
+    assertThat(e.getMessage()).contains(e.problems().size() + " problem(s)");
+  }
+
+  @Test
+  void problemsFromTheEnvironmentNameTheVariable() {
+    Map<String, String> env = new java.util.HashMap<>(MINIMAL_ENV);
+    env.put("GATEHOUSE_GATEWAY_PORT", "70000");
+    env.put("GATEHOUSE_ROUTES", "no-equals-sign");
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> GatewayConfig.load(new String[0], env));
+
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p)
+        .startsWith("listen.port (from GATEHOUSE_GATEWAY_PORT):").contains("70000"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("GATEHOUSE_ROUTES:").contains("no-equals-sign"));
+  }
+
+  @Test
+  void aDatabaseUrlThatDoesNotParseIsReportedWithoutShowingIt() {
+    Map<String, String> env = new java.util.HashMap<>(MINIMAL_ENV);
+    env.put("GATEHOUSE_DB_URL", "mysql://root:topsecret@db/x");
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> GatewayConfig.load(new String[0], env));
+
+    assertThat(e.problems()).singleElement().asString().startsWith("GATEHOUSE_DB_URL:").doesNotContain("topsecret");
+  }
+
+  @Test
+  void duplicatePrefixesAndTokensLargerThanHeadersAreRefused() {
+    JsonObject json = new JsonObject()
+        .put("token", new JsonObject().put("issuer", "https://sso.example.com/realms/x")
+            .put("jwksUrl", "https://sso.example.com/jwks").put("audiences", new JsonArray().add("gw"))
+            .put("maxTokenBytes", 65536))
+        .put("routes", new JsonArray()
+            .add(new JsonObject().put("prefix", "/api").put("upstream", "http://a"))
+            .add(new JsonObject().put("prefix", "/api").put("upstream", "http://b")));
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> GatewayConfig.fromJson(json, Map.of()));
+
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("routes[1].prefix:").contains("not used by another"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("token.maxTokenBytes:").contains("maxHeaderBytes"));
+  }
+
+  @Test
+  void anUnreadableOrInvalidFileIsExplained(@TempDir Path dir) throws IOException {
+    Path broken = dir.resolve("broken.json");
+    Files.writeString(broken, "{ \"listen\": ");
+
+    assertThatThrownBy(() -> GatewayConfig.load(new String[] {"--config", dir.resolve("missing.json").toString()},
+        Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("cannot be read");
+    assertThatThrownBy(() -> GatewayConfig.load(new String[] {"--config", broken.toString()}, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("is not a JSON object");
+  }
+
+  @Test
+  void routePrefixesMustBeNormalised() {
+    assertThat(List.of("/", "/api", "/api/v1")).allMatch(GatewayConfig::validPrefix);
+    assertThat(List.of("api", "/api/", "//api", "/api/../x", "/a/./b", "/a%2Fb", "/a?b", "/a;b"))
+        .noneMatch(GatewayConfig::validPrefix);
+  }
+}

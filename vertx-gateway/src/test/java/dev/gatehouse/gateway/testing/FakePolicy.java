@@ -1,0 +1,50 @@
+package dev.gatehouse.gateway.testing;
+
+import dev.gatehouse.gateway.http.AccessPolicy;
+import dev.gatehouse.gateway.policy.Activity;
+import dev.gatehouse.gateway.policy.Decision;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A linear scan over activities with whole-path matching: the semantics of the real index, none of its speed. */
+public final class FakePolicy implements AccessPolicy {
+  private final List<Activity> activities = new CopyOnWriteArrayList<>();
+  private volatile boolean loaded = true;
+
+  public FakePolicy allow(String method, String regex, String permission) {
+    activities.add(new Activity(activities.size() + 1, method, regex, "", java.util.Set.of(permission)));
+    return this;
+  }
+
+  public void loaded(boolean loaded) {
+    this.loaded = loaded;
+  }
+
+  @Override
+  public Decision decide(String method, String normalizedPath, Collection<String> permissions) {
+    String decided = method.equals("HEAD") ? "GET" : method;
+    for (Activity activity : activities) {
+      if (activity.method().equals(decided) && normalizedPath.matches(activity.urlRegex())
+          && permissions.stream().anyMatch(activity.permissions()::contains)) {
+        return Decision.allowedBy(activity);
+      }
+    }
+    return Decision.DENIED;
+  }
+
+  @Override
+  public boolean loaded() {
+    return loaded;
+  }
+
+  @Override
+  public int size() {
+    return activities.size();
+  }
+
+  @Override
+  public long version() {
+    return loaded ? 7 : -1;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.gatehouse.gateway.testing;
+
+import dev.gatehouse.demo.DemoService;
+import dev.gatehouse.gateway.GatewayVerticle;
+import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
+import dev.gatehouse.gateway.admin.ActivityRepository;
+import dev.gatehouse.gateway.admin.ExplainHandler;
+import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.http.BearerOrCookieCredentialReader;
+import dev.gatehouse.gateway.http.GatewayRouter;
+import dev.gatehouse.gateway.http.RequestTarget;
+import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.gateway.token.VerifiedToken;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A real gateway on 127.0.0.1 in front of the real demo service, a never-answering upstream and a closed port;
+ * only the verifier and the policy are doubles.
+ */
+public final class GatewayHarness implements AutoCloseable {
+  public static final String GOOD = "good-token";
+  public static final String READER = "reader-token";
+  public static final String ADMIN = "admin-token";
+  public static final String HUGE = "huge-token";
+
+  public final Vertx vertx = Vertx.vertx();
+  public final FakeVerifier verifier = new FakeVerifier();
+  public final FakePolicy policy = new FakePolicy();
+  public final GatewayMetrics metrics = new GatewayMetrics();
+  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  public final int port;
+  public final int demoPort;
+
+  public GatewayHarness(ActivityRepository repository) throws Exception {
+    this(repository, TestTargets::parse);
+  }
+
+  public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser)
+      throws Exception {
+    HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
+    HttpServer silent = await(vertx.createHttpServer().requestHandler(request -> { }).listen(0, "127.0.0.1"));
+    demoPort = demo.actualPort();
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    JsonObject json = new JsonObject()
+        .put("listen", new JsonObject().put("port", 0))
+        .put("token", new JsonObject().put("issuer", "http://127.0.0.1:1/realms/test")
+            .put("jwksUrl", "http://127.0.0.1:1/jwks").put("audiences", new JsonArray().add("gatehouse")))
+        .put("routes", new JsonArray()
+            .add(new JsonObject().put("prefix", "/api").put("upstream", "http://127.0.0.1:" + demo.actualPort()))
+            .add(new JsonObject().put("prefix", "/slow").put("upstream", "http://127.0.0.1:" + silent.actualPort())
+                .put("timeoutMillis", 300))
+            .add(new JsonObject().put("prefix", "/down").put("upstream", "http://127.0.0.1:" + closedPort)))
+        .put("identity", new JsonObject().put("maxHeaderBytes", 4096));
+    GatewayConfig config = GatewayConfig.fromJson(json, Map.of());
+
+    verifier.accept(GOOD, token("sub-1", Set.of("view-users", "edit-feedback", "use-everything")))
+        .accept(READER, token("sub-2", Set.of("view-roles")))
+        .accept(ADMIN, token("sub-admin", Set.of("manage-activities")));
+    java.util.Set<String> many = new java.util.HashSet<>();
+    for (int i = 0; i < 400; i++) {
+      many.add("permission-number-" + i);
+    }
+    many.add("use-everything");
+    verifier.accept(HUGE, token("sub-huge", many));
+    policy.allow("GET", "/api/v1/roles", "view-roles")
+        .allow("GET", "/api/v1/users(/[^/]+)?", "view-users")
+        .allow("POST", "/api/v1/feedback", "edit-feedback")
+        .allow("GET", "/(api|slow|down|nowhere)(/.*)?", "use-everything")
+        .allow("POST", "/api/v1/echo", "use-everything")
+        .allow("PUT", "/api/v1/echo", "use-everything")
+        .allow("GET", "/gatehouse/admin/activities(/.*)?", "manage-activities")
+        .allow("POST", "/gatehouse/admin/activities", "manage-activities")
+        .allow("PUT", "/gatehouse/admin/activities/.*", "manage-activities")
+        .allow("DELETE", "/gatehouse/admin/activities/.*", "manage-activities")
+        .allow("POST", "/gatehouse/admin/explain", "manage-activities");
+
+    ActivitiesAdminApi admin = repository == null ? null : new ActivitiesAdminApi(repository,
+        (method, regex) -> {
+          if (regex.contains("(?")) {
+            throw new dev.gatehouse.gateway.policy.InvalidActivityException("Inline flags are not allowed.");
+          }
+        }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser));
+    GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
+        new BearerOrCookieCredentialReader(config.cookieName()), verifier, policy, metrics, admin);
+    GatewayVerticle gateway = new GatewayVerticle(config, parts);
+    await(vertx.deployVerticle(gateway));
+    port = gateway.actualPort();
+  }
+
+  static VerifiedToken token(String subject, Set<String> permissions) {
+    return new VerifiedToken(subject, subject + "-name", subject + "@example.com", permissions,
+        Set.of("fellow", "admin"), "web-app", 4_000_000_000L);
+  }
+
+  public URI uri(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+  }
+
+  public HttpRequest.Builder request(String pathAndQuery) {
+    return HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(15));
+  }
+
+  public HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> get(String pathAndQuery, String bearer) throws Exception {
+    HttpRequest.Builder request = request(pathAndQuery);
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    return send(request);
+  }
+
+  public static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    await(vertx.close());
+  }
+}
