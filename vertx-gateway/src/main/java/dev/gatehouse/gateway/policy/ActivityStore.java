@@ -133,21 +133,44 @@ public final class ActivityStore {
             + definition.urlRegex() + ": " + e.getMessage()));
       }
     }
-    return pool.withTransaction(connection -> sequentially(definitions, 0, 0, definition -> connection
-        .preparedQuery("INSERT INTO activities (method, url_regex, description) VALUES ($1, $2, $3)"
-            + " ON CONFLICT (method, url_regex) DO NOTHING RETURNING id")
-        .execute(Tuple.of(definition.method(), definition.urlRegex(), definition.description()))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(0)
-            : insertPermissions(connection, rows.iterator().next().getLong(0), definition.permissions()).map(1))));
-  }
-
-  private static Future<Integer> sequentially(List<ActivityDefinition> definitions, int next, int inserted,
-      Function<ActivityDefinition, Future<Integer>> step) {
-    if (next == definitions.size()) {
-      return Future.succeededFuture(inserted);
+    // Two set-based statements rather than one round trip per activity: seeds may be large.
+    List<String> methods = new ArrayList<>();
+    List<String> regexes = new ArrayList<>();
+    List<String> descriptions = new ArrayList<>();
+    List<String> linkMethods = new ArrayList<>();
+    List<String> linkRegexes = new ArrayList<>();
+    List<String> linkPermissions = new ArrayList<>();
+    for (ActivityDefinition definition : definitions) {
+      methods.add(definition.method());
+      regexes.add(definition.urlRegex());
+      descriptions.add(definition.description());
+      for (String permission : definition.permissions()) {
+        linkMethods.add(definition.method());
+        linkRegexes.add(definition.urlRegex());
+        linkPermissions.add(permission);
+      }
     }
-    return step.apply(definitions.get(next))
-        .compose(added -> sequentially(definitions, next + 1, inserted + added, step));
+    return pool.withTransaction(connection -> connection
+        .preparedQuery("INSERT INTO activities (method, url_regex, description)"
+            + " SELECT * FROM unnest($1::text[], $2::text[], $3::text[])"
+            + " ON CONFLICT (method, url_regex) DO NOTHING RETURNING id")
+        .execute(Tuple.tuple().addArrayOfString(methods.toArray(String[]::new))
+            .addArrayOfString(regexes.toArray(String[]::new)).addArrayOfString(descriptions.toArray(String[]::new)))
+        .compose(inserted -> {
+          Long[] ids = new Long[inserted.size()];
+          int i = 0;
+          for (Row row : inserted) {
+            ids[i++] = row.getLong(0);
+          }
+          return connection.preparedQuery("INSERT INTO activity_permissions (activity_id, permission)"
+                  + " SELECT a.id, p.permission FROM unnest($1::text[], $2::text[], $3::text[])"
+                  + " AS p(method, url_regex, permission) JOIN activities a USING (method, url_regex)"
+                  + " WHERE a.id = ANY($4::bigint[]) ON CONFLICT DO NOTHING")
+              .execute(Tuple.tuple().addArrayOfString(linkMethods.toArray(String[]::new))
+                  .addArrayOfString(linkRegexes.toArray(String[]::new))
+                  .addArrayOfString(linkPermissions.toArray(String[]::new)).addArrayOfLong(ids))
+              .map(ids.length);
+        }));
   }
 
   private static Future<Void> insertPermissions(SqlClient client, long id, Set<String> permissions) {
