@@ -1,0 +1,164 @@
+package dev.gatehouse.gateway.policy;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps an {@link ActivityIndexHolder} in step with PostgreSQL. A LISTEN on {@code gatehouse_activities} triggers a
+ * full reload; so does every (re)subscription, because notifications sent while disconnected are lost. A periodic
+ * version check is the safety net. Reloads are single-flight, the index is built off the event loop, and a failed
+ * load keeps the last good index serving.
+ */
+public final class ActivityChangeWatcher {
+  public static final String CHANNEL = "gatehouse_activities";
+  private static final Logger LOG = LoggerFactory.getLogger(ActivityChangeWatcher.class);
+  private static final long MAX_RECONNECT_DELAY_MS = 10_000;
+
+  private final Vertx vertx;
+  private final PgConnectOptions connectOptions;
+  private final ActivityStore store;
+  private final ActivityIndexHolder holder;
+  private final Duration pollInterval;
+  private final AtomicLong reloadFailures = new AtomicLong();
+  private final AtomicLong skippedActivities = new AtomicLong();
+
+  private Context context;
+  private PgSubscriber subscriber;
+  private long pollTimer = -1;
+  /** The reload in progress and the one queued behind it; touched only on {@link #context}. */
+  private Promise<Void> running;
+  private Promise<Void> queued;
+
+  public ActivityChangeWatcher(Vertx vertx, PgConnectOptions connectOptions, ActivityStore store,
+      ActivityIndexHolder holder, Duration pollInterval) {
+    this.vertx = vertx;
+    this.connectOptions = connectOptions;
+    this.store = store;
+    this.holder = holder;
+    this.pollInterval = pollInterval;
+  }
+
+  /**
+   * Starts listening and polling, and loads the index. The future completes with the first successful load, or
+   * fails with the first load's error; either way the watcher keeps trying in the background until {@link #stop()}.
+   */
+  public Future<Void> start() {
+    context = vertx.getOrCreateContext();
+    Promise<Void> firstLoad = Promise.promise();
+    context.runOnContext(v -> {
+      subscriber = PgSubscriber.subscriber(vertx, connectOptions)
+          .reconnectPolicy(attempt -> Math.min(MAX_RECONNECT_DELAY_MS, 100L << Math.min(attempt, 7)));
+      subscriber.channel(CHANNEL)
+          .subscribeHandler(subscribed -> onContext(() -> requestReload("subscribed to " + CHANNEL)))
+          .handler(payload -> onContext(() -> {
+            if (!String.valueOf(holder.version()).equals(payload)) {
+              requestReload("notified of version " + payload);
+            }
+          }));
+      subscriber.connect().onFailure(e -> LOG.warn("Cannot listen for activity changes yet ({}); the version poll"
+          + " keeps the index fresh meanwhile and listening is retried.", e.getMessage()));
+      pollTimer = vertx.setPeriodic(pollInterval.toMillis(), tick -> poll());
+      requestReload("start").onComplete(firstLoad);
+    });
+    return firstLoad.future();
+  }
+
+  public Future<Void> stop() {
+    Promise<Void> stopped = Promise.promise();
+    onContext(() -> {
+      if (pollTimer >= 0) {
+        vertx.cancelTimer(pollTimer);
+      }
+      (subscriber == null ? Future.<Void>succeededFuture() : subscriber.close()).onComplete(stopped);
+    });
+    return stopped.future();
+  }
+
+  /** Reloads now (or right after the reload in progress); the future reports that reload's outcome. */
+  public Future<Void> reloadNow() {
+    Promise<Void> done = Promise.promise();
+    onContext(() -> requestReload("requested").onComplete(done));
+    return done.future();
+  }
+
+  /** For metrics: reloads that failed since start (the last good index kept serving). */
+  public long reloadFailures() {
+    return reloadFailures.get();
+  }
+
+  /** For metrics: invalid activities skipped by the latest load. */
+  public long skippedActivities() {
+    return skippedActivities.get();
+  }
+
+  private void poll() {
+    store.version().onComplete(version -> onContext(() -> {
+      if (version.failed()) {
+        LOG.warn("Cannot check the activity version: {}. Serving the index at version {}.",
+            version.cause().getMessage(), holder.version());
+      } else if (version.result() != holder.version()) {
+        requestReload("poll saw version " + version.result());
+      }
+    }));
+  }
+
+  private void onContext(Runnable action) {
+    context.runOnContext(v -> action.run());
+  }
+
+  /** Single-flight: a request during a reload queues exactly one more, so the last change is never missed. */
+  private Future<Void> requestReload(String reason) {
+    if (running != null) {
+      if (queued == null) {
+        queued = Promise.promise();
+      }
+      return queued.future();
+    }
+    Promise<Void> thisRun = Promise.promise();
+    running = thisRun;
+    LOG.debug("Reloading activities: {}", reason);
+    store.loadAll()
+        .compose(snapshot -> vertx.executeBlocking(() -> build(snapshot), false))
+        .onComplete(result -> onContext(() -> {
+          if (result.succeeded()) {
+            holder.swap(result.result());
+            thisRun.complete();
+          } else {
+            reloadFailures.incrementAndGet();
+            LOG.warn("Reloading activities failed: {}. {}", result.cause().getMessage(), holder.isLoaded()
+                ? "Still serving the index at version " + holder.version() + "."
+                : "No index loaded yet: protected routes answer 503 until one loads.");
+            thisRun.fail(result.cause());
+          }
+          running = null;
+          if (queued != null) {
+            Promise<Void> next = queued;
+            queued = null;
+            requestReload("changed during reload").onComplete(next);
+          }
+        }));
+    return thisRun.future();
+  }
+
+  private ActivityIndex build(ActivitySnapshot snapshot) {
+    long[] skipped = {0};
+    ActivityIndex index = ActivityIndex.buildSkippingInvalid(snapshot.activities(), snapshot.version(),
+        (activity, reason) -> {
+          skipped[0]++;
+          LOG.warn("SKIPPING INVALID ACTIVITY {} ({} {}): {} Fix or delete it; until then it grants nothing.",
+              activity.id(), activity.method(), activity.urlRegex(), reason);
+        });
+    skippedActivities.set(skipped[0]);
+    LOG.info("Activity index version {} loaded: {} activities ({} need a regex), {} skipped.",
+        index.version(), index.size(), index.fallbackSize(), skipped[0]);
+    return index;
+  }
+}

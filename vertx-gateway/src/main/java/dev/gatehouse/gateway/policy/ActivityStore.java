@@ -1,0 +1,220 @@
+package dev.gatehouse.gateway.policy;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Activities in PostgreSQL. Every write is validated with {@link ActivityPatterns} first: an invalid activity
+ * fails with {@link InvalidActivityException} and nothing is stored. The database triggers bump the index version
+ * and notify every gateway, so writers need not do anything else.
+ */
+public final class ActivityStore {
+
+  private static final String SELECT_ACTIVITIES = "SELECT a.id, a.method, a.url_regex, a.description,"
+      + " COALESCE((SELECT array_agg(p.permission ORDER BY p.permission) FROM activity_permissions p"
+      + " WHERE p.activity_id = a.id), '{}') AS permissions FROM activities a";
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
+
+  private final Pool pool;
+
+  public ActivityStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A pool configured as the notes advise: prepared statements cached, a deliberate size. */
+  public static Pool createPool(Vertx vertx, PgConnectOptions connectOptions, int maxSize) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(maxSize).setName("gatehouse-activities"))
+        .connectingTo(new PgConnectOptions(connectOptions).setCachePreparedStatements(true))
+        .using(vertx)
+        .build();
+  }
+
+  /** Every activity and the version they belong to, read in one statement and so from one snapshot. */
+  public Future<ActivitySnapshot> loadAll() {
+    return pool.query("SELECT v.version, a.* FROM activity_index_version v LEFT JOIN (" + SELECT_ACTIVITIES
+        + ") a ON true ORDER BY a.id").execute().map(rows -> {
+          long version = 0;
+          List<Activity> activities = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            version = row.getLong("version");
+            if (row.getLong("id") != null) {
+              activities.add(toActivity(row));
+            }
+          }
+          return new ActivitySnapshot(activities, version);
+        });
+  }
+
+  /** The version counter: it changes with every committed change to activities or their permissions. */
+  public Future<Long> version() {
+    return pool.preparedQuery("SELECT version FROM activity_index_version").execute()
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  public Future<Optional<Activity>> find(long id) {
+    return find(pool, id);
+  }
+
+  public Future<Activity> create(ActivityDefinition definition) {
+    return validated(definition).compose(valid -> pool.withTransaction(connection -> connection
+        .preparedQuery("INSERT INTO activities (method, url_regex, description) VALUES ($1, $2, $3) RETURNING id")
+        .execute(Tuple.of(definition.method(), definition.urlRegex(), definition.description()))
+        .compose(rows -> {
+          long id = rows.iterator().next().getLong(0);
+          return insertPermissions(connection, id, definition.permissions()).compose(done -> find(connection, id));
+        })
+        .map(Optional::orElseThrow)))
+        .recover(translate(definition.method(), definition.urlRegex(), 0));
+  }
+
+  /** Replaces method, regex and description; permissions are changed with link/unlink. */
+  public Future<Activity> update(long id, String method, String urlRegex, String description) {
+    ActivityDefinition definition = new ActivityDefinition(method, urlRegex, description, Set.of());
+    return validated(definition).compose(valid -> pool.withTransaction(connection -> connection
+        .preparedQuery("UPDATE activities SET method = $1, url_regex = $2, description = $3 WHERE id = $4")
+        .execute(Tuple.of(definition.method(), definition.urlRegex(), definition.description(), id))
+        .compose(rows -> rows.rowCount() == 0
+            ? Future.failedFuture(new ActivityNotFoundException(id))
+            : find(connection, id).map(Optional::orElseThrow))))
+        .recover(translate(method, urlRegex, id));
+  }
+
+  public Future<Void> delete(long id) {
+    return pool.preparedQuery("DELETE FROM activities WHERE id = $1").execute(Tuple.of(id))
+        .compose(rows -> rows.rowCount() == 0 ? Future.failedFuture(new ActivityNotFoundException(id)) : Future.succeededFuture());
+  }
+
+  /** True when the link is new, false when it already existed. */
+  public Future<Boolean> linkPermission(long id, String permission) {
+    try {
+      ActivityPatterns.validatePermission(permission);
+    } catch (InvalidActivityException e) {
+      return Future.failedFuture(e);
+    }
+    return pool.preparedQuery("INSERT INTO activity_permissions (activity_id, permission) VALUES ($1, $2)"
+            + " ON CONFLICT DO NOTHING").execute(Tuple.of(id, permission))
+        .map(rows -> rows.rowCount() > 0)
+        .recover(translate(null, null, id));
+  }
+
+  /** True when a link was removed, false when there was none. */
+  public Future<Boolean> unlinkPermission(long id, String permission) {
+    return pool.preparedQuery("DELETE FROM activity_permissions WHERE activity_id = $1 AND permission = $2")
+        .execute(Tuple.of(id, permission))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  /**
+   * Inserts each seed activity that is not stored yet (same method and regex), with its permissions. Existing
+   * activities are left exactly as they are, so admin edits survive restarts. The future holds how many were new.
+   */
+  public Future<Integer> seed(List<ActivityDefinition> definitions) {
+    for (ActivityDefinition definition : definitions) {
+      try {
+        definition.validate();
+      } catch (InvalidActivityException e) {
+        return Future.failedFuture(new InvalidActivityException("Seed activity " + definition.method() + " "
+            + definition.urlRegex() + ": " + e.getMessage()));
+      }
+    }
+    // Two set-based statements rather than one round trip per activity: seeds may be large.
+    List<String> methods = new ArrayList<>();
+    List<String> regexes = new ArrayList<>();
+    List<String> descriptions = new ArrayList<>();
+    List<String> linkMethods = new ArrayList<>();
+    List<String> linkRegexes = new ArrayList<>();
+    List<String> linkPermissions = new ArrayList<>();
+    for (ActivityDefinition definition : definitions) {
+      methods.add(definition.method());
+      regexes.add(definition.urlRegex());
+      descriptions.add(definition.description());
+      for (String permission : definition.permissions()) {
+        linkMethods.add(definition.method());
+        linkRegexes.add(definition.urlRegex());
+        linkPermissions.add(permission);
+      }
+    }
+    return pool.withTransaction(connection -> connection
+        .preparedQuery("INSERT INTO activities (method, url_regex, description)"
+            + " SELECT * FROM unnest($1::text[], $2::text[], $3::text[])"
+            + " ON CONFLICT (method, url_regex) DO NOTHING RETURNING id")
+        .execute(Tuple.tuple().addArrayOfString(methods.toArray(String[]::new))
+            .addArrayOfString(regexes.toArray(String[]::new)).addArrayOfString(descriptions.toArray(String[]::new)))
+        .compose(inserted -> {
+          Long[] ids = new Long[inserted.size()];
+          int i = 0;
+          for (Row row : inserted) {
+            ids[i++] = row.getLong(0);
+          }
+          return connection.preparedQuery("INSERT INTO activity_permissions (activity_id, permission)"
+                  + " SELECT a.id, p.permission FROM unnest($1::text[], $2::text[], $3::text[])"
+                  + " AS p(method, url_regex, permission) JOIN activities a USING (method, url_regex)"
+                  + " WHERE a.id = ANY($4::bigint[]) ON CONFLICT DO NOTHING")
+              .execute(Tuple.tuple().addArrayOfString(linkMethods.toArray(String[]::new))
+                  .addArrayOfString(linkRegexes.toArray(String[]::new))
+                  .addArrayOfString(linkPermissions.toArray(String[]::new)).addArrayOfLong(ids))
+              .map(ids.length);
+        }));
+  }
+
+  private static Future<Void> insertPermissions(SqlClient client, long id, Set<String> permissions) {
+    if (permissions.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery("INSERT INTO activity_permissions (activity_id, permission)"
+            + " SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(id).addArrayOfString(permissions.toArray(String[]::new)))
+        .mapEmpty();
+  }
+
+  private static Future<Optional<Activity>> find(SqlClient client, long id) {
+    return client.preparedQuery(SELECT_ACTIVITIES + " WHERE a.id = $1").execute(Tuple.of(id))
+        .map(ActivityStore::firstActivity);
+  }
+
+  private static Optional<Activity> firstActivity(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(toActivity(rows.iterator().next()));
+  }
+
+  private static Activity toActivity(Row row) {
+    return new Activity(row.getLong("id"), row.getString("method"), row.getString("url_regex"),
+        row.getString("description"), Set.of(row.getArrayOfStrings("permissions")));
+  }
+
+  private static Future<Void> validated(ActivityDefinition definition) {
+    try {
+      definition.validate();
+      return Future.succeededFuture();
+    } catch (InvalidActivityException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static <T> Function<Throwable, Future<T>> translate(String method, String urlRegex, long id) {
+    return failure -> {
+      if (failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+        return Future.failedFuture(new ActivityConflictException(method, urlRegex));
+      }
+      if (failure instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState())) {
+        return Future.failedFuture(new ActivityNotFoundException(id));
+      }
+      return Future.failedFuture(failure);
+    };
+  }
+}

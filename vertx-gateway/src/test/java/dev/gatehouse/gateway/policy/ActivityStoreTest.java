@@ -1,0 +1,136 @@
+package dev.gatehouse.gateway.policy;
+
+import static dev.gatehouse.gateway.policy.PostgresFixture.await;
+import static dev.gatehouse.gateway.policy.PostgresFixture.failureOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ActivityStoreTest {
+  private static PostgresFixture fixture;
+
+  @BeforeAll
+  static void startPostgres() throws Exception {
+    fixture = new PostgresFixture();
+  }
+
+  @AfterAll
+  static void stopPostgres() throws Exception {
+    fixture.close();
+  }
+
+  @Test
+  void migratingTwiceIsIdempotent() {
+    Pool pool = ActivityStore.createPool(fixture.vertx, fixture.newDatabase(), 2);
+    assertThat(await(SchemaMigrations.apply(pool))).isEqualTo(SchemaMigrations.bundled().size());
+    assertThat(await(SchemaMigrations.apply(pool))).isZero();
+    assertThat(await(new ActivityStore(pool).version())).isZero();
+    await(pool.close());
+  }
+
+  @Test
+  void gatewaysStartingTogetherMigrateOnce() {
+    var options = fixture.newDatabase();
+    Pool first = ActivityStore.createPool(fixture.vertx, options, 2);
+    Pool second = ActivityStore.createPool(fixture.vertx, options, 2);
+    Future<Integer> a = SchemaMigrations.apply(first);
+    Future<Integer> b = SchemaMigrations.apply(second);
+    assertThat(await(a) + await(b)).isEqualTo(SchemaMigrations.bundled().size());
+    await(first.close());
+    await(second.close());
+  }
+
+  @Test
+  void createsReadsUpdatesAndDeletesActivities() {
+    Pool pool = fixture.newMigratedPool();
+    ActivityStore store = new ActivityStore(pool);
+    long before = await(store.version());
+
+    Activity created = await(store.create(new ActivityDefinition("GET", "/api/v1/roles/[^/?#]+/users",
+        "Users of a role", Set.of("view-roles"))));
+    assertThat(created.id()).isPositive();
+    assertThat(created.permissions()).containsExactly("view-roles");
+    assertThat(await(store.version())).as("one transaction, one bump").isEqualTo(before + 1);
+
+    assertThat(await(store.linkPermission(created.id(), "manage-roles"))).isTrue();
+    assertThat(await(store.linkPermission(created.id(), "manage-roles"))).isFalse();
+    assertThat(await(store.find(created.id())).orElseThrow().permissions()).containsExactlyInAnyOrder("view-roles", "manage-roles");
+    assertThat(await(store.unlinkPermission(created.id(), "view-roles"))).isTrue();
+    assertThat(await(store.unlinkPermission(created.id(), "view-roles"))).isFalse();
+
+    Activity updated = await(store.update(created.id(), "PUT", "/api/v1/roles/[^/?#]+", "Replace a role"));
+    assertThat(updated).isEqualTo(new Activity(created.id(), "PUT", "/api/v1/roles/[^/?#]+", "Replace a role", Set.of("manage-roles")));
+
+    ActivitySnapshot snapshot = await(store.loadAll());
+    assertThat(snapshot.activities()).containsExactly(updated);
+    assertThat(snapshot.version()).isEqualTo(await(store.version()));
+
+    await(store.delete(created.id()));
+    assertThat(await(store.find(created.id()))).isEmpty();
+    assertThat(await(store.loadAll()).activities()).isEmpty();
+    assertThat(failureOf(store.delete(created.id()))).isInstanceOf(ActivityNotFoundException.class);
+    assertThat(failureOf(store.linkPermission(created.id(), "x"))).isInstanceOf(ActivityNotFoundException.class);
+    assertThat(failureOf(store.update(created.id(), "GET", "/x", ""))).isInstanceOf(ActivityNotFoundException.class);
+    await(pool.close());
+  }
+
+  @Test
+  void refusesInvalidActivitiesAndStoresNothing() {
+    Pool pool = fixture.newMigratedPool();
+    ActivityStore store = new ActivityStore(pool);
+    long before = await(store.version());
+
+    Throwable redos = failureOf(store.create(new ActivityDefinition("GET", "/api/[^/]*[^/]*[^/]*[^/]*[^/]*/x", "", Set.of("p"))));
+    assertThat(redos).isInstanceOf(InvalidActivityException.class).hasMessageContaining("backtrack");
+    assertThat(failureOf(store.create(new ActivityDefinition("GET", "/api/(?=x)", "", Set.of("p")))))
+        .isInstanceOf(InvalidActivityException.class);
+    assertThat(failureOf(store.create(new ActivityDefinition("HEAD", "/api", "", Set.of("p")))))
+        .isInstanceOf(InvalidActivityException.class);
+    assertThat(failureOf(store.create(new ActivityDefinition("GET", "/api", "", Set.of("bad name")))))
+        .isInstanceOf(InvalidActivityException.class);
+    assertThat(await(store.loadAll()).activities()).isEmpty();
+    assertThat(await(store.version())).isEqualTo(before);
+
+    Activity valid = await(store.create(new ActivityDefinition("GET", "/api", "", Set.of("p"))));
+    assertThat(failureOf(store.update(valid.id(), "GET", "/api/(a+)+", ""))).isInstanceOf(InvalidActivityException.class);
+    assertThat(failureOf(store.linkPermission(valid.id(), " "))).isInstanceOf(InvalidActivityException.class);
+    assertThat(await(store.find(valid.id())).orElseThrow()).isEqualTo(valid);
+    assertThat(failureOf(store.create(new ActivityDefinition("GET", "/api", "again", Set.of()))))
+        .isInstanceOf(ActivityConflictException.class);
+    await(pool.close());
+  }
+
+  @Test
+  void seedsTheRealmConfigFileIdempotently() throws Exception {
+    Pool pool = fixture.newMigratedPool();
+    ActivityStore store = new ActivityStore(pool);
+    List<ActivityDefinition> seed = ActivitySeedFile.read(
+        Path.of(System.getProperty("gatehouse.root", "..")).resolve("realm-config/activities.json"));
+    assertThat(seed).hasSizeGreaterThan(20);
+
+    assertThat(await(store.seed(seed))).isEqualTo(seed.size());
+    Activity roles = await(store.loadAll()).activities().stream()
+        .filter(a -> a.method().equals("GET") && a.urlRegex().equals("/api/v1/roles")).findFirst().orElseThrow();
+    await(store.unlinkPermission(roles.id(), "view-roles"));
+    long versionAfterEdit = await(store.version());
+
+    assertThat(await(store.seed(seed))).isZero();
+    assertThat(await(store.find(roles.id())).orElseThrow().permissions()).isEmpty(); // the admin's edit survives
+    assertThat(await(store.version())).isEqualTo(versionAfterEdit);
+
+    ActivityIndex index = ActivityIndex.build(await(store.loadAll()).activities(), 1);
+    assertThat(index.decide("GET", "/api/v1/roles/admin/users", Set.of("view-roles")).allowed()).isTrue();
+    assertThat(index.decide("POST", "/api/v1/roles", Set.of("manage-roles")).allowed()).isTrue();
+    assertThat(index.decide("GET", "/evil/api/v1/roles/x/users/extra", Set.of("view-roles")).allowed()).isFalse();
+    assertThat(index.decide("GET", "/gatehouse/admin/activities", Set.of("manage-activities")).allowed()).isTrue();
+    assertThat(index.fallbackSize()).isZero();
+    await(pool.close());
+  }
+}
