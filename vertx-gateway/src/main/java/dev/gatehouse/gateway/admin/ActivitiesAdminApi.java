@@ -1,5 +1,11 @@
 package dev.gatehouse.gateway.admin;
 
+import dev.gatehouse.gateway.policy.InvalidActivityException;
+
+import dev.gatehouse.gateway.policy.ActivityPatterns;
+
+import dev.gatehouse.gateway.policy.ActivityDefinition;
+
 import dev.gatehouse.gateway.http.ErrorResponses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -80,19 +86,21 @@ public final class ActivitiesAdminApi {
 
   private static void withPermission(RoutingContext ctx, java.util.function.Consumer<String> next) {
     String permission = ctx.pathParam("permission");
-    if (!validPermission(permission)) {
-      ErrorResponses.badRequest(ctx, "Permission names use letters, digits, '-', '_', '.' and ':' only.");
+    try {
+      ActivityPatterns.validatePermission(permission);
+    } catch (InvalidActivityException e) {
+      ErrorResponses.badRequest(ctx, e.getMessage());
       return;
     }
     next.accept(permission);
   }
 
-  private void withDraft(RoutingContext ctx, java.util.function.Consumer<ActivityDraft> next) {
+  private void withDraft(RoutingContext ctx, java.util.function.Consumer<ActivityDefinition> next) {
     JsonObject body = AdminJson.bodyObject(ctx);
     if (body == null) {
       return;
     }
-    ActivityDraft draft;
+    ActivityDefinition draft;
     try {
       draft = draft(body);
       patternRules.accept(draft.method(), draft.urlRegex());
@@ -104,7 +112,7 @@ public final class ActivitiesAdminApi {
   }
 
   /** Throws IllegalArgumentException (answered 400) naming the field that is wrong. */
-  static ActivityDraft draft(JsonObject body) {
+  static ActivityDefinition draft(JsonObject body) {
     Object method = body.getValue("method");
     Object urlRegex = body.getValue("urlRegex");
     Object description = body.getValue("description");
@@ -125,18 +133,14 @@ public final class ActivitiesAdminApi {
         throw new IllegalArgumentException("\"permissions\" must be a list of permission names.");
       }
       for (Object item : array) {
-        if (!(item instanceof String name) || !validPermission(name)) {
-          throw new IllegalArgumentException("\"permissions\" holds " + item + ", which is not a permission name "
-              + "(letters, digits, '-', '_', '.' and ':').");
+        if (!(item instanceof String name)) {
+          throw new IllegalArgumentException("\"permissions\" holds " + item + ", which is not a permission name.");
         }
+        ActivityPatterns.validatePermission(name);
         names.add(name);
       }
     }
-    return new ActivityDraft(m.trim().toUpperCase(Locale.ROOT), r, (String) description, names);
-  }
-
-  static boolean validPermission(String name) {
-    return name != null && name.matches("[A-Za-z0-9._:-]{1,200}");
+    return new ActivityDefinition(m.trim().toUpperCase(Locale.ROOT), r, (String) description, names);
   }
 
   /** Mounts the API on {@code parent}; the caller decides where in the handler chain that is. */

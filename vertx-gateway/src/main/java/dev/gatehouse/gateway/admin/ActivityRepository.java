@@ -1,5 +1,11 @@
 package dev.gatehouse.gateway.admin;
 
+import dev.gatehouse.gateway.policy.ActivityNotFoundException;
+
+import dev.gatehouse.gateway.policy.ActivityConflictException;
+
+import dev.gatehouse.gateway.policy.ActivityDefinition;
+
 import dev.gatehouse.gateway.policy.Activity;
 import io.vertx.core.Future;
 import java.util.List;
@@ -7,7 +13,7 @@ import java.util.List;
 /**
  * Where the admin API reads and writes activities (PostgreSQL in production). Writes must notify the other
  * gateway instances, so each index picks the change up. Failures:
- * {@link ActivityNotFoundException} (no such id), {@link DuplicateActivityException} (same method and regex exist),
+ * {@link ActivityNotFoundException} (no such id), {@link ActivityConflictException} (same method and regex exist),
  * {@code InvalidActivityException} (rejected by the activity rules).
  */
 public interface ActivityRepository {
@@ -15,9 +21,9 @@ public interface ActivityRepository {
 
   Future<Activity> find(long id);
 
-  Future<Activity> create(ActivityDraft draft);
+  Future<Activity> create(ActivityDefinition draft);
 
-  Future<Activity> update(long id, ActivityDraft draft);
+  Future<Activity> update(long id, ActivityDefinition draft);
 
   Future<Void> delete(long id);
 

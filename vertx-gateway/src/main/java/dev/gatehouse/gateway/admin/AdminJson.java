@@ -1,5 +1,9 @@
 package dev.gatehouse.gateway.admin;
 
+import dev.gatehouse.gateway.policy.ActivityNotFoundException;
+
+import dev.gatehouse.gateway.policy.ActivityConflictException;
+
 import dev.gatehouse.gateway.http.ErrorResponses;
 import dev.gatehouse.gateway.policy.Activity;
 import dev.gatehouse.gateway.policy.InvalidActivityException;
@@ -58,7 +62,7 @@ final class AdminJson {
       ErrorResponses.badRequest(ctx, failure.getMessage());
     } else if (failure instanceof ActivityNotFoundException) {
       ErrorResponses.notFound(ctx, failure.getMessage());
-    } else if (failure instanceof DuplicateActivityException) {
+    } else if (failure instanceof ActivityConflictException) {
       ErrorResponses.send(ctx, 409, "conflict", failure.getMessage());
     } else {
       LOG.error("Admin request {} {} failed", ctx.request().method(), ctx.request().path(), failure);

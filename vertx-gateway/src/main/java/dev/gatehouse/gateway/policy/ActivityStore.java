@@ -83,16 +83,20 @@ public final class ActivityStore {
         .recover(translate(definition.method(), definition.urlRegex(), 0));
   }
 
-  /** Replaces method, regex and description; permissions are changed with link/unlink. */
-  public Future<Activity> update(long id, String method, String urlRegex, String description) {
-    ActivityDefinition definition = new ActivityDefinition(method, urlRegex, description, Set.of());
+  /**
+   * Replaces an activity whole, permissions included, in one transaction: other gateways never see a half-applied
+   * edit (which could briefly widen access).
+   */
+  public Future<Activity> update(long id, ActivityDefinition definition) {
     return validated(definition).compose(valid -> pool.withTransaction(connection -> connection
         .preparedQuery("UPDATE activities SET method = $1, url_regex = $2, description = $3 WHERE id = $4")
         .execute(Tuple.of(definition.method(), definition.urlRegex(), definition.description(), id))
         .compose(rows -> rows.rowCount() == 0
             ? Future.failedFuture(new ActivityNotFoundException(id))
-            : find(connection, id).map(Optional::orElseThrow))))
-        .recover(translate(method, urlRegex, id));
+            : connection.preparedQuery("DELETE FROM activity_permissions WHERE activity_id = $1").execute(Tuple.of(id)))
+        .compose(deleted -> insertPermissions(connection, id, definition.permissions()))
+        .compose(done -> find(connection, id).map(Optional::orElseThrow))))
+        .recover(translate(definition.method(), definition.urlRegex(), id));
   }
 
   public Future<Void> delete(long id) {

@@ -65,7 +65,8 @@ class ActivityStoreTest {
     assertThat(await(store.unlinkPermission(created.id(), "view-roles"))).isTrue();
     assertThat(await(store.unlinkPermission(created.id(), "view-roles"))).isFalse();
 
-    Activity updated = await(store.update(created.id(), "PUT", "/api/v1/roles/[^/?#]+", "Replace a role"));
+    Activity updated = await(store.update(created.id(),
+        new ActivityDefinition("PUT", "/api/v1/roles/[^/?#]+", "Replace a role", Set.of("manage-roles"))));
     assertThat(updated).isEqualTo(new Activity(created.id(), "PUT", "/api/v1/roles/[^/?#]+", "Replace a role", Set.of("manage-roles")));
 
     ActivitySnapshot snapshot = await(store.loadAll());
@@ -77,7 +78,7 @@ class ActivityStoreTest {
     assertThat(await(store.loadAll()).activities()).isEmpty();
     assertThat(failureOf(store.delete(created.id()))).isInstanceOf(ActivityNotFoundException.class);
     assertThat(failureOf(store.linkPermission(created.id(), "x"))).isInstanceOf(ActivityNotFoundException.class);
-    assertThat(failureOf(store.update(created.id(), "GET", "/x", ""))).isInstanceOf(ActivityNotFoundException.class);
+    assertThat(failureOf(store.update(created.id(), new ActivityDefinition("GET", "/x", "", Set.of())))).isInstanceOf(ActivityNotFoundException.class);
     await(pool.close());
   }
 
@@ -99,7 +100,7 @@ class ActivityStoreTest {
     assertThat(await(store.version())).isEqualTo(before);
 
     Activity valid = await(store.create(new ActivityDefinition("GET", "/api", "", Set.of("p"))));
-    assertThat(failureOf(store.update(valid.id(), "GET", "/api/(a+)+", ""))).isInstanceOf(InvalidActivityException.class);
+    assertThat(failureOf(store.update(valid.id(), new ActivityDefinition("GET", "/api/(a+)+", "", Set.of())))).isInstanceOf(InvalidActivityException.class);
     assertThat(failureOf(store.linkPermission(valid.id(), " "))).isInstanceOf(InvalidActivityException.class);
     assertThat(await(store.find(valid.id())).orElseThrow()).isEqualTo(valid);
     assertThat(failureOf(store.create(new ActivityDefinition("GET", "/api", "again", Set.of()))))

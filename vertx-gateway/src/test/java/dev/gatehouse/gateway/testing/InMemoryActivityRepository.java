@@ -1,9 +1,9 @@
 package dev.gatehouse.gateway.testing;
 
-import dev.gatehouse.gateway.admin.ActivityDraft;
-import dev.gatehouse.gateway.admin.ActivityNotFoundException;
+import dev.gatehouse.gateway.policy.ActivityDefinition;
+import dev.gatehouse.gateway.policy.ActivityNotFoundException;
 import dev.gatehouse.gateway.admin.ActivityRepository;
-import dev.gatehouse.gateway.admin.DuplicateActivityException;
+import dev.gatehouse.gateway.policy.ActivityConflictException;
 import dev.gatehouse.gateway.policy.Activity;
 import io.vertx.core.Future;
 import java.util.HashSet;
@@ -30,9 +30,9 @@ public final class InMemoryActivityRepository implements ActivityRepository {
   }
 
   @Override
-  public synchronized Future<Activity> create(ActivityDraft draft) {
+  public synchronized Future<Activity> create(ActivityDefinition draft) {
     if (duplicate(draft, -1)) {
-      return Future.failedFuture(new DuplicateActivityException(draft.method(), draft.urlRegex()));
+      return Future.failedFuture(new ActivityConflictException(draft.method(), draft.urlRegex()));
     }
     Activity activity = new Activity(ids.incrementAndGet(), draft.method(), draft.urlRegex(), draft.description(),
         draft.permissions());
@@ -41,12 +41,12 @@ public final class InMemoryActivityRepository implements ActivityRepository {
   }
 
   @Override
-  public synchronized Future<Activity> update(long id, ActivityDraft draft) {
+  public synchronized Future<Activity> update(long id, ActivityDefinition draft) {
     if (!activities.containsKey(id)) {
       return Future.failedFuture(new ActivityNotFoundException(id));
     }
     if (duplicate(draft, id)) {
-      return Future.failedFuture(new DuplicateActivityException(draft.method(), draft.urlRegex()));
+      return Future.failedFuture(new ActivityConflictException(draft.method(), draft.urlRegex()));
     }
     Activity activity = new Activity(id, draft.method(), draft.urlRegex(), draft.description(), draft.permissions());
     activities.put(id, activity);
@@ -85,7 +85,7 @@ public final class InMemoryActivityRepository implements ActivityRepository {
     return Future.succeededFuture(updated);
   }
 
-  private boolean duplicate(ActivityDraft draft, long exceptId) {
+  private boolean duplicate(ActivityDefinition draft, long exceptId) {
     return activities.values().stream().anyMatch(a -> a.id() != exceptId && a.method().equals(draft.method())
         && a.urlRegex().equals(draft.urlRegex()));
   }
