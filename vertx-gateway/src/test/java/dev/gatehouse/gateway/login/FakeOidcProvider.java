@@ -168,7 +168,7 @@ final class FakeOidcProvider {
         .putHeader("Location", target + (state == null ? "" : "?state=" + OidcClient.formEncode(state))).end();
   }
 
-  private JsonObject jwks() {
+  JsonObject jwks() {
     RSAPublicKey key = (RSAPublicKey) keys.getPublic();
     return new JsonObject().put("keys", new JsonArray()
         .add(new JsonObject().put("kty", "RSA").put("use", "enc").put("kid", "enc-key").put("n", "AQAB").put("e", "AQAB"))
