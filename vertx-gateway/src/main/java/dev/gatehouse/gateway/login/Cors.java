@@ -98,7 +98,7 @@ public final class Cors {
         responseHeaders.add("Vary", "Access-Control-Request-Headers");
         ctx.response().setStatusCode(204).end();
       } else if (outcome instanceof Refused refused && refused.preflight()) {
-        JsonErrors.send(ctx, 403, "cors_refused", refused.message());
+        JsonReplies.error(ctx, 403, "cors_refused", refused.message());
       } else {
         if (outcome instanceof Actual actual) {
           actual.headers().forEach(responseHeaders::set);

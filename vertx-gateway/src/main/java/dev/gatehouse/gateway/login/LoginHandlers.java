@@ -59,7 +59,7 @@ public final class LoginHandlers {
         return;
       }
       if (target.delivery() == Delivery.FRAGMENT && target.url().contains("#")) {
-        JsonErrors.send(ctx, 400, "redirect_refused", "apps outside " + options.parentDomain()
+        JsonReplies.error(ctx, 400, "redirect_refused", "apps outside " + options.parentDomain()
             + " receive the token in the URL fragment: remove the '#...' part from the redirect target");
         return;
       }
@@ -79,29 +79,30 @@ public final class LoginHandlers {
   /** GET /auth/callback?code&state: checks the state, exchanges the code, checks the ID token, sets the cookies. */
   public Handler<RoutingContext> callback() {
     return ctx -> {
-      // The login state is single-use whatever happens next.
-      ctx.response().headers().add("Set-Cookie", cookies.clearLoginState());
       LoginStateCodec.Opened opened = stateCodec.open(cookieValue(ctx, cookies.loginStateName()));
       if (opened instanceof Rejected rejected) {
-        JsonErrors.send(ctx, 400, "login_state_invalid", describe(rejected.reason()));
+        ctx.response().headers().add("Set-Cookie", cookies.clearLoginState());
+        JsonReplies.error(ctx, 400, "login_state_invalid", describe(rejected.reason()));
         return;
       }
       LoginState state = ((Valid) opened).state();
-      String stateParameter = singleParam(ctx, "state");
-      if (!state.stateMatches(stateParameter)) {
-        JsonErrors.send(ctx, 400, "state_mismatch",
+      if (!state.stateMatches(singleParam(ctx, "state"))) {
+        // The cookie is left alone: it may belong to a newer login still in progress in another tab.
+        JsonReplies.error(ctx, 400, "state_mismatch",
             "this callback does not belong to the login started in this browser: start again at /auth/login");
         return;
       }
+      // From here on the login state is used up, whatever the outcome.
+      ctx.response().headers().add("Set-Cookie", cookies.clearLoginState());
       String providerError = singleParam(ctx, "error");
       if (providerError != null) {
-        JsonErrors.send(ctx, 400, "login_failed", "Keycloak ended the login with '" + providerError
+        JsonReplies.error(ctx, 400, "login_failed", "Keycloak ended the login with '" + providerError
             + "'. Start again at /auth/login");
         return;
       }
       String code = singleParam(ctx, "code");
       if (code == null) {
-        JsonErrors.send(ctx, 400, "login_failed", "the callback carries no authorization code");
+        JsonReplies.error(ctx, 400, "login_failed", "the callback carries no authorization code");
         return;
       }
       oidc.exchangeCode(code, state.codeVerifier())
@@ -125,7 +126,7 @@ public final class LoginHandlers {
     return ctx -> {
       String refreshToken = cookieValue(ctx, SessionCookies.REFRESH_TOKEN);
       if (refreshToken == null) {
-        JsonErrors.send(ctx, 401, "no_session", "there is no session to refresh: log in at /auth/login");
+        JsonReplies.error(ctx, 401, "no_session", "there is no session to refresh: log in at /auth/login");
         return;
       }
       oidc.refresh(refreshToken).onSuccess(tokens -> {
@@ -135,12 +136,11 @@ public final class LoginHandlers {
           fail(ctx, e);
           return;
         }
-        ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-            .end(new JsonObject().put("expires_in", accessTokenLifetime(tokens)).encode());
+        JsonReplies.ok(ctx, new JsonObject().put("expires_in", accessTokenLifetime(tokens)));
       }).onFailure(e -> {
         if (e instanceof OidcException oidcError && oidcError.kind() == OidcException.Kind.GRANT_REFUSED) {
           cookies.clearSession().forEach(c -> ctx.response().headers().add("Set-Cookie", c));
-          JsonErrors.send(ctx, 401, "session_ended", "the session has ended: log in again at /auth/login");
+          JsonReplies.error(ctx, 401, "session_ended", "the session has ended: log in again at /auth/login");
         } else {
           fail(ctx, e);
         }
@@ -165,7 +165,7 @@ public final class LoginHandlers {
       cookies.clearSession().forEach(c -> ctx.response().headers().add("Set-Cookie", c));
       String state = target == null ? null : target.url();
       oidc.metadata().onSuccess(provider -> redirect(ctx, oidc.endSessionUrl(provider, idToken, state)))
-          .onFailure(e -> JsonErrors.send(ctx, 502, "logout_incomplete", "the gateway's cookies are cleared, but "
+          .onFailure(e -> JsonReplies.error(ctx, 502, "logout_incomplete", "the gateway's cookies are cleared, but "
               + "the Keycloak session could not be ended because Keycloak is unreachable: try again later"));
     };
   }
@@ -175,14 +175,13 @@ public final class LoginHandlers {
     return ctx -> {
       String target = singleParam(ctx, "state");
       if (target == null) {
-        ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-            .end(new JsonObject().put("logged_out", true).encode());
+        JsonReplies.ok(ctx, new JsonObject().put("logged_out", true));
         return;
       }
       if (targets.check(target) instanceof Allowed allowed) {
         redirect(ctx, allowed.url());
       } else {
-        JsonErrors.send(ctx, 400, "redirect_refused", "you are logged out, but the return target is not allowed");
+        JsonReplies.error(ctx, 400, "redirect_refused", "you are logged out, but the return target is not allowed");
       }
     };
   }
@@ -196,21 +195,18 @@ public final class LoginHandlers {
       }
       if (token == null) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
-        JsonErrors.send(ctx, 401, "not_logged_in", "no jwt-token cookie or Bearer token: log in at /auth/login");
+        JsonReplies.error(ctx, 401, "not_logged_in", "no jwt-token cookie or Bearer token: log in at /auth/login");
         return;
       }
-      verifier.verify(token).onSuccess(verified -> ctx.response()
-          .putHeader("Content-Type", "application/json")
-          .putHeader("Cache-Control", "no-store")
-          .end(describe(verified).encode())).onFailure(e -> {
+      verifier.verify(token).onSuccess(verified -> JsonReplies.ok(ctx, describe(verified))).onFailure(e -> {
             if (e instanceof TokenRejectedException rejected) {
               ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-              JsonErrors.send(ctx, 401, "invalid_token", rejected.getMessage());
+              JsonReplies.error(ctx, 401, "invalid_token", rejected.getMessage());
             } else if (e instanceof KeysNotLoadedException) {
-              JsonErrors.send(ctx, 503, "not_ready", "the gateway has not loaded Keycloak's signing keys yet");
+              JsonReplies.error(ctx, 503, "not_ready", "the gateway has not loaded Keycloak's signing keys yet");
             } else {
               LOG.warn("whoami: token verification failed unexpectedly", e);
-              JsonErrors.send(ctx, 503, "not_ready", "the token could not be verified right now: try again");
+              JsonReplies.error(ctx, 503, "not_ready", "the token could not be verified right now: try again");
             }
           });
     };
@@ -256,13 +252,13 @@ public final class LoginHandlers {
   private Allowed requestedTarget(RoutingContext ctx) {
     List<String> values = ctx.queryParam("redirect");
     if (values.size() > 1) {
-      JsonErrors.send(ctx, 400, "redirect_refused", "give exactly one redirect parameter");
+      JsonReplies.error(ctx, 400, "redirect_refused", "give exactly one redirect parameter");
       return null;
     }
     String requested = values.isEmpty() ? options.defaultRedirect() : values.get(0);
     RedirectTargets.Decision decision = targets.check(requested);
     if (decision instanceof Refused refused) {
-      JsonErrors.send(ctx, 400, "redirect_refused", "redirect target refused: " + refused.message());
+      JsonReplies.error(ctx, 400, "redirect_refused", "redirect target refused: " + refused.message());
       return null;
     }
     return (Allowed) decision;
@@ -293,16 +289,16 @@ public final class LoginHandlers {
 
   private void fail(RoutingContext ctx, Throwable e) {
     if (e instanceof CookieTooLargeException tooLarge) {
-      JsonErrors.send(ctx, 502, "token_too_large", "token too large for a cookie: " + tooLarge.getMessage());
+      JsonReplies.error(ctx, 502, "token_too_large", "token too large for a cookie: " + tooLarge.getMessage());
     } else if (e instanceof OidcException oidcError && oidcError.kind() == OidcException.Kind.GRANT_REFUSED) {
-      JsonErrors.send(ctx, 400, "login_failed", oidcError.getMessage()
+      JsonReplies.error(ctx, 400, "login_failed", oidcError.getMessage()
           + ". The code may be used or expired: start again at /auth/login");
     } else if (e instanceof OidcException oidcError) {
       LOG.warn("login: {}", oidcError.getMessage());
-      JsonErrors.send(ctx, 502, "identity_provider_error", oidcError.getMessage());
+      JsonReplies.error(ctx, 502, "identity_provider_error", oidcError.getMessage());
     } else {
       LOG.error("login: unexpected failure", e);
-      JsonErrors.send(ctx, 500, "internal_error", "the login failed unexpectedly; the gateway log has details");
+      JsonReplies.error(ctx, 500, "internal_error", "the login failed unexpectedly; the gateway log has details");
     }
   }
 

@@ -56,7 +56,7 @@ public final class OriginCheck {
       Verdict verdict = decide(request.method().name(), request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site"),
           request.getHeader("Authorization"), request.getHeader("Cookie"));
       if (verdict instanceof Deny deny) {
-        JsonErrors.send(ctx, 403, "cross_site_request", deny.message());
+        JsonReplies.error(ctx, 403, "cross_site_request", deny.message());
       } else {
         ctx.next();
       }

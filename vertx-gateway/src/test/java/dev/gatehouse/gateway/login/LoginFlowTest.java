@@ -113,7 +113,16 @@ class LoginFlowTest {
 
     assertError(response, 400, "state_mismatch");
     assertThat(provider.tokenRequests.get()).isEqualTo(exchangesBefore);
-    assertThat(response.headers().getAll("Set-Cookie")).noneMatch(c -> c.startsWith("jwt-token="));
+    assertThat(response.headers().getAll("Set-Cookie")).isEmpty();
+  }
+
+  @Test
+  void ofTwoLoginsInOneBrowserTheNewerCompletes() throws Exception {
+    Callback older = loginUntilCallback(APP);
+    Callback newer = loginUntilCallback(APP);
+
+    assertError(get(older.path(), Map.of("Cookie", newer.loginCookie())), 400, "state_mismatch");
+    assertThat(get(newer.path(), Map.of("Cookie", newer.loginCookie())).statusCode()).isEqualTo(302);
   }
 
   @Test
