@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 
@@ -19,7 +20,7 @@ public record LoginState(String state, String nonce, String codeVerifier, String
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
-  public static LoginState start(RedirectTargets.Allowed target, Instant now, java.time.Duration ttl) {
+  public static LoginState start(RedirectTargets.Allowed target, Instant now, Duration ttl) {
     return new LoginState(randomToken(), randomToken(), randomToken(), target.url(), target.delivery(),
         now.plus(ttl).getEpochSecond());
   }

@@ -40,6 +40,7 @@ final class FakeOidcProvider {
   private final Set<String> refreshTokens = ConcurrentHashMap.newKeySet();
   private final AtomicInteger counter = new AtomicInteger();
   final AtomicInteger tokenRequests = new AtomicInteger();
+  final AtomicInteger discoveryRequests = new AtomicInteger();
   final List<Map<String, String>> logoutRequests = new CopyOnWriteArrayList<>();
   volatile boolean enforcePkce = true;
   volatile int accessTokenPadding = 0;
@@ -94,6 +95,7 @@ final class FakeOidcProvider {
   }
 
   private void discovery(RoutingContext ctx) {
+    discoveryRequests.incrementAndGet();
     String base = issuer() + "/protocol/openid-connect";
     json(ctx, 200, new JsonObject().put("issuer", issuer())
         .put("authorization_endpoint", base + "/auth")

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.login;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.gateway.token.KeysNotLoadedException;
 import dev.gatehouse.gateway.token.TokenRejectedException;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import dev.gatehouse.gateway.token.VerifiedToken;
@@ -37,6 +38,7 @@ class LoginFlowTest {
   private static Vertx vertx;
   private static FakeOidcProvider provider;
   private static HttpServer gateway;
+  private static final AcceptingProviderTokens verifier = new AcceptingProviderTokens();
   private static WebClient http;
 
   @BeforeAll
@@ -53,7 +55,7 @@ class LoginFlowTest {
         .setAllowInsecureHttp(true)
         .setStateSecrets(List.of("test-state-secret-test-state-secret-42"));
     Router router = Router.router(vertx);
-    LoginRoutes.mount(router, options, WebClient.create(vertx), new AcceptingProviderTokens());
+    LoginRoutes.mount(router, options, WebClient.create(vertx), verifier);
     gateway = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     http = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false));
   }
@@ -67,6 +69,7 @@ class LoginFlowTest {
   void resetProvider() {
     provider.enforcePkce = true;
     provider.accessTokenPadding = 0;
+    verifier.keysLoaded = true;
   }
 
   @Test
@@ -252,6 +255,16 @@ class LoginFlowTest {
     assertThat(response.bodyAsJsonObject().getJsonArray("permissions").getList()).containsExactly("view-roles");
     assertError(get("/auth/whoami", Map.of()), 401, "not_logged_in");
     assertError(get("/auth/whoami", Map.of("Authorization", "Bearer nope")), 401, "invalid_token");
+    verifier.keysLoaded = false;
+    assertError(get("/auth/whoami", Map.of("Cookie", "jwt-token=" + jar.get("jwt-token"))), 503, "not_ready");
+  }
+
+  @Test
+  void discoveryIsFetchedOnceAndShared() throws Exception {
+    loggedIn();
+    loggedIn();
+
+    assertThat(provider.discoveryRequests.get()).isEqualTo(1);
   }
 
   @Test
@@ -353,8 +366,13 @@ class LoginFlowTest {
 
   /** Stands in for the gateway's JWKS verifier: accepts the provider's access tokens, rejects anything else. */
   private static final class AcceptingProviderTokens implements TokenVerifier {
+    volatile boolean keysLoaded = true;
+
     @Override
     public Future<VerifiedToken> verify(String compactJwt) {
+      if (!keysLoaded) {
+        return Future.failedFuture(new KeysNotLoadedException("no keys yet"));
+      }
       JsonObject claims = IdTokenValidator.unverifiedClaims(compactJwt);
       if (!"Bearer".equals(claims.getString("typ"))) {
         return Future.failedFuture(new TokenRejectedException(TokenRejectedException.Reason.MALFORMED, "not a token"));
@@ -365,7 +383,7 @@ class LoginFlowTest {
 
     @Override
     public boolean ready() {
-      return true;
+      return keysLoaded;
     }
   }
 }
