@@ -128,7 +128,12 @@ public final class OidcClient {
     int status = response.statusCode();
     if (status == 400 || status == 401) {
       JsonObject error = tryParse(response.bodyAsString());
-      String code = error == null ? "unknown" : error.getString("error", "unknown");
+      String code = error == null ? "unknown" : String.valueOf(error.getValue("error", "unknown"));
+      if (status == 401 || "invalid_client".equals(code) || "unauthorized_client".equals(code)) {
+        // The gateway's own credentials, not the user's grant: an operator must fix the configuration.
+        throw new OidcException(OidcException.Kind.BAD_RESPONSE, "Keycloak rejected the gateway's client credentials ("
+            + code + "): check login.clientId, login.clientSecret and login.clientAuthMethod");
+      }
       throw new OidcException(OidcException.Kind.GRANT_REFUSED, "Keycloak refused the grant (" + code + ")");
     }
     if (status != 200) {

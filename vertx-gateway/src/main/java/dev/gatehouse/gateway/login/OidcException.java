@@ -8,7 +8,7 @@ public final class OidcException extends RuntimeException {
     UNREACHABLE,
     /** Keycloak refused the grant (used or expired code, revoked refresh token): the user must log in again. */
     GRANT_REFUSED,
-    /** Keycloak answered something unusable (bad discovery, no ID token, bad ID token): 502. */
+    /** Keycloak answered something unusable (bad discovery, no or bad ID token, our client refused): 502. */
     BAD_RESPONSE
   }
 

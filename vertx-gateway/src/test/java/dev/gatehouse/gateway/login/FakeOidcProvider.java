@@ -44,6 +44,7 @@ final class FakeOidcProvider {
   final List<Map<String, String>> logoutRequests = new CopyOnWriteArrayList<>();
   volatile boolean enforcePkce = true;
   volatile int accessTokenPadding = 0;
+  volatile String advertisedIssuer;
   private HttpServer server;
 
   FakeOidcProvider() throws Exception {
@@ -97,7 +98,7 @@ final class FakeOidcProvider {
   private void discovery(RoutingContext ctx) {
     discoveryRequests.incrementAndGet();
     String base = issuer() + "/protocol/openid-connect";
-    json(ctx, 200, new JsonObject().put("issuer", issuer())
+    json(ctx, 200, new JsonObject().put("issuer", advertisedIssuer == null ? issuer() : advertisedIssuer)
         .put("authorization_endpoint", base + "/auth")
         .put("token_endpoint", base + "/token")
         .put("end_session_endpoint", base + "/logout")
@@ -121,11 +122,14 @@ final class FakeOidcProvider {
     tokenRequests.incrementAndGet();
     String expectedAuth = "Basic " + Base64.getEncoder().encodeToString(
         (CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
-    if (!expectedAuth.equals(ctx.request().getHeader("Authorization"))) {
+    var form = ctx.request().formAttributes();
+    boolean basic = expectedAuth.equals(ctx.request().getHeader("Authorization")) && form.get("client_secret") == null;
+    boolean post = ctx.request().getHeader("Authorization") == null && CLIENT_ID.equals(form.get("client_id"))
+        && CLIENT_SECRET.equals(form.get("client_secret"));
+    if (!basic && !post) {
       json(ctx, 401, new JsonObject().put("error", "invalid_client"));
       return;
     }
-    var form = ctx.request().formAttributes();
     String nonce = null;
     switch (String.valueOf(form.get("grant_type"))) {
       case "authorization_code" -> {
