@@ -1,0 +1,48 @@
+package dev.gatehouse.it.support;
+
+import dev.gatehouse.stack.StackLayout;
+import dev.gatehouse.stack.keycloak.KeycloakServer;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * JUnit extension giving tests the one real Keycloak of this test JVM: distribution 26.7.3, our providers jar, the
+ * production realm plus the dev overlay and the fake-google realm. Started on first use, shared by every class,
+ * stopped when the JVM's test run ends.
+ *
+ * <pre>{@code @ExtendWith(RealKeycloak.class) class SomeIT { @Test void t(KeycloakServer keycloak) { ... } }}</pre>
+ */
+public final class RealKeycloak implements ParameterResolver {
+  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RealKeycloak.class);
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == KeycloakServer.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return shared(context);
+  }
+
+  public static KeycloakServer shared(ExtensionContext context) {
+    return context.getRoot().getStore(NAMESPACE)
+        .getOrComputeIfAbsent(Running.class, key -> Running.start(), Running.class)
+        .server();
+  }
+
+  /** Closed by JUnit when the root context ends, i.e. once per test JVM. */
+  private record Running(KeycloakServer server) implements AutoCloseable {
+    static Running start() {
+      StackLayout layout = StackLayout.locate();
+      return new Running(KeycloakServer.start(layout, KeycloakServer.Options.defaults(layout)
+          .withProgress(message -> System.out.println("[keycloak] " + message))));
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package dev.gatehouse.stack;
+
+import java.util.Map;
+
+/**
+ * Well-known secrets for local runs and tests ONLY. The production realm reads these placeholders from the
+ * environment; here they get fixed, public values so that a person can copy them from the console output.
+ */
+public final class DevSecrets {
+  public static final String GATEWAY_CLIENT_SECRET = "GATEHOUSE_GATEWAY_CLIENT_SECRET";
+  public static final String REPORTING_SERVICE_SECRET = "GATEHOUSE_REPORTING_SERVICE_SECRET";
+  public static final String FAKE_GOOGLE_CLIENT_SECRET = "GATEHOUSE_FAKE_GOOGLE_CLIENT_SECRET";
+
+  private DevSecrets() {}
+
+  public static Map<String, String> keycloakEnvironment() {
+    return Map.of(
+        GATEWAY_CLIENT_SECRET, "dev-gateway-secret",
+        REPORTING_SERVICE_SECRET, "dev-reporting-service-secret",
+        FAKE_GOOGLE_CLIENT_SECRET, "dev-fake-google-secret");
+  }
+}

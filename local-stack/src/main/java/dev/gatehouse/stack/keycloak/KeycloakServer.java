@@ -1,0 +1,320 @@
+package dev.gatehouse.stack.keycloak;
+
+import dev.gatehouse.stack.DevSecrets;
+import dev.gatehouse.stack.FreePorts;
+import dev.gatehouse.stack.WorkFiles;
+import dev.gatehouse.stack.StackLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A real Keycloak server from the Maven Central distribution, with our providers jar and realm files, on loopback.
+ * No Docker: each instance gets a private copy of the distribution (start-dev augments in place), a fresh in-memory
+ * database, and its own log file.
+ */
+public final class KeycloakServer implements AutoCloseable {
+
+  /** How to start one instance. Every field has a sane default; see {@link #defaults}. */
+  public record Options(
+      String instanceName,
+      int httpPort,
+      int managementPort,
+      String adminUsername,
+      String adminPassword,
+      RealmFiles realms,
+      List<String> features,
+      Map<String, String> environment,
+      Duration readyTimeout,
+      Consumer<String> progress) {
+
+    /** Development realms (production + dev overlay + fake-google) with the dev secrets, admin/admin, free ports. */
+    public static Options defaults(StackLayout layout) {
+      return new Options("keycloak", 0, 0, "admin", "admin", RealmFiles.development(layout.realmConfigDir()),
+          List.of(), DevSecrets.keycloakEnvironment(), Duration.ofMinutes(4), message -> {});
+    }
+
+    public Options withPorts(int http, int management) {
+      return new Options(instanceName, http, management, adminUsername, adminPassword, realms, features, environment,
+          readyTimeout, progress);
+    }
+
+    public Options withRealms(RealmFiles realmFiles) {
+      return new Options(instanceName, httpPort, managementPort, adminUsername, adminPassword, realmFiles, features,
+          environment, readyTimeout, progress);
+    }
+
+    public Options withFeatures(List<String> featureList) {
+      return new Options(instanceName, httpPort, managementPort, adminUsername, adminPassword, realms, featureList,
+          environment, readyTimeout, progress);
+    }
+
+    public Options withEnvironment(Map<String, String> env) {
+      return new Options(instanceName, httpPort, managementPort, adminUsername, adminPassword, realms, features, env,
+          readyTimeout, progress);
+    }
+
+    public Options withProgress(Consumer<String> listener) {
+      return new Options(instanceName, httpPort, managementPort, adminUsername, adminPassword, realms, features,
+          environment, readyTimeout, listener);
+    }
+  }
+
+  private static final int LOG_TAIL_LINES = 60;
+  /** "2026-11-29 07:00:21,564 INFO  [category] (thread) " before a Keycloak log message. */
+  private static final Pattern LOG_PREFIX =
+      Pattern.compile("^\\d{4}-\\d\\d-\\d\\d [\\d:,.]+\\s+\\w+\\s+\\[[^\\]]*]\\s+\\([^)]*\\)\\s+");
+
+  private final StackLayout layout;
+  private final Options options;
+  private final int httpPort;
+  private final int managementPort;
+  private final Path home;
+  private final Path logFile;
+  private Process process;
+
+  private KeycloakServer(StackLayout layout, Options options) {
+    this.layout = layout;
+    this.options = options;
+    this.httpPort = options.httpPort() > 0 ? options.httpPort() : FreePorts.next();
+    this.managementPort = options.managementPort() > 0 ? options.managementPort() : FreePorts.next();
+    this.home = layout.workDir().resolve(options.instanceName() + "-" + ProcessHandle.current().pid() + "-" + httpPort);
+    this.logFile = home.resolve("keycloak.log");
+  }
+
+  /** Starts the server and returns once every imported realm serves its discovery document. */
+  public static KeycloakServer start(StackLayout layout, Options options) {
+    KeycloakServer server = new KeycloakServer(layout, options);
+    try {
+      server.launch();
+      server.awaitRealms();
+      return server;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  public String issuer(String realm) {
+    return baseUrl() + "/realms/" + realm;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public int managementPort() {
+    return managementPort;
+  }
+
+  public Path logFile() {
+    return logFile;
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  /** The server's log so far, e.g. for tests that assert a warning was logged. */
+  public String log() {
+    try {
+      return Files.readString(logFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + logFile, e);
+    }
+  }
+
+  public KeycloakAdminClient admin() {
+    return new KeycloakAdminClient(baseUrl(), options.adminUsername(), options.adminPassword());
+  }
+
+  private void launch() {
+    options.progress().accept("Preparing Keycloak " + StackLayout.KEYCLOAK_VERSION + " in " + home);
+    WorkFiles.deleteTree(home);
+    copyTree(layout.keycloakDistribution(), home);
+    copyFile(layout.providersJar(), home.resolve("providers").resolve(layout.providersJar().getFileName()));
+    options.realms().writeTo(home.resolve("data/import"));
+
+    List<String> command = new ArrayList<>(List.of("/bin/bash", home.resolve("bin/kc.sh").toString(), "start-dev",
+        "--http-host=127.0.0.1",
+        "--http-port=" + httpPort,
+        "--http-management-port=" + managementPort,
+        // A pinned hostname keeps every token's issuer the same, whichever loopback name a client used.
+        "--hostname=" + baseUrl(),
+        "--db=dev-mem",
+        "--health-enabled=true",
+        "--cache=local",
+        "--import-realm"));
+    if (!options.features().isEmpty()) {
+      command.add("--features=" + String.join(",", options.features()));
+    }
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(home.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(logFile.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("KC_BOOTSTRAP_ADMIN_USERNAME", options.adminUsername());
+    env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", options.adminPassword());
+    env.putIfAbsent("GATEHOUSE_KEYCLOAK_URL", baseUrl());
+    env.putAll(options.environment());
+    options.progress().accept("Starting Keycloak on " + baseUrl() + " (log: " + logFile + ")");
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot start Keycloak with " + command + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void awaitRealms() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long started = System.nanoTime();
+    long deadline = started + options.readyTimeout().toNanos();
+    long nextProgress = started;
+    List<String> pending = new ArrayList<>(options.realms().names());
+    while (!pending.isEmpty()) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("Keycloak exited with code " + process.exitValue()
+            + " before it was ready. Last lines of " + logFile + ":\n" + logTail());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Keycloak was not ready within " + options.readyTimeout().toSeconds()
+            + " s (realms still missing: " + pending + "). Last lines of " + logFile + ":\n" + logTail());
+      }
+      pending.removeIf(realm -> serves(http, issuer(realm) + "/.well-known/openid-configuration"));
+      if (System.nanoTime() >= nextProgress) {
+        long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+        options.progress().accept("  ... " + seconds + " s: " + lastMeaningfulLogLine());
+        nextProgress = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      }
+      if (!pending.isEmpty()) {
+        pause(Duration.ofMillis(250));
+      }
+    }
+    options.progress().accept("Keycloak is ready at " + baseUrl() + " with realms " + options.realms().names()
+        + " (" + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s)");
+  }
+
+  private static boolean serves(HttpClient http, String url) {
+    try {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build();
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for Keycloak", e);
+    }
+  }
+
+  /** Stops the server (SIGTERM, then SIGKILL after 20 s) and deletes its private copy. */
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      options.progress().accept("Stopping Keycloak on " + baseUrl());
+      process.descendants().forEach(ProcessHandle::destroy);
+      process.destroy();
+      try {
+        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+          process.descendants().forEach(ProcessHandle::destroyForcibly);
+          process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (!Boolean.getBoolean("gatehouse.keepKeycloakHome")) {
+      WorkFiles.deleteTree(home);
+    }
+  }
+
+  public boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** Kills the server without a graceful shutdown, as a crash would (fault tests). */
+  public void kill() {
+    if (process != null) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+  }
+
+  public String logTail() {
+    try (Stream<String> lines = Files.lines(logFile)) {
+      List<String> all = lines.toList();
+      return String.join("\n", all.subList(Math.max(0, all.size() - LOG_TAIL_LINES), all.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(log unavailable: " + e.getMessage() + ")";
+    }
+  }
+
+  private String lastMeaningfulLogLine() {
+    try (Stream<String> lines = Files.lines(logFile)) {
+      return lines.filter(line -> !line.isBlank())
+          .reduce((first, second) -> second)
+          .map(line -> LOG_PREFIX.matcher(line).replaceFirst(""))
+          .map(line -> line.length() > 140 ? line.substring(0, 140) + "..." : line)
+          .orElse("starting (no log output yet)");
+    } catch (IOException | UncheckedIOException e) {
+      return "starting";
+    }
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for Keycloak", e);
+    }
+  }
+
+  private static void copyTree(Path source, Path target) {
+    try {
+      Files.walkFileTree(source, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+          Files.createDirectories(target.resolve(source.relativize(dir).toString()));
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.copy(file, target.resolve(source.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot copy the Keycloak distribution to " + target, e);
+    }
+  }
+
+  private static void copyFile(Path source, Path target) {
+    try {
+      Files.createDirectories(target.getParent());
+      Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot copy " + source + " to " + target, e);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the whole Gatehouse stack locally on embedded defaults, in the foreground. Ctrl-C stops it.
+# Needs JDK 17+ and Maven 3.8+. Ports: GATEHOUSE_KEYCLOAK_PORT (8080).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+echo "Building Gatehouse (mvn -DskipTests package; the first build downloads Keycloak and dependencies)..."
+mvn -B -q -DskipTests package
+echo "Build done."
+
+exec java -jar local-stack/target/gatehouse-local-stack-all.jar
