@@ -24,6 +24,13 @@ final class GatehouseRealm {
   /** Realm roles the mapper leaves out of the roles claim on purpose. */
   static final List<String> HIDDEN_REALM_ROLES = List.of("default-roles-gatehouse", "offline_access", "uma_authorization");
 
+  static final String ACCESS_TOKEN = "access.token.claim";
+  static final String LIGHTWEIGHT = "lightweight.claim";
+  static final String ID_TOKEN = "id.token.claim";
+  static final String USERINFO = "userinfo.token.claim";
+  static final String INTROSPECTION = "introspection.token.claim";
+  private static final List<String> INCLUDE_SWITCHES = List.of(ACCESS_TOKEN, LIGHTWEIGHT, ID_TOKEN, USERINFO, INTROSPECTION);
+
   private final KeycloakServer keycloak;
   private final KeycloakAdminClient admin;
 
@@ -115,6 +122,15 @@ final class GatehouseRealm {
         "protocolMappers", List.of(Map.of(
             "name", name + "-mapper", "protocol", "openid-connect", "protocolMapper", MAPPER_ID,
             "config", mapperConfig)))).createdId();
+  }
+
+  /** Every include switch written explicitly (a missing one means false): those named are "true", the rest "false". */
+  static Map<String, String> mapperConfig(String claimName, String rolesClaimName, String... switchedOn) {
+    Map<String, String> config = new HashMap<>(Map.of("claim.name", claimName, "roles.claim.name", rolesClaimName));
+    for (String flag : INCLUDE_SWITCHES) {
+      config.put(flag, String.valueOf(List.of(switchedOn).contains(flag)));
+    }
+    return config;
   }
 
   void addDefaultScope(String clientId, String scopeId) {

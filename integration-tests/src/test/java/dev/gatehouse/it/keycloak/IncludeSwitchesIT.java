@@ -1,6 +1,11 @@
 package dev.gatehouse.it.keycloak;
 
 import static dev.gatehouse.it.keycloak.PermissionsClaimIT.arrayClaim;
+import static dev.gatehouse.it.keycloak.GatehouseRealm.ACCESS_TOKEN;
+import static dev.gatehouse.it.keycloak.GatehouseRealm.ID_TOKEN;
+import static dev.gatehouse.it.keycloak.GatehouseRealm.INTROSPECTION;
+import static dev.gatehouse.it.keycloak.GatehouseRealm.USERINFO;
+import static dev.gatehouse.it.keycloak.GatehouseRealm.mapperConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,14 +38,10 @@ class IncludeSwitchesIT {
   @Test
   void switchedOffTargetsDoNotGetTheClaims(KeycloakServer keycloak) {
     GatehouseRealm realm = new GatehouseRealm(keycloak);
-    String accessOnly = realm.createScopeWithPermissionsMapper("it-access-only", Map.of(
-        "claim.name", "it_access_permissions", "roles.claim.name", "",
-        "access.token.claim", "true", "lightweight.claim", "false", "id.token.claim", "false",
-        "userinfo.token.claim", "false", "introspection.token.claim", "false"));
-    String allButAccess = realm.createScopeWithPermissionsMapper("it-all-but-access", Map.of(
-        "claim.name", "it_other_permissions", "roles.claim.name", "it_other_roles",
-        "access.token.claim", "false", "lightweight.claim", "false", "id.token.claim", "true",
-        "userinfo.token.claim", "true", "introspection.token.claim", "true"));
+    String accessOnly = realm.createScopeWithPermissionsMapper("it-access-only",
+        mapperConfig("it_access_permissions", "", ACCESS_TOKEN));
+    String allButAccess = realm.createScopeWithPermissionsMapper("it-all-but-access",
+        mapperConfig("it_other_permissions", "it_other_roles", ID_TOKEN, USERINFO, INTROSPECTION));
     String clientId = realm.createPasswordGrantClient("it-switches", Map.of());
     realm.addDefaultScope(clientId, accessOnly);
     realm.addDefaultScope(clientId, allButAccess);
@@ -66,10 +67,8 @@ class IncludeSwitchesIT {
   @Test
   void lightweightAccessTokensCarryOnlyClaimsSwitchedOnForThem(KeycloakServer keycloak) {
     GatehouseRealm realm = new GatehouseRealm(keycloak);
-    String notLightweight = realm.createScopeWithPermissionsMapper("it-not-lightweight", Map.of(
-        "claim.name", "it_heavy_permissions", "roles.claim.name", "",
-        "access.token.claim", "true", "lightweight.claim", "false", "id.token.claim", "false",
-        "userinfo.token.claim", "false", "introspection.token.claim", "false"));
+    String notLightweight = realm.createScopeWithPermissionsMapper("it-not-lightweight",
+        mapperConfig("it_heavy_permissions", "", ACCESS_TOKEN));
     String clientId = realm.createPasswordGrantClient("it-lightweight",
         Map.of("attributes", Map.of("client.use.lightweight.access.token.enabled", "true")));
     realm.addDefaultScope(clientId, notLightweight);

@@ -21,10 +21,9 @@ class MisconfiguredMapperIT {
   void missingPermissionsClientOmitsTheClaimAndWarnsOnce(KeycloakServer keycloak) {
     GatehouseRealm realm = new GatehouseRealm(keycloak);
     String missingClient = GatehouseRealm.unique("no-such-permissions-client");
-    String scopeId = realm.createScopeWithPermissionsMapper("it-misconfigured", Map.of(
-        "permissions.client", missingClient, "claim.name", "it_broken_permissions", "roles.claim.name", "",
-        "access.token.claim", "true", "lightweight.claim", "false", "id.token.claim", "false",
-        "userinfo.token.claim", "false", "introspection.token.claim", "false"));
+    Map<String, String> config = GatehouseRealm.mapperConfig("it_broken_permissions", "", GatehouseRealm.ACCESS_TOKEN);
+    config.put("permissions.client", missingClient);
+    String scopeId = realm.createScopeWithPermissionsMapper("it-misconfigured", config);
     String clientId = realm.createPasswordGrantClient("it-misconfigured", Map.of());
     realm.addDefaultScope(clientId, scopeId);
 
@@ -38,6 +37,20 @@ class MisconfiguredMapperIT {
         + " permissions client '" + Pattern.quote(missingClient) + "'.*Fix: create the client");
     String log = awaitLogMatching(keycloak, warning, Duration.ofSeconds(20));
     assertThat(count(warning, log)).as("three token requests within a minute, one warning").isEqualTo(1);
+  }
+
+  @Test
+  void theAdminApiRefusesTheSameClaimNameForPermissionsAndRoles(KeycloakServer keycloak) {
+    GatehouseRealm realm = new GatehouseRealm(keycloak);
+    String scopeId = realm.admin().post(GatehouseRealm.REALM + "/client-scopes", Map.of(
+        "name", GatehouseRealm.unique("it-colliding"), "protocol", "openid-connect")).createdId();
+
+    var response = realm.admin().post(GatehouseRealm.REALM + "/client-scopes/" + scopeId + "/protocol-mappers/models",
+        Map.of("name", "colliding", "protocol", "openid-connect", "protocolMapper", GatehouseRealm.MAPPER_ID,
+            "config", GatehouseRealm.mapperConfig("perms", "perms", GatehouseRealm.ACCESS_TOKEN)));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.body()).contains("are both \\\"perms\\\"").contains("Choose two different claim names");
   }
 
   private static String awaitLogMatching(KeycloakServer keycloak, Pattern pattern, Duration timeout) {

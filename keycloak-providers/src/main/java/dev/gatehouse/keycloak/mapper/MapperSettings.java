@@ -41,9 +41,10 @@ public record MapperSettings(String permissionsClient, String claimName, Optiona
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         if (rolesClaimName.filter(claimName::equals).isPresent()) {
-            problems.add("'" + CLAIM_NAME + "' and '" + ROLES_CLAIM_NAME + "' are both '" + claimName
-                    + "': the roles would overwrite the permissions. Choose two different claim names,"
-                    + " or clear '" + ROLES_CLAIM_NAME + "' to leave the roles out.");
+            // Double quotes only: Keycloak passes the message through MessageFormat, which eats single quotes.
+            problems.add(CLAIM_NAME + " and " + ROLES_CLAIM_NAME + " are both \"" + claimName
+                    + "\": the roles would overwrite the permissions. Choose two different claim names,"
+                    + " or clear " + ROLES_CLAIM_NAME + " to leave the roles out.");
         }
         return problems;
     }

@@ -102,7 +102,8 @@ public class PermissionsMapper extends AbstractOIDCProtocolMapper
                                ProtocolMapperModel mapperModel) throws ProtocolMapperConfigException {
         List<String> problems = MapperSettings.from(mapperModel.getConfig()).problems();
         if (!problems.isEmpty()) {
-            throw new ProtocolMapperConfigException(String.join(" ", problems));
+            // With a null message key Keycloak's admin API answers 500 instead of 400; an unknown key falls back to the text.
+            throw new ProtocolMapperConfigException(String.join(" ", problems), "gatehousePermissionsMapperInvalidConfig");
         }
     }
 

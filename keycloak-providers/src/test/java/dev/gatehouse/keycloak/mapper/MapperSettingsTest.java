@@ -55,7 +55,7 @@ class MapperSettingsTest {
         MapperSettings settings = MapperSettings.from(Map.of("claim.name", "perms", "roles.claim.name", "perms"));
 
         assertThat(settings.problems()).singleElement().asString()
-                .contains("'perms'")
+                .contains("\"perms\"").doesNotContain("'")
                 .contains("Choose two different claim names");
     }
 }
