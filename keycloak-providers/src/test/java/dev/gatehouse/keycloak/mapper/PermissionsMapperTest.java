@@ -1,11 +1,16 @@
 package dev.gatehouse.keycloak.mapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.keycloak.models.ProtocolMapperModel;
+import org.keycloak.protocol.ProtocolMapperConfigException;
 import org.keycloak.provider.ProviderConfigProperty;
 
 /** Checks the mapper's declared surface; its claim logic is covered by the resolver tests and the ITs. */
@@ -37,5 +42,27 @@ class PermissionsMapperTest {
                 .containsEntry("introspection.token.claim", "true")
                 .containsEntry("lightweight.claim", "false");
         assertThat(mapper.getConfigProperties()).hasSize(defaults.size());
+    }
+
+    @Test
+    void rejectsCollidingClaimNamesWithAMessageKeySoTheAdminApiAnswers400() {
+        ProtocolMapperConfigException rejection = catchThrowableOfType(ProtocolMapperConfigException.class,
+                () -> mapper.validateConfig(null, null, null, model(Map.of("claim.name", "x", "roles.claim.name", "x"))));
+
+        assertThat(rejection.getMessage()).contains("Choose two different claim names");
+        assertThat(rejection.getMessageKey()).as("a null key makes Keycloak answer 500").isNotNull();
+    }
+
+    @Test
+    void acceptsTheDefaultsAndAnEmptyConfig() {
+        assertThatCode(() -> mapper.validateConfig(null, null, null, model(Map.of()))).doesNotThrowAnyException();
+    }
+
+    private static ProtocolMapperModel model(Map<String, String> config) {
+        ProtocolMapperModel model = new ProtocolMapperModel();
+        model.setName("permissions");
+        model.setProtocolMapper(PermissionsMapper.PROVIDER_ID);
+        model.setConfig(new HashMap<>(config));
+        return model;
     }
 }
