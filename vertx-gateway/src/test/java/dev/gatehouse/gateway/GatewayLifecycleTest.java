@@ -3,7 +3,7 @@ package dev.gatehouse.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.gateway.config.GatewayConfig;
-import dev.gatehouse.gateway.http.BearerOrCookieCredentialReader;
+import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.http.GatewayRouter;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.testing.FakePolicy;
@@ -55,7 +55,7 @@ class GatewayLifecycleTest {
     FakeVerifier verifier = new FakeVerifier().accept("t", new VerifiedToken("s", "u", "e", Set.of("p"), Set.of(),
         "app", 4_000_000_000L));
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), TestTargets::parse,
-        new BearerOrCookieCredentialReader("jwt-token"), verifier, new FakePolicy().allow("GET", "/held", "p"),
+        new CredentialExtractor("jwt-token"), verifier, new FakePolicy().allow("GET", "/held", "p"),
         metrics, null);
     GatewayVerticle verticle = new GatewayVerticle(config, parts);
     deploymentId = GatewayHarness.await(vertx.deployVerticle(verticle));

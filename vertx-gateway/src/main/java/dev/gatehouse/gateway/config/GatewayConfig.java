@@ -40,7 +40,9 @@ public record GatewayConfig(
     String identityHeaderPrefix,
     int maxIdentityHeaderBytes,
     int adminMaxBodyBytes,
-    long shutdownTimeoutMillis) {
+    long shutdownTimeoutMillis,
+    Path activitySeedFile,
+    long activityPollSeconds) {
 
   public static final String CONFIG_ENV = "GATEHOUSE_GATEWAY_CONFIG";
   public static final List<String> DEFAULT_PUBLIC_ROUTES = List.of("/health/live", "/health/ready", "/metrics");
@@ -59,7 +61,8 @@ public record GatewayConfig(
       Map.entry("GATEHOUSE_DB_PORT", "database.port"),
       Map.entry("GATEHOUSE_DB_NAME", "database.database"),
       Map.entry("GATEHOUSE_DB_USER", "database.user"),
-      Map.entry("GATEHOUSE_DB_PASSWORD", "database.password"));
+      Map.entry("GATEHOUSE_DB_PASSWORD", "database.password"),
+      Map.entry("GATEHOUSE_ACTIVITY_SEED", "activities.seedFile"));
 
   public GatewayConfig {
     audiences = List.copyOf(audiences);
@@ -165,6 +168,13 @@ public record GatewayConfig(
     int maxIdentityBytes = (int) in.number("identity.maxHeaderBytes", 32 * 1024, 1024, 1024 * 1024);
     int adminMaxBody = (int) in.number("admin.maxBodyBytes", 64 * 1024, 1024, 16 * 1024 * 1024);
     long shutdownTimeout = in.number("shutdownTimeoutMillis", 20_000, 0, 600_000);
+    String seed = in.string("activities.seedFile", null, false);
+    Path seedFile = seed == null || seed.isBlank() ? null : Path.of(seed);
+    if (seedFile != null && !Files.isRegularFile(seedFile)) {
+      in.problem("activities.seedFile", seed, "an existing activity seed file such as realm-config/activities.json");
+    }
+    // Safety net under LISTEN/NOTIFY: how often each gateway compares its index version with the database's.
+    long pollSeconds = in.number("activities.pollIntervalSeconds", 30, 1, 3_600);
 
     problems.addAll(in.problems());
     if (!problems.isEmpty()) {
@@ -172,7 +182,7 @@ public record GatewayConfig(
     }
     return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
-        maxIdentityBytes, adminMaxBody, shutdownTimeout);
+        maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds);
   }
 
   private static String passwordOf(SettingsReader in) {

@@ -1,6 +1,8 @@
 package dev.gatehouse.gateway.http;
 
 import dev.gatehouse.gateway.credential.Credential;
+import dev.gatehouse.gateway.credential.CredentialExtractor;
+import dev.gatehouse.gateway.credential.CredentialResult;
 import dev.gatehouse.gateway.ops.DecisionOutcome;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.policy.Decision;
@@ -24,12 +26,12 @@ public final class AccessGate implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(AccessGate.class);
 
   private final Set<String> publicRoutes;
-  private final CredentialReader credentials;
+  private final CredentialExtractor credentials;
   private final TokenVerifier verifier;
   private final AccessPolicy policy;
   private final GatewayMetrics metrics;
 
-  public AccessGate(Set<String> publicRoutes, CredentialReader credentials, TokenVerifier verifier,
+  public AccessGate(Set<String> publicRoutes, CredentialExtractor credentials, TokenVerifier verifier,
       AccessPolicy policy, GatewayMetrics metrics) {
     this.publicRoutes = Set.copyOf(publicRoutes);
     this.credentials = credentials;
@@ -45,19 +47,18 @@ public final class AccessGate implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    Credential credential;
-    try {
-      credential = credentials.read(ctx.request());
-    } catch (InvalidCredentialException e) {
+    CredentialResult presented = credentials.extract(ctx.request().headers());
+    if (presented instanceof CredentialResult.Invalid invalid) {
       metrics.decision(DecisionOutcome.UNAUTHENTICATED);
-      ErrorResponses.invalidRequest(ctx, e.getMessage());
+      ErrorResponses.unusableCredential(ctx, invalid);
       return;
     }
-    if (credential == null) {
+    if (!(presented instanceof CredentialResult.Found found)) {
       metrics.decision(DecisionOutcome.UNAUTHENTICATED);
       ErrorResponses.missingCredential(ctx);
       return;
     }
+    Credential credential = found.credential();
     ctx.request().pause();
     Context requestContext = Vertx.currentContext();
     verifier.verify(credential.token()).onComplete(result -> {

@@ -1,5 +1,7 @@
 package dev.gatehouse.gateway.http;
 
+import dev.gatehouse.gateway.credential.CredentialResult;
+
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -26,9 +28,14 @@ public final class ErrorResponses {
         + "gateway's cookie.");
   }
 
-  public static void invalidRequest(RoutingContext ctx, String message) {
-    ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_request\"");
-    send(ctx, 401, "invalid_request", message);
+  /**
+   * Something credential-like was sent but it is not one unambiguous Bearer token. RFC 6750 section 3.1: 400 with
+   * {@code error="invalid_request"}; an unsupported scheme gets 401 with the bare challenge.
+   */
+  public static void unusableCredential(RoutingContext ctx, CredentialResult.Invalid invalid) {
+    String oauthError = invalid.problem().oauthError();
+    ctx.response().putHeader("WWW-Authenticate", oauthError == null ? "Bearer" : "Bearer error=\"" + oauthError + "\"");
+    send(ctx, invalid.problem().status(), oauthError == null ? "unauthenticated" : oauthError, invalid.message());
   }
 
   public static void invalidToken(RoutingContext ctx, String message) {

@@ -1,5 +1,7 @@
 package dev.gatehouse.gateway.http;
 
+import dev.gatehouse.gateway.credential.CredentialExtractor;
+
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.ops.HealthHandlers;
@@ -29,7 +31,7 @@ public final class GatewayRouter {
   public record Parts(
       Set<String> publicRoutes,
       Function<String, RequestTarget> targetParser,
-      CredentialReader credentials,
+      CredentialExtractor credentials,
       TokenVerifier verifier,
       AccessPolicy policy,
       GatewayMetrics metrics,

@@ -33,9 +33,9 @@ class GatewayConfigTest {
     assertThat(config.listenHost()).isEqualTo("127.0.0.1");
     assertThat(config.listenPort()).isEqualTo(8000);
     assertThat(config.maxHeaderBytes()).isEqualTo(16384);
-    assertThat(config.audiences()).containsExactly("gatehouse-gateway");
+    assertThat(config.audiences()).containsExactly("gateway");
     assertThat(config.routes()).containsExactly(
-        new RouteConfig("/api/v1", URI.create("http://127.0.0.1:8001"), 30_000));
+        new RouteConfig("/api", URI.create("http://127.0.0.1:8001"), 30_000));
     assertThat(config.publicRoutes()).containsExactlyInAnyOrder("/health/live", "/health/ready", "/metrics");
     assertThat(config.database().password()).isEqualTo("change-me");
     assertThat(config.toString()).doesNotContain("change-me");

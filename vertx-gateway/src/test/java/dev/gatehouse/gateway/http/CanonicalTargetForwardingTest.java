@@ -8,13 +8,11 @@ import dev.gatehouse.gateway.testing.RawHttp;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The production parser end to end: what reaches the upstream, and what never does. */
-@Disabled("enable after merge: RequestTarget.parse is a contract stub on this branch")
 class CanonicalTargetForwardingTest {
   private static GatewayHarness gateway;
 

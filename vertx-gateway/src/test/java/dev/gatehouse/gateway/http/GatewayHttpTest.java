@@ -103,11 +103,11 @@ class GatewayHttpTest {
   }
 
   @Test
-  void ambiguousCredentialIsA401InvalidRequest() throws Exception {
+  void ambiguousCredentialIsA400InvalidRequest() throws Exception {
     HttpResponse<String> response = gateway.send(gateway.request("/api/v1/roles")
         .header("Authorization", "Bearer " + GOOD).header("Authorization", "Bearer " + READER));
 
-    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_request\"");
     assertThat(json(response).getString("error")).isEqualTo("invalid_request");
   }

@@ -6,7 +6,7 @@ import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.admin.ActivityRepository;
 import dev.gatehouse.gateway.admin.ExplainHandler;
 import dev.gatehouse.gateway.config.GatewayConfig;
-import dev.gatehouse.gateway.http.BearerOrCookieCredentialReader;
+import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.http.GatewayRouter;
 import dev.gatehouse.gateway.http.RequestTarget;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
@@ -98,7 +98,7 @@ public final class GatewayHarness implements AutoCloseable {
           }
         }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser));
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
-        new BearerOrCookieCredentialReader(config.cookieName()), verifier, policy, metrics, admin);
+        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin);
     GatewayVerticle gateway = new GatewayVerticle(config, parts);
     await(vertx.deployVerticle(gateway));
     port = gateway.actualPort();

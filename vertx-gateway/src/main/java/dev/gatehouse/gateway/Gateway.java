@@ -1,0 +1,166 @@
+package dev.gatehouse.gateway;
+
+import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
+import dev.gatehouse.gateway.admin.ExplainHandler;
+import dev.gatehouse.gateway.admin.StoreActivityRepository;
+import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.credential.CredentialExtractor;
+import dev.gatehouse.gateway.http.AccessPolicy;
+import dev.gatehouse.gateway.http.ActivityIndexPolicy;
+import dev.gatehouse.gateway.http.GatewayRouter;
+import dev.gatehouse.gateway.http.RequestTarget;
+import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.gateway.policy.ActivityChangeWatcher;
+import dev.gatehouse.gateway.policy.ActivityIndexHolder;
+import dev.gatehouse.gateway.policy.ActivityPatterns;
+import dev.gatehouse.gateway.policy.ActivitySeedFile;
+import dev.gatehouse.gateway.policy.ActivityStore;
+import dev.gatehouse.gateway.policy.SchemaMigrations;
+import dev.gatehouse.gateway.token.JwksKeySource;
+import dev.gatehouse.gateway.token.JwtTokenVerifier;
+import dev.gatehouse.gateway.token.SignatureAlgorithm;
+import dev.gatehouse.gateway.token.TokenVerificationListener;
+import dev.gatehouse.gateway.token.TokenVerifier;
+import dev.gatehouse.gateway.token.TokenVerifierOptions;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway: token verification, the activity policy kept in sync with PostgreSQL, and one HTTP server
+ * instance per event loop. It listens at once; until signing keys and activities are loaded it reports not-ready and
+ * answers protected routes with 503 (fail closed), retrying Keycloak and PostgreSQL in the background.
+ */
+public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+  private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final JwksKeySource keys;
+  private final TokenVerifier verifier;
+  private final Pool pool;
+  private final ActivityStore store;
+  private final ActivityIndexHolder index = new ActivityIndexHolder();
+  private final ActivityChangeWatcher watcher;
+  private final AccessPolicy policy;
+  private volatile boolean closed;
+  private String deploymentId;
+
+  private Gateway(Vertx vertx, GatewayConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    TokenVerifierOptions tokenOptions = tokenOptions(config);
+    this.keys = new JwksKeySource(vertx, tokenOptions);
+    // AccessGate reports rejections to the metrics itself, so the verifier needs no listener.
+    this.verifier = new JwtTokenVerifier(tokenOptions, keys, TokenVerificationListener.NONE);
+    PgConnectOptions database = new PgConnectOptions()
+        .setHost(config.database().host())
+        .setPort(config.database().port())
+        .setDatabase(config.database().database())
+        .setUser(config.database().user())
+        .setPassword(config.database().password());
+    this.pool = ActivityStore.createPool(vertx, database, 4);
+    this.store = new ActivityStore(pool);
+    this.watcher = new ActivityChangeWatcher(vertx, database, store, index,
+        Duration.ofSeconds(config.activityPollSeconds()));
+    this.policy = new ActivityIndexPolicy(index::current);
+  }
+
+  /** Starts listening; completes when the servers are bound (not when keys and activities are loaded). */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
+    Gateway gateway = new Gateway(vertx, config);
+    return gateway.listen(metrics).map(gateway);
+  }
+
+  private Future<Void> listen(GatewayMetrics metrics) {
+    keys.start();
+    preparePolicy(FIRST_RETRY);
+    metrics.activityIndexGauges(policy::size, policy::version);
+    ActivitiesAdminApi adminApi = new ActivitiesAdminApi(new StoreActivityRepository(store),
+        ActivityPatterns::validate, config.adminMaxBodyBytes(),
+        new ExplainHandler(policy, verifier, RequestTarget::parse));
+    GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), RequestTarget::parse,
+        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, adminApi);
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    return vertx.deployVerticle(() -> new GatewayVerticle(config, parts), new DeploymentOptions().setInstances(instances))
+        .onSuccess(id -> {
+          deploymentId = id;
+          LOG.info("Gateway listening on {}:{} ({} server instances); issuer {}", config.listenHost(),
+              config.listenPort(), instances, config.issuer());
+        })
+        .mapEmpty();
+  }
+
+  /** Schema, seed, then the watcher's first load; on failure (PostgreSQL down) retried with backoff. */
+  private void preparePolicy(Duration retryDelay) {
+    if (closed) {
+      return;
+    }
+    SchemaMigrations.apply(pool)
+        .compose(applied -> seed())
+        .compose(seeded -> watcher.start())
+        .onSuccess(loaded -> LOG.info("Activity index loaded: {} activities, version {}", index.size(),
+            index.version()))
+        .onFailure(failure -> {
+          if (closed) {
+            return;
+          }
+          LOG.error("Cannot prepare the activity policy from PostgreSQL at {}:{} ({}); protected routes answer 503."
+              + " Retrying in {} s.", config.database().host(), config.database().port(), failure.getMessage(),
+              retryDelay.toSeconds());
+          Duration next = retryDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retryDelay.multipliedBy(2);
+          vertx.setTimer(retryDelay.toMillis(), timer -> preparePolicy(next));
+        });
+  }
+
+  private Future<Integer> seed() {
+    if (config.activitySeedFile() == null) {
+      return Future.succeededFuture(0);
+    }
+    return vertx.executeBlocking(() -> ActivitySeedFile.read(config.activitySeedFile()))
+        .compose(store::seed)
+        .onSuccess(added -> LOG.info("Seeded {} new activities from {}", added, config.activitySeedFile()));
+  }
+
+  /** Keys loaded and activity index loaded: the gateway can decide. */
+  public boolean ready() {
+    return verifier.ready() && policy.loaded();
+  }
+
+  public long activityVersion() {
+    return index.version();
+  }
+
+  /** Drains in-flight requests (bounded by the shutdown timeout), then releases Keycloak and PostgreSQL clients. */
+  public Future<Void> close() {
+    closed = true;
+    Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    return undeployed
+        .eventually(watcher::stop)
+        .eventually(keys::close)
+        .eventually(pool::close);
+  }
+
+  private static TokenVerifierOptions tokenOptions(GatewayConfig config) {
+    Set<SignatureAlgorithm> algorithms = new LinkedHashSet<>();
+    for (String name : config.algorithms()) {
+      algorithms.add(SignatureAlgorithm.fromJoseName(name).orElseThrow(
+          () -> new IllegalArgumentException("Unsupported token algorithm " + name)));
+    }
+    return new TokenVerifierOptions()
+        .setIssuer(config.issuer())
+        .setJwksUrl(config.jwksUrl() == null ? null : config.jwksUrl().toString())
+        .setAllowedAlgorithms(algorithms)
+        .setAudiences(new LinkedHashSet<>(config.audiences()))
+        .setMaxTokenBytes(config.maxTokenBytes());
+  }
+}
