@@ -1,6 +1,10 @@
 package dev.gatehouse.stack;
 
+import dev.gatehouse.stack.gateway.LocalDemoService;
+import dev.gatehouse.stack.gateway.LocalGateway;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
+import dev.gatehouse.stack.postgres.PostgresServer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -23,12 +27,27 @@ public final class LocalStackMain {
       LocalStackSettings settings = LocalStackSettings.fromEnvironment(System.getenv());
       say("Gatehouse local stack (embedded defaults; for development only)");
 
+      say("Starting embedded PostgreSQL on 127.0.0.1:" + settings.postgresPort() + " ...");
+      PostgresServer postgres = PostgresServer.start(layout.workDir().resolve("postgres-local"),
+          settings.postgresPort());
+      running.push(postgres);
+
       KeycloakServer keycloak = KeycloakServer.start(layout, KeycloakServer.Options.defaults(layout)
           .withPorts(settings.keycloakPort(), settings.keycloakManagementPort())
           .withProgress(LocalStackMain::say));
       running.push(keycloak);
 
-      printSummary(settings, keycloak);
+      say("Starting the demo service on 127.0.0.1:" + settings.demoPort() + " ...");
+      LocalDemoService demo = LocalDemoService.start(settings.demoPort());
+      running.push(demo);
+
+      say("Starting the gateway on 127.0.0.1:" + settings.gatewayPort() + " ...");
+      LocalGateway gateway = LocalGateway.start(LocalGateway.localConfig(keycloak.issuer("gatehouse"), postgres,
+          demo.baseUrl(), settings.gatewayPort(), layout.realmConfigDir().resolve("activities.json")));
+      running.push(gateway);
+      gateway.awaitReady(Duration.ofMinutes(2));
+
+      printSummary(settings, keycloak, gateway);
       Thread.currentThread().join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -40,8 +59,9 @@ public final class LocalStackMain {
     }
   }
 
-  private static void printSummary(LocalStackSettings settings, KeycloakServer keycloak) {
+  private static void printSummary(LocalStackSettings settings, KeycloakServer keycloak, LocalGateway gateway) {
     String kc = keycloak.baseUrl();
+    String gw = gateway.baseUrl();
     say("");
     say("Gatehouse is up.");
     say("  Keycloak admin console  " + kc + "/admin/master/console/#/gatehouse   (admin / admin, local only)");
@@ -50,9 +70,15 @@ public final class LocalStackMain {
     say("  Test users (password grant via client 'gatehouse-test'): carol / carol, dave / dave, erin / erin");
     say("  Service account         client 'reporting-service', secret " + settings.reportingServiceSecret());
     say("");
-    say("  Try:  curl -s -d grant_type=client_credentials -d client_id=reporting-service \\");
-    say("          -d client_secret=" + settings.reportingServiceSecret() + " \\");
-    say("          " + kc + "/realms/gatehouse/protocol/openid-connect/token");
+    say("  Gateway                 " + gw + "   (ready: " + gw + "/health/ready, metrics: " + gw + "/metrics)");
+    say("");
+    say("  Try (bash):");
+    say("    TOKEN=$(curl -s -d grant_type=client_credentials -d client_id=reporting-service \\");
+    say("      -d client_secret=" + settings.reportingServiceSecret() + " \\");
+    say("      " + kc + "/realms/gatehouse/protocol/openid-connect/token | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')");
+    say("    curl -i -H \"Authorization: Bearer $TOKEN\" " + gw + "/api/v1/users            # 200, identity headers echoed");
+    say("    curl -i -H \"Authorization: Bearer $TOKEN\" -X POST " + gw + "/api/v1/roles    # 403: no manage-roles");
+    say("    curl -i -H \"Authorization: Bearer ${TOKEN}x\" " + gw + "/api/v1/users          # 401: tampered token");
     say("");
     say("Press Ctrl-C to stop.");
   }
@@ -73,12 +99,14 @@ public final class LocalStackMain {
   }
 
   /** Ports and dev secrets of the local stack, from the environment with local defaults. */
-  record LocalStackSettings(int keycloakPort, int keycloakManagementPort) {
+  record LocalStackSettings(int keycloakPort, int keycloakManagementPort, int gatewayPort, int demoPort,
+      int postgresPort) {
 
     static LocalStackSettings fromEnvironment(Map<String, String> env) {
       int keycloakPort = port(env, "GATEHOUSE_KEYCLOAK_PORT", 8080);
       int managementPort = port(env, "GATEHOUSE_KEYCLOAK_MANAGEMENT_PORT", 9000);
-      return new LocalStackSettings(keycloakPort, managementPort);
+      return new LocalStackSettings(keycloakPort, managementPort, port(env, "GATEHOUSE_GATEWAY_PORT", 8000),
+          port(env, "GATEHOUSE_DEMO_PORT", 8001), port(env, "GATEHOUSE_POSTGRES_PORT", 15432));
     }
 
     String reportingServiceSecret() {
