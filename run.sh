@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 echo "Building Gatehouse (mvn -DskipTests package; the first build downloads Keycloak and dependencies)..."
-mvn -B -q -DskipTests package
+mvn -B -q -Dstyle.color=never -DskipTests package
 echo "Build done."
 
 exec java -jar local-stack/target/gatehouse-local-stack-all.jar
