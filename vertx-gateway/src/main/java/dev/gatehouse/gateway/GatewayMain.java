@@ -31,8 +31,10 @@ public final class GatewayMain {
     Gateway.start(vertx, config, metrics)
         .onSuccess(gateway -> Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
-            gateway.close().eventually(vertx::close).toCompletionStage().toCompletableFuture()
+            gateway.close().toCompletionStage().toCompletableFuture()
                 .get(config.shutdownTimeoutMillis() + 5_000, TimeUnit.MILLISECONDS);
+            // Not chained on the gateway's future: its context dies with Vert.x and the completion would be lost.
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
           } catch (Exception e) {
             LOG.warn("Shutdown did not complete cleanly: {}", e.toString());
           }

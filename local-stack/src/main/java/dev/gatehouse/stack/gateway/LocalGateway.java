@@ -45,7 +45,9 @@ public final class LocalGateway implements AutoCloseable {
         .put("routes", new JsonArray().add(new JsonObject().put("prefix", "/api").put("upstream", demoBaseUrl)))
         .put("activities", new JsonObject()
             .put("seedFile", activitySeedFile.toString())
-            .put("pollIntervalSeconds", 30));
+            .put("pollIntervalSeconds", 30))
+        // Local runs stop at once on Ctrl-C; deployments keep the default drain time.
+        .put("shutdownTimeoutMillis", 2_000);
   }
 
   /** Starts and returns once the server listens (keys and activities may still be loading: see /health/ready). */
@@ -98,9 +100,11 @@ public final class LocalGateway implements AutoCloseable {
   @Override
   public void close() {
     try {
-      await(gateway.close().eventually(vertx::close).toCompletionStage().toCompletableFuture());
-    } catch (RuntimeException e) {
-      vertx.close();
+      await(gateway.close().toCompletionStage().toCompletableFuture());
+    } finally {
+      // Closed from this thread, not chained on a Vert.x context: that context dies with Vert.x, and a completion
+      // dispatched to it would never arrive.
+      await(vertx.close().toCompletionStage().toCompletableFuture());
     }
   }
 
