@@ -36,7 +36,9 @@ public final class LocalGateway implements AutoCloseable {
       Path activitySeedFile) {
     return new JsonObject()
         .put("listen", new JsonObject().put("host", "127.0.0.1").put("port", port))
-        .put("token", new JsonObject().put("issuer", issuer).put("audiences", new JsonArray().add("gateway")))
+        .put("token", new JsonObject().put("issuer", issuer)
+            .put("jwksUrl", issuer + "/protocol/openid-connect/certs")
+            .put("audiences", new JsonArray().add("gateway")))
         .put("database", new JsonObject()
             .put("host", postgres.host()).put("port", postgres.port())
             .put("database", PostgresServer.DATABASE)
