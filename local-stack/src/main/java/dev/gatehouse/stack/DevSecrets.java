@@ -11,7 +11,14 @@ public final class DevSecrets {
   public static final String REPORTING_SERVICE_SECRET = "GATEHOUSE_REPORTING_SERVICE_SECRET";
   public static final String FAKE_GOOGLE_CLIENT_SECRET = "GATEHOUSE_FAKE_GOOGLE_CLIENT_SECRET";
 
+  /** Seals the gateway's login-state cookie in local runs; any 32+ byte value works, it just must not be secret. */
+  public static final String LOGIN_STATE_SECRET = "dev-login-state-secret-for-local-runs-only-0001";
+
   private DevSecrets() {}
+
+  public static String gatewayClientSecret() {
+    return keycloakEnvironment().get(GATEWAY_CLIENT_SECRET);
+  }
 
   public static Map<String, String> keycloakEnvironment() {
     return Map.of(

@@ -1,5 +1,6 @@
 package dev.gatehouse.stack;
 
+import dev.gatehouse.stack.gateway.LocalApps;
 import dev.gatehouse.stack.gateway.LocalDemoService;
 import dev.gatehouse.stack.gateway.LocalGateway;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
@@ -32,8 +33,11 @@ public final class LocalStackMain {
           settings.postgresPort());
       running.push(postgres);
 
+      String gatewayPublicUrl = LocalGateway.localPublicUrl(settings.gatewayPort());
       KeycloakServer keycloak = KeycloakServer.start(layout, KeycloakServer.Options.defaults(layout)
           .withPorts(settings.keycloakPort(), settings.keycloakManagementPort())
+          // The gateway client's redirect and post-logout URIs are built from this placeholder.
+          .withExtraEnvironment(Map.of("GATEHOUSE_GATEWAY_PUBLIC_URL", gatewayPublicUrl))
           .withProgress(LocalStackMain::say));
       running.push(keycloak);
 
@@ -41,13 +45,20 @@ public final class LocalStackMain {
       LocalDemoService demo = LocalDemoService.start(settings.demoPort());
       running.push(demo);
 
+      say("Starting the demo web apps app1/app2." + LocalGateway.LOCAL_PARENT_DOMAIN + " on 127.0.0.1:"
+          + settings.appsPort() + " ...");
+      LocalApps apps = LocalApps.start(settings.appsPort(), LocalGateway.LOCAL_PARENT_DOMAIN, gatewayPublicUrl);
+      running.push(apps);
+
       say("Starting the gateway on 127.0.0.1:" + settings.gatewayPort() + " ...");
-      LocalGateway gateway = LocalGateway.start(LocalGateway.localConfig(keycloak.issuer("gatehouse"), postgres,
-          demo.baseUrl(), settings.gatewayPort(), layout.realmConfigDir().resolve("activities.json")));
+      LocalGateway gateway = LocalGateway.start(LocalGateway.withLocalLogin(
+          LocalGateway.localConfig(keycloak.issuer("gatehouse"), postgres, demo.baseUrl(), settings.gatewayPort(),
+              layout.realmConfigDir().resolve("activities.json")),
+          settings.gatewayPort(), apps.port()));
       running.push(gateway);
       gateway.awaitReady(Duration.ofMinutes(2));
 
-      printSummary(settings, keycloak, gateway);
+      printSummary(settings, keycloak, gateway, apps, gatewayPublicUrl);
       Thread.currentThread().join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -59,7 +70,8 @@ public final class LocalStackMain {
     }
   }
 
-  private static void printSummary(LocalStackSettings settings, KeycloakServer keycloak, LocalGateway gateway) {
+  private static void printSummary(LocalStackSettings settings, KeycloakServer keycloak, LocalGateway gateway,
+      LocalApps apps, String gatewayPublicUrl) {
     String kc = keycloak.baseUrl();
     String gw = gateway.baseUrl();
     say("");
@@ -71,6 +83,16 @@ public final class LocalStackMain {
     say("  Service account         client 'reporting-service', secret " + settings.reportingServiceSecret());
     say("");
     say("  Gateway                 " + gw + "   (ready: " + gw + "/health/ready, metrics: " + gw + "/metrics)");
+    say("");
+    say("  Browser SSO (two apps sharing the gateway's jwt-token cookie on ." + LocalGateway.LOCAL_PARENT_DOMAIN + "):");
+    say("    Map *." + LocalGateway.LOCAL_PARENT_DOMAIN + " to 127.0.0.1, either in /etc/hosts:");
+    say("      127.0.0.1 api." + LocalGateway.LOCAL_PARENT_DOMAIN + " app1." + LocalGateway.LOCAL_PARENT_DOMAIN
+        + " app2." + LocalGateway.LOCAL_PARENT_DOMAIN);
+    say("    or start Chromium with a throwaway profile:");
+    say("      chromium --user-data-dir=$(mktemp -d) --host-resolver-rules=\"MAP *." + LocalGateway.LOCAL_PARENT_DOMAIN
+        + " 127.0.0.1\" " + apps.url("app1"));
+    say("    Open " + apps.url("app1") + " -> Log in -> \"Google (local stand-in)\" -> alice / alice,");
+    say("    then " + apps.url("app2") + " (already signed in). Gateway login: " + gatewayPublicUrl + "/auth/login");
     say("");
     say("  Try (bash):");
     say("    TOKEN=$(curl -s -d grant_type=client_credentials -d client_id=reporting-service \\");
@@ -100,13 +122,14 @@ public final class LocalStackMain {
 
   /** Ports and dev secrets of the local stack, from the environment with local defaults. */
   record LocalStackSettings(int keycloakPort, int keycloakManagementPort, int gatewayPort, int demoPort,
-      int postgresPort) {
+      int postgresPort, int appsPort) {
 
     static LocalStackSettings fromEnvironment(Map<String, String> env) {
       int keycloakPort = port(env, "GATEHOUSE_KEYCLOAK_PORT", 8080);
       int managementPort = port(env, "GATEHOUSE_KEYCLOAK_MANAGEMENT_PORT", 9000);
       return new LocalStackSettings(keycloakPort, managementPort, port(env, "GATEHOUSE_GATEWAY_PORT", 8000),
-          port(env, "GATEHOUSE_DEMO_PORT", 8001), port(env, "GATEHOUSE_POSTGRES_PORT", 15432));
+          port(env, "GATEHOUSE_DEMO_PORT", 8001), port(env, "GATEHOUSE_POSTGRES_PORT", 15432),
+          port(env, "GATEHOUSE_APPS_PORT", 8002));
     }
 
     String reportingServiceSecret() {

@@ -89,13 +89,14 @@ public final class Gateway {
         ActivityPatterns::validate, config.adminMaxBodyBytes(),
         new ExplainHandler(policy, verifier, RequestTarget::parse));
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), RequestTarget::parse,
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, adminApi);
+        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, adminApi, config.login());
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     return vertx.deployVerticle(() -> new GatewayVerticle(config, parts), new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
           deploymentId = id;
-          LOG.info("Gateway listening on {}:{} ({} server instances); issuer {}", config.listenHost(),
-              config.listenPort(), instances, config.issuer());
+          LOG.info("Gateway listening on {}:{} ({} server instances); issuer {}; browser login {}",
+              config.listenHost(), config.listenPort(), instances, config.issuer(),
+              config.loginEnabled() ? "at " + config.login().publicBaseUrl() + "/auth/login" : "off");
         })
         .mapEmpty();
   }

@@ -7,6 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +20,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayRouter.Parts parts;
   private HttpServer server;
   private GatewayProxy proxy;
+  private WebClient loginClient;
 
   public GatewayVerticle(GatewayConfig config, GatewayRouter.Parts parts) {
     this.config = config;
@@ -35,7 +38,12 @@ public final class GatewayVerticle extends VerticleBase {
         .setCompressionSupported(false)
         // No cleartext HTTP/2 upgrade: one protocol to parse and police (HTTP/2 belongs with TLS, via ALPN).
         .setHttp2ClearTextEnabled(false);
-    server = vertx.createHttpServer(options).requestHandler(GatewayRouter.create(vertx, parts, proxy));
+    if (parts.login() != null) {
+      loginClient = WebClient.create(vertx, new WebClientOptions()
+          .setConnectTimeout((int) parts.login().httpTimeoutMillis())
+          .setUserAgent("gatehouse-gateway"));
+    }
+    server = vertx.createHttpServer(options).requestHandler(GatewayRouter.create(vertx, parts, proxy, loginClient));
     return server.listen();
   }
 
@@ -44,7 +52,14 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(config.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS);
-    return drained.eventually(() -> proxy == null ? Future.succeededFuture() : proxy.close());
+    return drained
+        .eventually(() -> proxy == null ? Future.succeededFuture() : proxy.close())
+        .eventually(() -> {
+          if (loginClient != null) {
+            loginClient.close();
+          }
+          return Future.succeededFuture();
+        });
   }
 
   public int actualPort() {

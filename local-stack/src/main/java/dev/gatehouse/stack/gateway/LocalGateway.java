@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.Gateway;
 import dev.gatehouse.gateway.GatewayMain;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.stack.DevSecrets;
 import dev.gatehouse.stack.postgres.PostgresServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -48,6 +49,34 @@ public final class LocalGateway implements AutoCloseable {
             .put("pollIntervalSeconds", 30))
         // Local runs stop at once on Ctrl-C; deployments keep the default drain time.
         .put("shutdownTimeoutMillis", 2_000);
+  }
+
+  /** The parent domain of local runs: map {@code *.gatehouse.test} to 127.0.0.1 to use it. */
+  public static final String LOCAL_PARENT_DOMAIN = "gatehouse.test";
+
+  /** The gateway as browsers of a local run reach it. */
+  public static String localPublicUrl(int gatewayPort) {
+    return "http://api." + LOCAL_PARENT_DOMAIN + ":" + gatewayPort;
+  }
+
+  /**
+   * Adds the browser login for a local run to {@code config}: parent domain {@value #LOCAL_PARENT_DOMAIN}, the
+   * gateway at {@link #localPublicUrl}, apps on {@code appPorts}, the dev client secret, and plain http (local only:
+   * no Secure cookies, which browsers refuse over http on such hosts).
+   */
+  public static JsonObject withLocalLogin(JsonObject config, int gatewayPort, int... appPorts) {
+    JsonArray ports = new JsonArray();
+    for (int appPort : appPorts) {
+      ports.add(appPort);
+    }
+    return config.put("login", new JsonObject()
+        .put("clientId", "gateway")
+        .put("clientSecret", DevSecrets.gatewayClientSecret())
+        .put("stateSecrets", new JsonArray().add(DevSecrets.LOGIN_STATE_SECRET))
+        .put("publicBaseUrl", localPublicUrl(gatewayPort))
+        .put("parentDomain", LOCAL_PARENT_DOMAIN)
+        .put("allowedPorts", ports)
+        .put("allowInsecureHttp", true));
   }
 
   /** Starts and returns once the server listens (keys and activities may still be loading: see /health/ready). */

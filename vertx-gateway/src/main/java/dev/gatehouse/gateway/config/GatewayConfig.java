@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.config;
 
+import dev.gatehouse.gateway.login.LoginOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +43,13 @@ public record GatewayConfig(
     int adminMaxBodyBytes,
     long shutdownTimeoutMillis,
     Path activitySeedFile,
-    long activityPollSeconds) {
+    long activityPollSeconds,
+    LoginOptions login) {
+
+  /** Whether the browser login ({@code /auth/*}) is mounted; {@link #login()} is null otherwise. */
+  public boolean loginEnabled() {
+    return login != null;
+  }
 
   public static final String CONFIG_ENV = "GATEHOUSE_GATEWAY_CONFIG";
   public static final List<String> DEFAULT_PUBLIC_ROUTES = List.of("/health/live", "/health/ready", "/metrics");
@@ -103,6 +110,7 @@ public record GatewayConfig(
   /** Validates {@code json} with {@code env} applied on top; throws {@link ConfigException} listing every problem. */
   public static GatewayConfig fromJson(JsonObject json, Map<String, String> env) {
     JsonObject merged = json.copy();
+    boolean loginRequested = LoginSettings.requested(json.getValue("login"), env);
     Map<String, String> envSources = new HashMap<>();
     List<String> problems = new ArrayList<>();
     applyEnvironment(merged, env, envSources, problems);
@@ -176,13 +184,15 @@ public record GatewayConfig(
     // Safety net under LISTEN/NOTIFY: how often each gateway compares its index version with the database's.
     long pollSeconds = in.number("activities.pollIntervalSeconds", 30, 1, 3_600);
 
+    LoginOptions login = loginRequested ? LoginSettings.read(in, issuer, cookieName) : null;
+
     problems.addAll(in.problems());
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
-        maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds);
+        maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login);
   }
 
   private static String passwordOf(SettingsReader in) {
@@ -278,7 +288,9 @@ public record GatewayConfig(
 
   private static void applyEnvironment(JsonObject json, Map<String, String> env, Map<String, String> envSources,
       List<String> problems) {
-    ENV_KEYS.forEach((variable, key) -> {
+    Map<String, String> overrides = new HashMap<>(ENV_KEYS);
+    overrides.putAll(LoginSettings.ENV_KEYS);
+    overrides.forEach((variable, key) -> {
       String value = env.get(variable);
       if (value != null && !value.isBlank()) {
         put(json, key, value);
@@ -359,6 +371,6 @@ public record GatewayConfig(
   @Override
   public String toString() {
     return "GatewayConfig[listen=" + listenHost + ":" + listenPort + ", issuer=" + issuer + ", routes=" + routes
-        + ", database=" + database + "]";
+        + ", database=" + database + ", login=" + (login == null ? "off" : login.publicBaseUrl()) + "]";
   }
 }

@@ -82,6 +82,21 @@ final class SettingsReader {
     return parsed;
   }
 
+  boolean flag(String key, boolean fallback) {
+    Object value = raw(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    if (value instanceof String s && (s.trim().equalsIgnoreCase("true") || s.trim().equalsIgnoreCase("false"))) {
+      return Boolean.parseBoolean(s.trim());
+    }
+    problem(key, value, "true or false");
+    return fallback;
+  }
+
   /** A list of strings, given as a JSON array or (from the environment) as a comma-separated string. */
   List<String> strings(String key, List<String> fallback) {
     Object value = raw(key);

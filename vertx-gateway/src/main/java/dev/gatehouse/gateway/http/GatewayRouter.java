@@ -1,8 +1,9 @@
 package dev.gatehouse.gateway.http;
 
-import dev.gatehouse.gateway.credential.CredentialExtractor;
-
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
+import dev.gatehouse.gateway.credential.CredentialExtractor;
+import dev.gatehouse.gateway.login.LoginOptions;
+import dev.gatehouse.gateway.login.LoginRoutes;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.ops.HealthHandlers;
 import dev.gatehouse.gateway.ops.MetricsHandler;
@@ -11,6 +12,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -18,8 +20,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Assembles the gateway's handler chain, in this order for every request:
- * refuse bad targets (400/405/501) → public route? → credential (401) → verify (401/503) → index loaded? (503)
- * → decide (403) → local endpoints (health, metrics, admin) → proxy (404 when no route prefix matches).
+ * refuse bad targets (400/405/501) → browser login {@code /auth/*} (when configured; answers itself) → CORS and the
+ * cookie CSRF origin check (when login is configured) → public route? → credential (401) → verify (401/503)
+ * → index loaded? (503) → decide (403) → local endpoints (health, metrics, admin) → proxy (404 when no route
+ * prefix matches).
+ *
+ * <p>The login routes are mounted ahead of the access gate instead of being listed as public routes: they are the
+ * gateway's own endpoints, do their own checks (whoami verifies the token itself), and an {@code /auth/} path they
+ * do not serve falls through to the gate like any other path.
  */
 public final class GatewayRouter {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayRouter.class);
@@ -35,14 +43,39 @@ public final class GatewayRouter {
       TokenVerifier verifier,
       AccessPolicy policy,
       GatewayMetrics metrics,
-      ActivitiesAdminApi adminApi) {}
+      ActivitiesAdminApi adminApi,
+      LoginOptions login) {
+
+    /** Without the browser login. */
+    public Parts(Set<String> publicRoutes, Function<String, RequestTarget> targetParser,
+        CredentialExtractor credentials, TokenVerifier verifier, AccessPolicy policy, GatewayMetrics metrics,
+        ActivitiesAdminApi adminApi) {
+      this(publicRoutes, targetParser, credentials, verifier, policy, metrics, adminApi, null);
+    }
+  }
 
   private GatewayRouter() {}
 
-  /** @param proxy the last handler: forwards what got through (one per server instance) */
+  /** Without the browser login: {@code parts.login()} must be null. */
   public static Router create(Vertx vertx, Parts parts, Handler<RoutingContext> proxy) {
+    if (parts.login() != null) {
+      throw new IllegalArgumentException("The browser login needs a WebClient to reach Keycloak");
+    }
+    return create(vertx, parts, proxy, null);
+  }
+
+  /**
+   * @param proxy       the last handler: forwards what got through (one per server instance)
+   * @param loginClient reaches Keycloak for the browser login; used only when {@code parts.login()} is set
+   */
+  public static Router create(Vertx vertx, Parts parts, Handler<RoutingContext> proxy, WebClient loginClient) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestGuard(parts.targetParser(), parts.metrics()));
+    if (parts.login() != null) {
+      LoginRoutes login = LoginRoutes.mount(router, parts.login(), loginClient, parts.verifier());
+      // Before the token is honoured: a cross-site page must neither read our answers nor ride the cookie.
+      router.route().handler(login.cors().handler()).handler(login.originCheck().handler());
+    }
     router.route().handler(new AccessGate(parts.publicRoutes(), parts.credentials(), parts.verifier(),
         parts.policy(), parts.metrics()));
 

@@ -26,9 +26,13 @@ class GatewayConfigTest {
     return Path.of("src/main/resources/gateway.example.json");
   }
 
+  private static final Map<String, String> LOGIN_SECRETS = Map.of(
+      "GATEHOUSE_GATEWAY_CLIENT_SECRET", "client-secret-from-the-environment",
+      "GATEHOUSE_LOGIN_STATE_SECRETS", "first-state-secret-at-least-32-bytes-long,older-state-secret-at-least-32-bytes");
+
   @Test
   void theShippedExampleLoadsWithItsDocumentedValues() {
-    GatewayConfig config = GatewayConfig.load(new String[] {"--config", example().toString()}, Map.of());
+    GatewayConfig config = GatewayConfig.load(new String[] {"--config", example().toString()}, LOGIN_SECRETS);
 
     assertThat(config.listenHost()).isEqualTo("127.0.0.1");
     assertThat(config.listenPort()).isEqualTo(8000);
@@ -39,6 +43,107 @@ class GatewayConfigTest {
     assertThat(config.publicRoutes()).containsExactlyInAnyOrder("/health/live", "/health/ready", "/metrics");
     assertThat(config.database().password()).isEqualTo("change-me");
     assertThat(config.toString()).doesNotContain("change-me");
+    assertThat(config.loginEnabled()).isTrue();
+    assertThat(config.login().issuer()).as("defaults to token.issuer").isEqualTo(config.issuer());
+    assertThat(config.login().clientSecret()).isEqualTo("client-secret-from-the-environment");
+    assertThat(config.login().stateSecrets()).hasSize(2);
+    assertThat(config.login().callbackUrl()).isEqualTo("https://api.example.com/auth/callback");
+    assertThat(config.login().logoutDoneUrl()).isEqualTo("https://api.example.com/auth/logout/done");
+    assertThat(config.toString()).doesNotContain("client-secret-from-the-environment", "state-secret");
+  }
+
+  @Test
+  void theExampleWithoutItsSecretsNamesTheVariablesToSet() {
+    ConfigException e = catchThrowableOfType(ConfigException.class,
+        () -> GatewayConfig.load(new String[] {"--config", example().toString()}, Map.of()));
+
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("login.clientSecret")
+        .contains("GATEHOUSE_GATEWAY_CLIENT_SECRET"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("login.stateSecrets")
+        .contains("GATEHOUSE_LOGIN_STATE_SECRETS"));
+  }
+
+  @Test
+  void withoutALoginSectionLoginIsOffEvenWhenItsSecretsAreInTheEnvironment() {
+    Map<String, String> env = new java.util.HashMap<>(MINIMAL_ENV);
+    env.putAll(LOGIN_SECRETS);
+
+    GatewayConfig config = GatewayConfig.load(new String[0], env);
+
+    assertThat(config.loginEnabled()).isFalse();
+    assertThat(config.login()).isNull();
+  }
+
+  @Test
+  void loginCanBeSwitchedOnAndConfiguredFromTheEnvironmentAlone() {
+    Map<String, String> env = new java.util.HashMap<>(MINIMAL_ENV);
+    env.putAll(LOGIN_SECRETS);
+    env.put("GATEHOUSE_LOGIN_ENABLED", "true");
+    env.put("GATEHOUSE_GATEWAY_PUBLIC_URL", "http://api.gatehouse.test:8000");
+    env.put("GATEHOUSE_PARENT_DOMAIN", "gatehouse.test");
+
+    ConfigException insecure = catchThrowableOfType(ConfigException.class, () -> GatewayConfig.load(new String[0], env));
+    assertThat(insecure.problems()).anySatisfy(p -> assertThat(p).startsWith("login.publicBaseUrl uses http"));
+
+    JsonObject local = new JsonObject().put("login", new JsonObject().put("allowInsecureHttp", true)
+        .put("allowedPorts", new JsonArray().add(8080).add("8081")));
+    GatewayConfig config = GatewayConfig.fromJson(local, env);
+    assertThat(config.login().publicBaseUrl()).isEqualTo("http://api.gatehouse.test:8000");
+    assertThat(config.login().parentDomain()).isEqualTo("gatehouse.test");
+    assertThat(config.login().allowedPorts()).containsExactlyInAnyOrder(8080, 8081);
+    assertThat(config.login().issuer()).isEqualTo("http://127.0.0.1:8080/realms/gatehouse");
+  }
+
+  @Test
+  void anExplicitlyDisabledLoginSectionMountsNothing() {
+    GatewayConfig config = GatewayConfig.fromJson(
+        new JsonObject().put("login", new JsonObject().put("enabled", false)), MINIMAL_ENV);
+
+    assertThat(config.loginEnabled()).isFalse();
+  }
+
+  @Test
+  void loginProblemsAreReportedWithTheOthers() {
+    Map<String, String> env = new java.util.HashMap<>(MINIMAL_ENV);
+    env.put("GATEHOUSE_LOGIN_STATE_SECRETS", "too-short");
+    JsonObject json = new JsonObject()
+        .put("token", new JsonObject().put("cookieName", "session"))
+        .put("login", new JsonObject()
+            .put("publicBaseUrl", "https://api.other.org/path")
+            .put("parentDomain", "example.com")
+            .put("allowedPorts", new JsonArray().add("eighty"))
+            .put("allowInsecureHttp", "maybe")
+            .put("stateTtlMinutes", 60)
+            .put("clientAuthMethod", "private_key_jwt")
+            .put("clientSecret", 12345));
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> GatewayConfig.fromJson(json, env));
+
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("token.cookieName:").contains("jwt-token"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("login.allowedPorts:").contains("eighty"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("login.allowInsecureHttp:").contains("maybe"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("login.stateTtlMinutes:").contains("60"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("login.clientAuthMethod:")
+        .contains("client_secret_post"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("login.clientSecret:").contains("(hidden)")
+        .doesNotContain("12345"));
+  }
+
+  @Test
+  void wellTypedButUnusableLoginValuesAreExplainedToo() {
+    Map<String, String> env = new java.util.HashMap<>(MINIMAL_ENV);
+    env.putAll(LOGIN_SECRETS);
+    env.put("GATEHOUSE_LOGIN_STATE_SECRETS", "too-short");
+    JsonObject json = new JsonObject().put("login", new JsonObject()
+        .put("publicBaseUrl", "https://api.other.org")
+        .put("parentDomain", "example.com"));
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> GatewayConfig.fromJson(json, env));
+
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("login.publicBaseUrl host 'api.other.org'"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("login.stateSecrets[0] is shorter")
+        .contains("GATEHOUSE_LOGIN_STATE_SECRETS").doesNotContain("too-short"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("login.issuer must use https"));
   }
 
   @Test
@@ -60,12 +165,13 @@ class GatewayConfigTest {
 
   @Test
   void environmentOverridesTheFile() {
-    Map<String, String> env = Map.of(
+    Map<String, String> env = new java.util.HashMap<>(LOGIN_SECRETS);
+    env.putAll(Map.of(
         "GATEHOUSE_GATEWAY_PORT", "9100",
         "GATEHOUSE_GATEWAY_HOST", "0.0.0.0",
         "GATEHOUSE_DB_URL", "postgresql://app:s%40cret@db.internal:6543/policies",
         "GATEHOUSE_DB_USER", "explicit-user",
-        "GATEHOUSE_ROUTES", "/api/v1=http://svc-a:8080,/api/v2=https://svc-b");
+        "GATEHOUSE_ROUTES", "/api/v1=http://svc-a:8080,/api/v2=https://svc-b"));
 
     GatewayConfig config = GatewayConfig.load(new String[] {"--config=" + example()}, env);
 
@@ -82,7 +188,9 @@ class GatewayConfigTest {
     Path file = dir.resolve("gateway.json");
     Files.writeString(file, Files.readString(example()).replace("8000", "8123"));
 
-    GatewayConfig config = GatewayConfig.load(new String[0], Map.of(GatewayConfig.CONFIG_ENV, file.toString()));
+    Map<String, String> env = new java.util.HashMap<>(LOGIN_SECRETS);
+    env.put(GatewayConfig.CONFIG_ENV, file.toString());
+    GatewayConfig config = GatewayConfig.load(new String[0], env);
 
     assertThat(config.listenPort()).isEqualTo(8123);
   }

@@ -9,6 +9,7 @@ import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.http.GatewayRouter;
 import dev.gatehouse.gateway.http.RequestTarget;
+import dev.gatehouse.gateway.login.LoginOptions;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.token.VerifiedToken;
 import io.vertx.core.Future;
@@ -51,6 +52,12 @@ public final class GatewayHarness implements AutoCloseable {
 
   public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser)
       throws Exception {
+    this(repository, targetParser, null);
+  }
+
+  /** With the browser login mounted ({@code login} null: without). */
+  public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
+      LoginOptions login) throws Exception {
     HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
     HttpServer silent = await(vertx.createHttpServer().requestHandler(request -> { }).listen(0, "127.0.0.1"));
     demoPort = demo.actualPort();
@@ -98,7 +105,7 @@ public final class GatewayHarness implements AutoCloseable {
           }
         }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser));
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin);
+        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login);
     GatewayVerticle gateway = new GatewayVerticle(config, parts);
     await(vertx.deployVerticle(gateway));
     port = gateway.actualPort();
