@@ -116,8 +116,7 @@ class ComposeConsistencyTest {
   void gatewayRunsAsSeveralReplicasAndStopsGracefully() throws IOException {
     assertThat(compose.setting("gateway", "deploy", "replicas"))
         .as("gateway deploy.replicas: the gateway is stateless and runs as at least two instances")
-        .isInstanceOf(Integer.class);
-    assertThat((Integer) compose.setting("gateway", "deploy", "replicas")).isGreaterThanOrEqualTo(2);
+        .isInstanceOfSatisfying(Integer.class, replicas -> assertThat(replicas).isGreaterThanOrEqualTo(2));
     Duration grace = parseDuration(String.valueOf(compose.setting("gateway", "stop_grace_period")));
     // GatewayMain waits shutdownTimeoutMillis plus 5 s for the drain before giving up.
     assertThat(grace)
@@ -158,7 +157,7 @@ class ComposeConsistencyTest {
         .isEqualTo("keycloak");
     assertThat(jwks.getPort()).as("token.jwksUrl port must be Keycloak's HTTP port")
         .isEqualTo(Integer.parseInt(compose.environment("keycloak").getOrDefault("KC_HTTP_PORT", "8080")));
-    assertThat(jwks.getPath()).isEqualTo("/realms/" + realm + "/protocol/openid-connect/certs");
+    assertThat(jwks.getPath()).as("token.jwksUrl must be the certs endpoint of realm " + realm).isEqualTo("/realms/" + realm + "/protocol/openid-connect/certs");
     assertThat(config.audiences()).as("the realm's audience mapper adds \"gateway\"").contains("gateway");
   }
 
