@@ -57,8 +57,8 @@ public record GatewayConfig(
   public static final Set<String> SUPPORTED_ALGORITHMS =
       Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
 
-  /** Environment variable → the config key it overrides. */
-  static final Map<String, String> ENV_KEYS = Map.ofEntries(
+  /** Environment variable → the config key it overrides (deployment files are checked against it). */
+  public static final Map<String, String> ENV_KEYS = Map.ofEntries(
       Map.entry("GATEHOUSE_GATEWAY_HOST", "listen.host"),
       Map.entry("GATEHOUSE_GATEWAY_PORT", "listen.port"),
       Map.entry("GATEHOUSE_ISSUER", "token.issuer"),
