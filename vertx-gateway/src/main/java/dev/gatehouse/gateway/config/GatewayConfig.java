@@ -71,6 +71,15 @@ public record GatewayConfig(
       Map.entry("GATEHOUSE_DB_PASSWORD", "database.password"),
       Map.entry("GATEHOUSE_ACTIVITY_SEED", "activities.seedFile"));
 
+  /** Every environment variable the gateway reads, for deployment files and their consistency test. */
+  public static Set<String> environmentVariables() {
+    Set<String> names = new java.util.TreeSet<>(ENV_KEYS.keySet());
+    names.addAll(LoginSettings.ENV_KEYS.keySet());
+    names.add(LoginSettings.ENABLED_ENV);
+    names.add(CONFIG_ENV);
+    return names;
+  }
+
   public GatewayConfig {
     audiences = List.copyOf(audiences);
     algorithms = List.copyOf(algorithms);
