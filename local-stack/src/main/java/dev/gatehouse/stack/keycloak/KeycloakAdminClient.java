@@ -63,6 +63,12 @@ public final class KeycloakAdminClient {
     return send(adminRequest(path).GET());
   }
 
+  /** GET {@code /admin/serverinfo}: providers, features and mapper types, as the admin console reads them. */
+  public Response serverInfo() {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/serverinfo")).timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + adminToken()).GET());
+  }
+
   public Response post(String path, Object body) {
     return send(adminRequest(path).header("Content-Type", "application/json").POST(jsonBody(body)));
   }
