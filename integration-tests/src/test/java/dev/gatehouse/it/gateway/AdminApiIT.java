@@ -50,7 +50,7 @@ class AdminApiIT {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "invalid regex                | GET   | /api/it-admin/(unclosed          | regex",
-      "ReDoS: adjacent quantifiers  | GET   | /api/[^/]*[^/]*[^/]*/x           | refused",
+      "ReDoS: adjacent quantifiers  | GET   | /api/[^/]*[^/]*[^/]*/x           | backtrack",
       "anchored with ^              | GET   | ^/api/it-admin/x                 | '^'",
       "anchored with $              | GET   | /api/it-admin/x$                 | $",
       "backreference                | GET   | /api/(a)\\1                       | refused",
