@@ -38,8 +38,6 @@ final class GatewayUnderTest implements AutoCloseable {
     try {
       JsonObject config = LocalGateway.localConfig(issuer, postgres, upstream.baseUrl(), FreePorts.next(),
           StackLayout.locate().realmConfigDir().resolve("activities.json"));
-      // Test clients keep idle keep-alive connections open; a graceful drain would wait for them at every close.
-      config.put("shutdownTimeoutMillis", 1000);
       tweak.accept(config);
       LocalGateway gateway = LocalGateway.start(config);
       if (awaitReady) {
