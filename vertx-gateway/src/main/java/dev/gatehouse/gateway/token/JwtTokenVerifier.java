@@ -62,7 +62,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
   @Override
   public Future<VerifiedToken> verify(String compactJwt) {
     try {
-      CompactJwt jwt = CompactJwt.parse(compactJwt, options.getMaxTokenBytes(), options.getAllowedAlgorithms());
+      // Cache first: an entry means this exact string was parsed and verified before, so a hit skips the base64
+      // and JSON work as well as the signature.
       String cacheKey = VerifiedTokenCache.keyOf(compactJwt);
       SigningKeys keys = keyProvider.current();
       VerifiedTokenCache.Entry cached = cache.get(cacheKey, clock.instant());
@@ -73,6 +74,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
         }
         cache.remove(cacheKey);
       }
+      CompactJwt jwt = CompactJwt.parse(compactJwt, options.getMaxTokenBytes(), options.getAllowedAlgorithms());
       if (keys == null) {
         listener.keysNotLoaded();
         return Future.failedFuture(new KeysNotLoadedException(
