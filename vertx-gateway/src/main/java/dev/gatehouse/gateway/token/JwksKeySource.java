@@ -154,7 +154,12 @@ public final class JwksKeySource implements SigningKeyProvider {
       Promise<SigningKeys> promise = Promise.promise();
       if (inflight.compareAndSet(null, promise.future())) {
         fetchAndInstall().onComplete(result -> {
+          // Clear first, then announce: a caller woken by whenReady() that meets an unknown kid must start a new
+          // fetch, not join this finished one and get the keys it just replaced.
           inflight.set(null);
+          if (result.succeeded()) {
+            firstLoad.tryComplete();
+          }
           promise.handle(result);
         });
         return promise.future();
@@ -230,7 +235,6 @@ public final class JwksKeySource implements SigningKeyProvider {
     consecutiveFailures = 0;
     SigningKeys previous = keys.getAndSet(fresh);
     logChange(previous, fresh);
-    firstLoad.tryComplete();
     return fresh;
   }
 
