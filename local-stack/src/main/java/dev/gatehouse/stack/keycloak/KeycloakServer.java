@@ -65,17 +65,15 @@ public final class KeycloakServer implements AutoCloseable {
           environment, readyTimeout, progress);
     }
 
-    /** Adds to (and overrides within) the environment, keeping the rest, e.g. the dev secrets of {@link #defaults}. */
+    /**
+     * Adds to (and overrides within) the environment, keeping the rest, e.g. the dev secrets of {@link #defaults}.
+     * There is deliberately no way to replace it whole: that silently dropped the secrets the realm files need.
+     */
     public Options withExtraEnvironment(Map<String, String> extra) {
       Map<String, String> merged = new java.util.HashMap<>(environment);
       merged.putAll(extra);
-      return withEnvironment(Map.copyOf(merged));
-    }
-
-    /** Replaces the whole environment passed to Keycloak (dev secrets included): see {@link #withExtraEnvironment}. */
-    public Options withEnvironment(Map<String, String> env) {
-      return new Options(instanceName, httpPort, managementPort, adminUsername, adminPassword, realms, features, env,
-          readyTimeout, progress);
+      return new Options(instanceName, httpPort, managementPort, adminUsername, adminPassword, realms, features,
+          Map.copyOf(merged), readyTimeout, progress);
     }
 
     public Options withProgress(Consumer<String> listener) {
