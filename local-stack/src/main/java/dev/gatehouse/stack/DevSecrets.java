@@ -10,6 +10,7 @@ public final class DevSecrets {
   public static final String GATEWAY_CLIENT_SECRET = "GATEHOUSE_GATEWAY_CLIENT_SECRET";
   public static final String REPORTING_SERVICE_SECRET = "GATEHOUSE_REPORTING_SERVICE_SECRET";
   public static final String FAKE_GOOGLE_CLIENT_SECRET = "GATEHOUSE_FAKE_GOOGLE_CLIENT_SECRET";
+  public static final String MOBILE_BACKEND_SECRET = "GATEHOUSE_MOBILE_BACKEND_SECRET";
 
   /** Seals the gateway's login-state cookie in local runs; any 32+ byte value works, it just must not be secret. */
   public static final String LOGIN_STATE_SECRET = "dev-login-state-secret-for-local-runs-only-0001";
@@ -24,6 +25,7 @@ public final class DevSecrets {
     return Map.of(
         GATEWAY_CLIENT_SECRET, "dev-gateway-secret",
         REPORTING_SERVICE_SECRET, "dev-reporting-service-secret",
-        FAKE_GOOGLE_CLIENT_SECRET, "dev-fake-google-secret");
+        FAKE_GOOGLE_CLIENT_SECRET, "dev-fake-google-secret",
+        MOBILE_BACKEND_SECRET, "dev-mobile-backend-secret");
   }
 }

@@ -4,6 +4,7 @@ import dev.gatehouse.stack.gateway.LocalApps;
 import dev.gatehouse.stack.gateway.LocalDemoService;
 import dev.gatehouse.stack.gateway.LocalGateway;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
+import dev.gatehouse.stack.keycloak.TokenExchangePermissions;
 import dev.gatehouse.stack.postgres.PostgresServer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -40,6 +41,8 @@ public final class LocalStackMain {
           .withExtraEnvironment(Map.of("GATEHOUSE_GATEWAY_PUBLIC_URL", gatewayPublicUrl))
           .withProgress(LocalStackMain::say));
       running.push(keycloak);
+      TokenExchangePermissions.allowDevelopmentMobileClient(keycloak.admin());
+      say("Legacy token exchange v1: client 'mobile' may exchange fake-google access tokens.");
 
       say("Starting the demo service on 127.0.0.1:" + settings.demoPort() + " ...");
       LocalDemoService demo = LocalDemoService.start(settings.demoPort());
@@ -81,6 +84,10 @@ public final class LocalStackMain {
     say("  Token endpoint          " + kc + "/realms/gatehouse/protocol/openid-connect/token");
     say("  Test users (password grant via client 'gatehouse-test'): carol / carol, dave / dave, erin / erin");
     say("  Service account         client 'reporting-service', secret " + settings.reportingServiceSecret());
+    say("  Mobile apps             exchange a fake-google token (alice / alice, client 'gatehouse-mobile' there):");
+    say("                          access token -> client 'mobile' (token exchange v1), ID token -> client");
+    say("                          'mobile-backend', secret " + settings.mobileBackendSecret()
+        + " (RFC 7523). Commands: README, \"Mobile apps\".");
     say("");
     say("  Gateway                 " + gw + "   (ready: " + gw + "/health/ready, metrics: " + gw + "/metrics)");
     say("");
@@ -134,6 +141,10 @@ public final class LocalStackMain {
 
     String reportingServiceSecret() {
       return DevSecrets.keycloakEnvironment().get(DevSecrets.REPORTING_SERVICE_SECRET);
+    }
+
+    String mobileBackendSecret() {
+      return DevSecrets.keycloakEnvironment().get(DevSecrets.MOBILE_BACKEND_SECRET);
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

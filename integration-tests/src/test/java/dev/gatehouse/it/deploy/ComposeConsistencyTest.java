@@ -291,7 +291,8 @@ class ComposeConsistencyTest {
   void keycloakEntrypointRefusesMissingOrExampleSecretsAndRunsTheCommandOtherwise() throws Exception {
     Map<String, String> secrets = Map.of(
         "GATEHOUSE_GATEWAY_CLIENT_SECRET", "s3cret-gateway",
-        "GATEHOUSE_REPORTING_SERVICE_SECRET", "s3cret-reporting");
+        "GATEHOUSE_REPORTING_SERVICE_SECRET", "s3cret-reporting",
+        "GATEHOUSE_MOBILE_BACKEND_SECRET", "s3cret-mobile-backend");
 
     Map<String, String> missingOne = new HashMap<>(secrets);
     missingOne.remove("GATEHOUSE_REPORTING_SERVICE_SECRET");

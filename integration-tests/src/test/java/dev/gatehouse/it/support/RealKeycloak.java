@@ -2,13 +2,15 @@ package dev.gatehouse.it.support;
 
 import dev.gatehouse.stack.StackLayout;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
+import dev.gatehouse.stack.keycloak.TokenExchangePermissions;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit extension giving tests the one real Keycloak of this test JVM: distribution 26.7.3, our providers jar, the
- * production realm plus the dev overlay and the fake-google realm. Started on first use, shared by every class,
+ * production realm plus the dev overlay and the fake-google realm, and the local stack's token-exchange permission
+ * ({@link TokenExchangePermissions#allowDevelopmentMobileClient}). Started on first use, shared by every class,
  * stopped when the JVM's test run ends.
  *
  * <pre>{@code @ExtendWith(RealKeycloak.class) class SomeIT { @Test void t(KeycloakServer keycloak) { ... } }}</pre>
@@ -36,8 +38,15 @@ public final class RealKeycloak implements ParameterResolver {
   private record Running(KeycloakServer server) implements AutoCloseable {
     static Running start() {
       StackLayout layout = StackLayout.locate();
-      return new Running(KeycloakServer.start(layout, KeycloakServer.Options.defaults(layout)
-          .withProgress(message -> System.out.println("[keycloak] " + message))));
+      KeycloakServer server = KeycloakServer.start(layout, KeycloakServer.Options.defaults(layout)
+          .withProgress(message -> System.out.println("[keycloak] " + message)));
+      try {
+        TokenExchangePermissions.allowDevelopmentMobileClient(server.admin());
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
+      return new Running(server);
     }
 
     @Override
