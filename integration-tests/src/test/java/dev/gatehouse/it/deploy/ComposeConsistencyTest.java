@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.RouteConfig;
+import dev.gatehouse.stack.keycloak.TokenExchangePermissions;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -191,6 +192,21 @@ class ComposeConsistencyTest {
         .as("Keycloak runs in production mode with the pre-built options and imports the realm")
         .contains("\"start\"").contains("\"--optimized\"").contains("\"--import-realm\"")
         .doesNotContain("start-dev");
+  }
+
+  @Test
+  void keycloakImageEnablesTheFeaturesLocalRunsAndTestsUse() throws IOException {
+    List<String> args = keycloakImage().all("ARG").stream()
+        .filter(arg -> arg.startsWith("GATEHOUSE_KEYCLOAK_FEATURES=")).toList();
+    assertThat(args).as("deploy/keycloak/Dockerfile must declare ARG GATEHOUSE_KEYCLOAK_FEATURES=<default>")
+        .hasSize(1);
+    assertThat(List.of(args.get(0).substring(args.get(0).indexOf('=') + 1).split(",")))
+        .as("the image's default features must equal those of local runs and tests "
+            + "(TokenExchangePermissions.FEATURES), or production behaves unlike what the tests proved")
+        .containsExactlyElementsOf(TokenExchangePermissions.FEATURES);
+    assertThat(keycloakImage().all("RUN"))
+        .as("the kc.sh build must pass the features")
+        .anySatisfy(run -> assertThat(run).contains("kc.sh build").contains("--features=$GATEHOUSE_KEYCLOAK_FEATURES"));
   }
 
   @Test
