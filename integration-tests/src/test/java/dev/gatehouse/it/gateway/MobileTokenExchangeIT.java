@@ -1,6 +1,7 @@
 package dev.gatehouse.it.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,11 +9,15 @@ import dev.gatehouse.it.support.Jwt;
 import dev.gatehouse.it.support.RealKeycloak;
 import dev.gatehouse.it.support.RealPostgres;
 import dev.gatehouse.stack.DevSecrets;
+import dev.gatehouse.stack.StackLayout;
 import dev.gatehouse.stack.keycloak.KeycloakAdminClient;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
 import dev.gatehouse.stack.keycloak.TokenExchangePermissions;
 import dev.gatehouse.stack.postgres.PostgresServer;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Duration;
@@ -21,6 +26,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,6 +135,23 @@ class MobileTokenExchangeIT {
   }
 
   @Test
+  void legacyExchangeDoesNotTakeOverAnExistingUnlinkedAccountWithTheSameEmail() {
+    String googleUser = createGoogleUser("it-mobile-takeover");
+    String localId = admin.post(REALM + "/users", Map.of("username", "local-" + googleUser, "enabled", true,
+        "email", googleUser + "@gatehouse.test", "emailVerified", true, "firstName", "It", "lastName", "Local"))
+        .createdId();
+    Census before = census();
+
+    KeycloakAdminClient.Response response = exchangeV1(googleTokens(googleUser).path("access_token").asText());
+
+    // Unlike the browser's first login (which links by verified email), v1 refuses: link through the browser once.
+    assertOAuthError(response, "invalid_token");
+    assertThat(response.json().path("error_description").asText()).contains("User already exists");
+    assertThat(linkedProviders(localId)).isEmpty();
+    assertThat(census()).isEqualTo(before);
+  }
+
+  @Test
   void legacyExchangeIsRefusedForAClientWithoutTheTokenExchangePermission() {
     String googleUser = createGoogleUser("it-mobile-not-allowed");
     String accessToken = googleTokens(googleUser).path("access_token").asText();
@@ -151,6 +175,31 @@ class MobileTokenExchangeIT {
         .json();
     assertThat(policies.findValuesAsText("name"))
         .filteredOn(name -> name.equals(TokenExchangePermissions.policyName("mobile"))).hasSize(1);
+  }
+
+  @Test
+  void theOperatorScriptGrantsTheSamePermissionToAnotherClientWithoutTakingItFromMobile() throws Exception {
+    assumeTrue(onPath("curl") && onPath("jq"), "deploy/keycloak/allow-token-exchange.sh needs curl and jq");
+    String appClient = "it-mobile-app-" + UUID.randomUUID().toString().substring(0, 8);
+    admin.post(REALM + "/clients", Map.of("clientId", appClient, "publicClient", true, "standardFlowEnabled", false,
+        "directAccessGrantsEnabled", false)).expect(201);
+    String googleUser = createGoogleUser("it-mobile-script");
+    assertThat(exchangeV1As(appClient, googleTokens(googleUser).path("access_token").asText()).status())
+        .as("not allowed before the script ran").isIn(400, 403);
+
+    ScriptRun first = runAllowScript(appClient);
+    ScriptRun second = runAllowScript(appClient);
+
+    assertThat(first.exitCode()).as(first.output()).isZero();
+    assertThat(first.output()).contains("may now exchange");
+    assertThat(second.exitCode()).as(second.output()).isZero();
+    assertThat(second.output()).contains("nothing changed");
+    String token = exchangeV1As(appClient, googleTokens(googleUser).path("access_token").asText()).expect(200)
+        .json().path("access_token").asText();
+    assertThat(Jwt.payload(token).path("azp").asText()).isEqualTo(appClient);
+    assertThat(exchangeV1(googleTokens(googleUser).path("access_token").asText()).status())
+        .as("the mobile client keeps its permission (the decision is affirmative)").isEqualTo(200);
+    assertThat(TokenExchangePermissions.allowDevelopmentMobileClient(admin)).isFalse();
   }
 
   // ---- JWT Authorization Grant, RFC 7523 (confidential client, Google ID token) ---------------------------------
@@ -265,11 +314,39 @@ class MobileTokenExchangeIT {
     assertThat(response.json().path("error").asText()).as(response.body()).isEqualTo(error);
     assertThat(response.json().path("error_description").asText()).as("a reason a person can read").isNotBlank();
     assertThat(response.body()).doesNotContain("access_token");
+    System.out.println("[mobile] refused as expected: " + response.body());
   }
 
   private KeycloakAdminClient.Response exchangeV1(String googleAccessToken) {
-    return admin.token(REALM, Map.of("grant_type", TOKEN_EXCHANGE, "client_id", "mobile",
+    return exchangeV1As("mobile", googleAccessToken);
+  }
+
+  private KeycloakAdminClient.Response exchangeV1As(String clientId, String googleAccessToken) {
+    return admin.token(REALM, Map.of("grant_type", TOKEN_EXCHANGE, "client_id", clientId,
         "subject_token", googleAccessToken, "subject_issuer", GOOGLE, "subject_token_type", ACCESS_TOKEN_TYPE));
+  }
+
+  private record ScriptRun(int exitCode, String output) {}
+
+  private ScriptRun runAllowScript(String clientId) throws Exception {
+    Path script = StackLayout.locate().root().resolve("deploy/keycloak/allow-token-exchange.sh");
+    ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), keycloak.baseUrl(), REALM, GOOGLE, clientId)
+        .redirectErrorStream(true);
+    builder.environment().put("GATEHOUSE_KEYCLOAK_ADMIN_USERNAME", keycloak.options().adminUsername());
+    builder.environment().put("GATEHOUSE_KEYCLOAK_ADMIN_PASSWORD", keycloak.options().adminPassword());
+    Process process = builder.start();
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("allow-token-exchange.sh did not finish within 60 s: " + output);
+    }
+    return new ScriptRun(process.exitValue(), output);
+  }
+
+  private static boolean onPath(String tool) {
+    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
   }
 
   private KeycloakAdminClient.Response jwtGrant(String googleIdToken) {
@@ -287,19 +364,18 @@ class MobileTokenExchangeIT {
   /**
    * Real fake-google tokens that have expired. The app client's token lifespan is set to 1 s for one token request
    * (and restored), then this waits, bounded, until the clock has passed the tokens' {@code exp}. Genuine tokens,
-   * because only fake-google can sign them; a crafted one would fail on its signature, not on its age.
+   * because only fake-google can sign them; a crafted one would fail on its signature, not on its age. The app
+   * client is the only one whose ID tokens {@code mobile-backend} accepts, hence no separate client.
    */
   private JsonNode expiredGoogleTokens(String googleUser) {
     String clientPath = GOOGLE + "/clients/" + uuidOf(GOOGLE, GOOGLE_APP_CLIENT);
-    JsonNode original = admin.get(clientPath).expect(200).json();
-    JsonNode shortLived = original.deepCopy();
-    ((ObjectNode) shortLived.path("attributes")).put("access.token.lifespan", "1");
     JsonNode tokens;
-    admin.put(clientPath, shortLived).expect(204);
+    setAppClientTokenLifespan(clientPath, "1");
     try {
       tokens = googleTokens(googleUser);
     } finally {
-      admin.put(clientPath, original).expect(204);
+      // An empty value means "the realm's lifespan"; an absent key would leave the 1 s in place.
+      setAppClientTokenLifespan(clientPath, "");
     }
     long exp = Math.max(Jwt.payload(tokens.path("access_token").asText()).path("exp").asLong(),
         Jwt.payload(tokens.path("id_token").asText()).path("exp").asLong());
@@ -307,6 +383,12 @@ class MobileTokenExchangeIT {
     Poll.until(Duration.ofSeconds(10), "the clock passes exp=" + exp,
         () -> Instant.now().getEpochSecond() > exp);
     return tokens;
+  }
+
+  private void setAppClientTokenLifespan(String clientPath, String seconds) {
+    ObjectNode client = (ObjectNode) admin.get(clientPath).expect(200).json();
+    ((ObjectNode) client.get("attributes")).put("access.token.lifespan", seconds);
+    admin.put(clientPath, client).expect(204);
   }
 
   private String createGoogleUser(String prefix) {
