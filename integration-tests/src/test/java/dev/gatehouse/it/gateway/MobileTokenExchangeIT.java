@@ -244,6 +244,7 @@ class MobileTokenExchangeIT {
     KeycloakAdminClient.Response replay = jwtGrant(idToken);
 
     assertOAuthError(replay, "invalid_grant");
+    assertThat(replay.json().path("error_description").asText()).containsIgnoringCase("reuse");
   }
 
   @Test
