@@ -206,7 +206,8 @@ class ComposeConsistencyTest {
         .containsExactlyElementsOf(TokenExchangePermissions.FEATURES);
     assertThat(keycloakImage().all("RUN"))
         .as("the kc.sh build must pass the features")
-        .anySatisfy(run -> assertThat(run).contains("kc.sh build").contains("--features=$GATEHOUSE_KEYCLOAK_FEATURES"));
+        .anySatisfy(run -> assertThat(run).contains("kc.sh build")
+            .contains("--features=$GATEHOUSE_KEYCLOAK_FEATURES"));
   }
 
   @Test

@@ -44,15 +44,10 @@ public final class KeycloakServer implements AutoCloseable {
       Duration readyTimeout,
       Consumer<String> progress) {
 
-    /**
-     * Development realms (production + dev overlay + fake-google) with the dev secrets, admin/admin, free ports, and
-     * the features of legacy token exchange v1 (mobile apps exchanging a Google access token; see
-     * {@link TokenExchangePermissions}). FGAP v1 replaces v2 while it is on.
-     */
+    /** Development realms (production + dev overlay + fake-google) with the dev secrets, admin/admin, free ports. */
     public static Options defaults(StackLayout layout) {
       return new Options("keycloak", 0, 0, "admin", "admin", RealmFiles.development(layout.realmConfigDir()),
-          TokenExchangePermissions.FEATURES, DevSecrets.keycloakEnvironment(), Duration.ofMinutes(4),
-          message -> {});
+          TokenExchangePermissions.FEATURES, DevSecrets.keycloakEnvironment(), Duration.ofMinutes(4), message -> {});
     }
 
     public Options withPorts(int http, int management) {
