@@ -1,10 +1,6 @@
 package dev.gatehouse.gateway.token;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,14 +18,6 @@ final class VerifiedTokenCache {
   /** What is cached: the claims, and the key that verified them (dropped when the key leaves the JWKS). */
   record Entry(VerifiedToken token, String kid) {}
 
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
-  });
-
   private final int maxSize;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final AtomicBoolean evicting = new AtomicBoolean();
@@ -39,8 +27,7 @@ final class VerifiedTokenCache {
   }
 
   static String keyOf(String token) {
-    byte[] digest = SHA256.get().digest(token.getBytes(StandardCharsets.UTF_8));
-    return Base64.getEncoder().withoutPadding().encodeToString(digest);
+    return TokenDigest.sha256(token);
   }
 
   /** The entry for this key, if present and not expired at {@code now}. */

@@ -1,0 +1,93 @@
+package dev.gatehouse.gateway.apitoken;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What Keycloak last said about each API token, keyed by the token's SHA-256 (never the token). Times are epoch
+ * milliseconds. Lock-free reads; bounded: when full, entries past their keep time go first, then arbitrary ones
+ * until a quarter is free.
+ */
+final class ResolutionCache {
+
+  /**
+   * One answer. It is served before {@code freshUntil}. Before {@code knownUntil} it also marks the token as one
+   * that resolved successfully not long ago, so its next resolution is not counted against the limiter for unknown
+   * tokens (0: not known).
+   */
+  sealed interface Entry {
+    long freshUntil();
+
+    long knownUntil();
+
+    default long keepUntil() {
+      return Math.max(freshUntil(), knownUntil());
+    }
+  }
+
+  record Resolved(String accessToken, long freshUntil, long knownUntil) implements Entry {}
+
+  record Refused(RuntimeException rejection, long freshUntil) implements Entry {
+    @Override
+    public long knownUntil() {
+      return 0;
+    }
+  }
+
+  /** An outage does not make a known token unknown: {@code knownUntil} is carried over from before. */
+  record Unavailable(ApiTokenUnavailableException failure, long freshUntil, long knownUntil) implements Entry {}
+
+  private final int maxSize;
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final AtomicBoolean evicting = new AtomicBoolean();
+
+  ResolutionCache(int maxSize) {
+    this.maxSize = maxSize;
+  }
+
+  /** The entry to answer with at {@code now}, or null. */
+  Entry fresh(String key, long now) {
+    Entry entry = entries.get(key);
+    return entry != null && now < entry.freshUntil() ? entry : null;
+  }
+
+  /** Until when this token counts as known (see {@link Entry}); 0 when it does not. */
+  long knownUntil(String key) {
+    Entry entry = entries.get(key);
+    return entry == null ? 0 : entry.knownUntil();
+  }
+
+  void put(String key, Entry entry, long now) {
+    if (entry.keepUntil() <= now) {
+      entries.remove(key);
+      return;
+    }
+    if (entries.size() >= maxSize && !entries.containsKey(key)) {
+      makeRoom(now);
+    }
+    entries.put(key, entry);
+  }
+
+  int size() {
+    return entries.size();
+  }
+
+  private void makeRoom(long now) {
+    if (!evicting.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      entries.values().removeIf(entry -> entry.keepUntil() <= now);
+      int target = maxSize - Math.max(1, maxSize / 4);
+      Iterator<String> keys = entries.keySet().iterator();
+      while (entries.size() > target && keys.hasNext()) {
+        keys.next();
+        keys.remove();
+      }
+    } finally {
+      evicting.set(false);
+    }
+  }
+}
