@@ -97,7 +97,7 @@ class ProxyThroughputBenchmarkIT {
     }
   }
 
-  private static String measure(String label, String url, String token, Process process) throws Exception {
+  static String measure(String label, String url, String token, Process process) throws Exception {
     List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + CONNECTIONS, "-d" + DURATION, "--latency"));
     if (token != null) {
       command.addAll(List.of("-H", "Authorization: Bearer " + token));
@@ -136,7 +136,7 @@ class ProxyThroughputBenchmarkIT {
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
   }
 
-  private static Process nginx(Path relativeDir, String servers) throws IOException {
+  static Process nginx(Path relativeDir, String servers) throws IOException {
     Path dir = relativeDir.toAbsolutePath(); // nginx resolves relative paths against its prefix, not our directory
     Files.createDirectories(dir.resolve("logs"));
     Path conf = dir.resolve("nginx.conf");
@@ -158,7 +158,7 @@ class ProxyThroughputBenchmarkIT {
         .expect(200).json().path("access_token").asText();
   }
 
-  private static void awaitStatus(String url, int expected) throws Exception {
+  static void awaitStatus(String url, int expected) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (status(url, null) != expected) {
       if (System.nanoTime() > deadline) {
@@ -168,7 +168,7 @@ class ProxyThroughputBenchmarkIT {
     }
   }
 
-  private static int status(String url, String token) throws InterruptedException {
+  static int status(String url, String token) throws InterruptedException {
     try {
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
       if (token != null) {

@@ -38,8 +38,10 @@ public final class ApiTokenFormat {
     }
     long expected = 0;
     for (int i = checksumStart; i < length; i++) {
-      int digit = Character.digit(token.charAt(i), 16);
-      if (digit < 0 || Character.isUpperCase(token.charAt(i))) {
+      char c = token.charAt(i);
+      // Lowercase ASCII hex only: Character.digit would also accept uppercase and non-ASCII digits.
+      int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (digit < 0) {
         return false;
       }
       expected = (expected << 4) | digit;

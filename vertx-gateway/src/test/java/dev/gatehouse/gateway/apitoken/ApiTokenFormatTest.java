@@ -68,6 +68,21 @@ class ApiTokenFormatTest {
     assertThat(ApiTokenFormat.isWellFormed(upper)).isFalse();
   }
 
+  @Test
+  void refusesNonAsciiDigitsThatJavaWouldReadAsHex() {
+    String token = ApiTokenFormat.withChecksum("c".repeat(40));
+    StringBuilder lookalike = new StringBuilder(token);
+    for (int i = token.length() - 8; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c >= '0' && c <= '9') {
+        lookalike.setCharAt(i, (char) ('\u0660' + (c - '0'))); // Arabic-Indic digit of the same value
+      }
+    }
+
+    assertThat(lookalike.toString()).isNotEqualTo(token);
+    assertThat(ApiTokenFormat.isWellFormed(lookalike.toString())).isFalse();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"gatehouse_pat_aaaaaaaaaaaaaaaaaaaa-aaaaaaaaaaaaaaaaaaaaaaa00000000",
       "gatehouse_pat_aaaaaaaaaaaaaaaaaaaa_aaaaaaaaaaaaaaaaaaaaaaa00000000",
