@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -147,7 +148,7 @@ final class ApiTokens {
     return used;
   }
 
-  private java.util.stream.Stream<ApiTokenCredentialModel> stored(UserModel owner) {
+  private Stream<ApiTokenCredentialModel> stored(UserModel owner) {
     return owner.credentialManager().getStoredCredentialsByTypeStream(ApiTokenCredentialModel.TYPE)
         .map(ApiTokenCredentialModel::from);
   }
