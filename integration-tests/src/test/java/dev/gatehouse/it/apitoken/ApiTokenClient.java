@@ -61,6 +61,12 @@ final class ApiTokenClient {
         List.of(admin.get(realm + "/roles/" + role).expect(200).json())).expect(204);
   }
 
+  void grantClientRole(String realm, String userId, String clientId, String role) {
+    String clientUuid = admin.get(realm + "/clients?clientId=" + clientId).expect(200).json().get(0).path("id").asText();
+    admin.post(realm + "/users/" + userId + "/role-mappings/clients/" + clientUuid,
+        List.of(admin.get(realm + "/clients/" + clientUuid + "/roles/" + role).expect(200).json())).expect(204);
+  }
+
   void removeRealmRole(String realm, String userId, String role) {
     admin.delete(realm + "/users/" + userId + "/role-mappings/realm",
         List.of(admin.get(realm + "/roles/" + role).expect(200).json())).expect(204);
@@ -120,9 +126,14 @@ final class ApiTokenClient {
     return admin.token(REALM, form);
   }
 
-  /** GET with a bearer token that is not the master admin's, e.g. a realm user's against the admin API. */
+  /** GET JSON with a bearer token that is not the master admin's, e.g. a realm user's against the admin API. */
   Response getWithBearer(String url, String bearer) {
-    return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + bearer).GET());
+    return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + bearer)
+        .header("Accept", "application/json").GET());
+  }
+
+  Response deleteWithBearer(String url, String bearer) {
+    return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + bearer).DELETE());
   }
 
   String adminEndpoint(String realm) {

@@ -6,6 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
@@ -71,7 +72,7 @@ public final class ApiTokenAdminResource {
       if (!auth.users().canQuery()) {
         throw new ForbiddenException();
       }
-      throw new jakarta.ws.rs.WebApplicationException(RestErrors.notFound("No user with id '" + userId + "' in realm '"
+      throw new WebApplicationException(RestErrors.notFound("No user with id '" + userId + "' in realm '"
           + realm.getName() + "'."));
     }
     return user;

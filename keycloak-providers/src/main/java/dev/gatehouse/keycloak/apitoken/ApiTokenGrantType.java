@@ -55,8 +55,8 @@ public final class ApiTokenGrantType extends OAuth2GrantTypeBase {
     String scope = getRequestedScopes();
 
     ApiTokens.Resolution resolution = new ApiTokens(session, realm, Clock.systemUTC()).resolve(apiToken);
-    if (resolution.credential() != null) {
-      event.detail(EVENT_TOKEN_ID, resolution.credential().getId());
+    if (resolution.claimedTokenId() != null) {
+      event.detail(EVENT_TOKEN_ID, resolution.claimedTokenId());
     }
     if (resolution.owner() != null) {
       event.user(resolution.owner()).detail(Details.USERNAME, resolution.owner().getUsername());

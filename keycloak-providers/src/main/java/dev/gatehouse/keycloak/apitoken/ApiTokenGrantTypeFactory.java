@@ -1,12 +1,10 @@
 package dev.gatehouse.keycloak.apitoken;
 
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
 
-public final class ApiTokenGrantTypeFactory implements OAuth2GrantTypeFactory {
+public final class ApiTokenGrantTypeFactory implements OAuth2GrantTypeFactory, StatelessProviderFactory<OAuth2GrantType> {
 
   @Override
   public String getId() {
@@ -22,17 +20,5 @@ public final class ApiTokenGrantTypeFactory implements OAuth2GrantTypeFactory {
   @Override
   public OAuth2GrantType create(KeycloakSession session) {
     return new ApiTokenGrantType();
-  }
-
-  @Override
-  public void init(Config.Scope config) {
-  }
-
-  @Override
-  public void postInit(KeycloakSessionFactory factory) {
-  }
-
-  @Override
-  public void close() {
   }
 }

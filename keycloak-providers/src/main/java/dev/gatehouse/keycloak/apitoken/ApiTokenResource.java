@@ -76,6 +76,11 @@ public final class ApiTokenResource {
     if (auth == null) {
       throw RestErrors.unauthorized("Send your access token of this realm: Authorization: Bearer <access token>.");
     }
+    if (auth.token().getOtherClaims().containsKey(ApiTokenGrantType.TOKEN_ID_CLAIM)) {
+      // Keycloak refuses these already (ApiTokenGrantType.isTokenAllowed); this stays in case that hook ever changes.
+      throw RestErrors.unauthorized("An access token obtained with an API token cannot manage API tokens."
+          + " Sign in as yourself.");
+    }
     if (auth.user().getServiceAccountClientLink() != null) {
       throw RestErrors.forbidden("Service accounts cannot hold API tokens: use the client's own credentials.");
     }

@@ -1,13 +1,12 @@
 package dev.gatehouse.keycloak.apitoken;
 
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
 /** Serves {@link ApiTokenResource} at {@code /realms/{realm}/api-tokens}. */
-public final class ApiTokenResourceProviderFactory implements RealmResourceProviderFactory {
+public final class ApiTokenResourceProviderFactory
+    implements RealmResourceProviderFactory, StatelessProviderFactory<RealmResourceProvider> {
   public static final String ID = "api-tokens";
 
   @Override
@@ -22,18 +21,6 @@ public final class ApiTokenResourceProviderFactory implements RealmResourceProvi
       public void close() {
       }
     };
-  }
-
-  @Override
-  public void init(Config.Scope config) {
-  }
-
-  @Override
-  public void postInit(KeycloakSessionFactory factory) {
-  }
-
-  @Override
-  public void close() {
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -37,8 +38,12 @@ final class ApiTokens {
     }
   }
 
-  /** Either an owner and credential, or a refusal (with whatever was learnt, for the event). */
-  record Resolution(UserModel owner, ApiTokenCredentialModel credential, Refusal refusal) {
+  /**
+   * Either an owner and credential, or a refusal with whatever was learnt, for the event: the credential id the
+   * token claims (unverified, but it lets admins spot a revoked token still in use), and the owner and credential
+   * once the secret matched.
+   */
+  record Resolution(String claimedTokenId, UserModel owner, ApiTokenCredentialModel credential, Refusal refusal) {
     boolean resolved() {
       return refusal == null;
     }
@@ -107,30 +112,31 @@ final class ApiTokens {
   Resolution resolve(String token) {
     Optional<ApiTokenFormat.ParsedToken> parsed = ApiTokenFormat.parse(token);
     if (parsed.isEmpty()) {
-      return new Resolution(null, null, Refusal.MALFORMED);
+      return new Resolution(null, null, null, Refusal.MALFORMED);
     }
+    String claimedId = parsed.get().credentialId();
     String payload = parsed.get().payload();
     UserModel owner = session.users().getUserById(realm, parsed.get().userId());
     Optional<ApiTokenCredentialModel> credential = owner == null
         ? Optional.empty() : find(owner, parsed.get().credentialId());
     if (credential.isEmpty()) {
       HASHER.matchesNothing(payload);
-      return new Resolution(null, null, Refusal.UNKNOWN);
+      return new Resolution(claimedId, null, null, Refusal.UNKNOWN);
     }
     if (!HASHER.matches(payload, credential.get().storedHash())) {
-      return new Resolution(null, null, Refusal.UNKNOWN);
+      return new Resolution(claimedId, null, null, Refusal.UNKNOWN);
     }
     Instant now = clock.instant();
     if (ApiTokenRules.isExpired(credential.get().expiresAt(), now)) {
-      return new Resolution(owner, credential.get(), Refusal.EXPIRED);
+      return new Resolution(claimedId, owner, credential.get(), Refusal.EXPIRED);
     }
     if (!owner.isEnabled()) {
-      return new Resolution(owner, credential.get(), Refusal.USER_DISABLED);
+      return new Resolution(claimedId, owner, credential.get(), Refusal.USER_DISABLED);
     }
     if (owner.getRequiredActionsStream().findAny().isPresent()) {
-      return new Resolution(owner, credential.get(), Refusal.ACCOUNT_NOT_SET_UP);
+      return new Resolution(claimedId, owner, credential.get(), Refusal.ACCOUNT_NOT_SET_UP);
     }
-    return new Resolution(owner, recordUse(owner, credential.get(), now), null);
+    return new Resolution(claimedId, owner, recordUse(owner, credential.get(), now), null);
   }
 
   private ApiTokenCredentialModel recordUse(UserModel owner, ApiTokenCredentialModel credential, Instant now) {
@@ -142,7 +148,7 @@ final class ApiTokens {
     return used;
   }
 
-  private java.util.stream.Stream<ApiTokenCredentialModel> stored(UserModel owner) {
+  private Stream<ApiTokenCredentialModel> stored(UserModel owner) {
     return owner.credentialManager().getStoredCredentialsByTypeStream(ApiTokenCredentialModel.TYPE)
         .map(ApiTokenCredentialModel::from);
   }
