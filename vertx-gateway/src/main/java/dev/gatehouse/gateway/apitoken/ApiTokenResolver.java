@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>answers are cached by the token's SHA-256: a resolution until min(access token exp - 10 s, resolution +
  *       {@code maxCache} (at most 50 s)), which bounds how long a revoked token keeps working; a refusal for
  *       {@code refusalCache} (10 s);</li>
- *   <li>one call per token at a time: concurrent requests for the same token share it (single-flight);</li>
+ *   <li>one call per token at a time: concurrent requests for the same token share it (single-flight); a token in
+ *       use is renewed in the background in the last 5 s of its cached resolution, so its requests do not stall;</li>
  *   <li>a token that did not resolve within the last hour is "unknown", and calls for unknown tokens pass a token
  *       bucket (5/s, burst 20): beyond it the request is refused with 429 and Keycloak is not called, so a flood of
  *       random tokens cannot become a flood of Keycloak calls, while known tokens refresh freely;</li>
@@ -46,6 +47,8 @@ public final class ApiTokenResolver {
   private static final Logger LOG = LoggerFactory.getLogger(ApiTokenResolver.class);
   /** How long after a successful resolution a token still counts as known (exempt from the miss limiter). */
   static final Duration KNOWN_FOR = Duration.ofHours(1);
+  /** How long before a resolution runs out a request renews it in the background (at most a fifth of its life). */
+  static final Duration REFRESH_AHEAD = Duration.ofSeconds(5);
   private static final TokenRejectedException MALFORMED = new TokenRejectedException(API_TOKEN_MALFORMED,
       "The API token is malformed (wrong length, characters or checksum); copy it again exactly as it was shown");
 
@@ -92,9 +95,13 @@ public final class ApiTokenResolver {
       return Future.failedFuture(MALFORMED);
     }
     String key = TokenDigest.sha256(apiToken);
-    Entry entry = cache.fresh(key, clock.millis());
+    long now = clock.millis();
+    Entry entry = cache.fresh(key, now);
     if (entry != null) {
       listener.cacheHit();
+      if (entry instanceof Resolved resolved && now >= resolved.refreshFrom() && !inflight.containsKey(key)) {
+        refreshAhead(apiToken, key);
+      }
       return answer(entry);
     }
     Future<String> running = inflight.get(key);
@@ -133,6 +140,26 @@ public final class ApiTokenResolver {
       return Future.failedFuture(new ApiTokenRateLimitedException("Too many unknown API tokens are arriving; this "
           + "one was not checked. Retry in a moment."));
     }
+    call(apiToken, key, promise);
+    return mine;
+  }
+
+  /**
+   * A busy token's resolution is renewed shortly before it runs out, while requests keep being answered from the
+   * cache, so they do not all wait for Keycloak at once. The revocation bound is unchanged: the entry is still never
+   * served past its {@code freshUntil}. A refusal replaces it at once; an outage leaves it to run out.
+   */
+  private void refreshAhead(String apiToken, String key) {
+    Promise<String> promise = Promise.promise();
+    if (inflight.putIfAbsent(key, promise.future()) != null || clock.millis() < unavailableUntil) {
+      inflight.remove(key, promise.future());
+      return;
+    }
+    call(apiToken, key, promise);
+  }
+
+  private void call(String apiToken, String key, Promise<String> promise) {
+    Future<String> mine = promise.future();
     listener.keycloakCall();
     endpoint.resolve(apiToken)
         .compose(this::settle)
@@ -148,7 +175,6 @@ public final class ApiTokenResolver {
             promise.fail(answer.cause());
           }
         });
-    return mine;
   }
 
   /** What to cache for Keycloak's answer; a failed Future (not cached) when Keycloak is unavailable. */
@@ -199,7 +225,8 @@ public final class ApiTokenResolver {
   private Resolved resolved(String accessToken, VerifiedToken verified, long now) {
     long byExpiry = verified.expiresAtEpochSecond() * 1_000 - ApiTokenOptions.EXPIRY_MARGIN.toMillis();
     long freshUntil = Math.min(now + options.maxCache().toMillis(), byExpiry);
-    return new Resolved(accessToken, freshUntil, now + KNOWN_FOR.toMillis());
+    long refreshFrom = freshUntil - Math.min(REFRESH_AHEAD.toMillis(), Math.max(0, freshUntil - now) / 5);
+    return new Resolved(accessToken, refreshFrom, freshUntil, now + KNOWN_FOR.toMillis());
   }
 
   private static Future<String> answer(Entry entry) {

@@ -27,7 +27,8 @@ final class ResolutionCache {
     }
   }
 
-  record Resolved(String accessToken, long freshUntil, long knownUntil) implements Entry {}
+  /** From {@code refreshFrom} on, a request still gets this entry but also starts a refresh in the background. */
+  record Resolved(String accessToken, long refreshFrom, long freshUntil, long knownUntil) implements Entry {}
 
   record Refused(RuntimeException rejection, long freshUntil) implements Entry {
     @Override

@@ -158,33 +158,86 @@ class ApiTokenResolverTest {
   }
 
   @Test
-  void aResolutionIsReusedForAtMostFiftySeconds() throws Exception {
+  void aResolutionIsNeverServedFiftySecondsAfterItWasMade() throws Exception {
     String token = randomToken();
     keycloak.owner(token, "carol", 300);
     ApiTokenResolver resolver = resolver();
     String first = await(resolver.accessToken(token));
 
-    clock.advance(Duration.ofMillis(49_999));
+    clock.advance(Duration.ofMillis(44_999));
     assertThat(await(resolver.accessToken(token))).isEqualTo(first);
     assertThat(keycloak.calls).hasValue(1);
 
-    clock.advance(Duration.ofMillis(1));
+    clock.advance(Duration.ofMillis(5_001));
     assertThat(await(resolver.accessToken(token))).isNotEqualTo(first);
     assertThat(keycloak.calls).hasValue(2);
   }
 
   @Test
-  void aShortLivedAccessTokenIsReusedUntilTenSecondsBeforeItExpires() throws Exception {
+  void aShortLivedAccessTokenIsNeverServedInItsLastTenSeconds() throws Exception {
     String token = randomToken();
     keycloak.owner(token, "carol", 30);
     ApiTokenResolver resolver = resolver();
     String first = await(resolver.accessToken(token));
 
-    clock.advance(Duration.ofMillis(19_999));
+    clock.advance(Duration.ofMillis(15_999));
     assertThat(await(resolver.accessToken(token))).isEqualTo(first);
-    clock.advance(Duration.ofMillis(1));
+    assertThat(keycloak.calls).hasValue(1);
+    clock.advance(Duration.ofMillis(4_001));
     assertThat(await(resolver.accessToken(token))).isNotEqualTo(first);
     assertThat(keycloak.calls).hasValue(2);
+  }
+
+  @Test
+  void aTokenInUseIsRenewedInTheBackgroundInTheLastFiveSeconds() throws Exception {
+    String token = randomToken();
+    keycloak.owner(token, "carol", 300);
+    ApiTokenResolver resolver = resolver();
+    String first = await(resolver.accessToken(token));
+
+    clock.advance(Duration.ofSeconds(45));
+    keycloak.holdAnswers();
+    assertThat(await(resolver.accessToken(token))).as("answered from the cache, not waiting").isEqualTo(first);
+    awaitCondition(() -> keycloak.calls.get() == 2);
+    assertThat(await(resolver.accessToken(token))).as("still served while the renewal runs").isEqualTo(first);
+    keycloak.release();
+    awaitCondition(() -> !first.equals(resolver.accessToken(token).result()));
+
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(await(resolver.accessToken(token))).isNotEqualTo(first);
+    assertThat(keycloak.calls).as("one renewal, no stall").hasValue(2);
+  }
+
+  @Test
+  void aRenewalThatFindsTheTokenRevokedEndsItAtOnce() throws Exception {
+    String token = randomToken();
+    keycloak.owner(token, "carol", 300);
+    ApiTokenResolver resolver = resolver();
+    await(resolver.accessToken(token));
+    keycloak.revoke(token);
+
+    clock.advance(Duration.ofSeconds(46));
+    await(resolver.accessToken(token));
+    awaitCondition(() -> resolver.accessToken(token).failed());
+
+    assertThat(failure(resolver.accessToken(token))).isInstanceOf(TokenRejectedException.class);
+  }
+
+  @Test
+  void aRenewalDuringAnOutageLeavesTheResolutionToRunOut() throws Exception {
+    String token = randomToken();
+    keycloak.owner(token, "carol", 300);
+    ApiTokenResolver resolver = resolver();
+    String first = await(resolver.accessToken(token));
+    keycloak.mode(StubTokenEndpoint.Mode.SERVER_ERROR);
+
+    clock.advance(Duration.ofSeconds(46));
+    assertThat(await(resolver.accessToken(token))).isEqualTo(first);
+    awaitCondition(() -> listener.resolutions.contains(ApiTokenListener.Resolution.UNAVAILABLE));
+    assertThat(await(resolver.accessToken(token))).isEqualTo(first);
+
+    clock.advance(Duration.ofSeconds(4));
+    assertThat(failure(resolver.accessToken(token))).isInstanceOf(ApiTokenUnavailableException.class);
   }
 
   @Test
