@@ -3,6 +3,7 @@ package dev.gatehouse.it.bench;
 import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.awaitStatus;
 import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.measure;
 import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.nginx;
+import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.startGatewayJar;
 import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,12 +56,7 @@ class ApiTokenThroughputBenchmarkIT {
         """.formatted(upstreamPort));
     JsonObject config = LocalGateway.localConfig(keycloak.issuer(REALM), postgres,
         "http://127.0.0.1:" + upstreamPort, gatewayPort, layout.realmConfigDir().resolve("activities.json"));
-    Path configFile = work.resolve("gateway.json");
-    Files.writeString(configFile, config.encodePrettily());
-    Process gateway = new ProcessBuilder("java", "-Xmx512m", "-jar",
-        layout.root().resolve("vertx-gateway/target/gatehouse-gateway-all.jar").toString(), "--config",
-        configFile.toString())
-        .redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile()).start();
+    Process gateway = startGatewayJar(layout, work, config);
     try {
       String base = "http://127.0.0.1:" + gatewayPort;
       awaitStatus(base + "/health/ready", 200);

@@ -65,12 +65,7 @@ class ProxyThroughputBenchmarkIT {
 
     JsonObject config = LocalGateway.localConfig(keycloak.issuer("gatehouse"), postgres,
         "http://127.0.0.1:" + upstreamPort, gatewayPort, layout.realmConfigDir().resolve("activities.json"));
-    Path configFile = work.resolve("gateway.json");
-    Files.writeString(configFile, config.encodePrettily());
-    Process gateway = new ProcessBuilder("java", "-Xmx512m", "-jar",
-        layout.root().resolve("vertx-gateway/target/gatehouse-gateway-all.jar").toString(), "--config",
-        configFile.toString())
-        .redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile()).start();
+    Process gateway = startGatewayJar(layout, work, config);
     try {
       String token = serviceAccountToken(keycloak);
       awaitStatus("http://127.0.0.1:" + gatewayPort + "/health/ready", 200);
@@ -134,6 +129,16 @@ class ProxyThroughputBenchmarkIT {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+  }
+
+  /** The gateway from its fat jar in a JVM of its own, configured by {@code config}, logging to the work dir. */
+  static Process startGatewayJar(StackLayout layout, Path work, JsonObject config) throws IOException {
+    Path configFile = work.resolve("gateway.json");
+    Files.writeString(configFile, config.encodePrettily());
+    return new ProcessBuilder("java", "-Xmx512m", "-jar",
+        layout.root().resolve("vertx-gateway/target/gatehouse-gateway-all.jar").toString(), "--config",
+        configFile.toString())
+        .redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile()).start();
   }
 
   static Process nginx(Path relativeDir, String servers) throws IOException {

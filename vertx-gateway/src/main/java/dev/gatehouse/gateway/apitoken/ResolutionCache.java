@@ -1,9 +1,8 @@
 package dev.gatehouse.gateway.apitoken;
 
-import java.util.Iterator;
+import dev.gatehouse.gateway.token.CacheTrimmer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What Keycloak last said about each API token, keyed by the token's SHA-256 (never the token). Times are epoch
@@ -41,11 +40,12 @@ final class ResolutionCache {
   record Unavailable(ApiTokenUnavailableException failure, long freshUntil, long knownUntil) implements Entry {}
 
   private final int maxSize;
+  private final CacheTrimmer trimmer;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-  private final AtomicBoolean evicting = new AtomicBoolean();
 
   ResolutionCache(int maxSize) {
     this.maxSize = maxSize;
+    this.trimmer = new CacheTrimmer(maxSize);
   }
 
   /** The entry to answer with at {@code now}, or null. */
@@ -66,29 +66,12 @@ final class ResolutionCache {
       return;
     }
     if (entries.size() >= maxSize && !entries.containsKey(key)) {
-      makeRoom(now);
+      trimmer.makeRoom(entries, cached -> cached.keepUntil() <= now);
     }
     entries.put(key, entry);
   }
 
   int size() {
     return entries.size();
-  }
-
-  private void makeRoom(long now) {
-    if (!evicting.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      entries.values().removeIf(entry -> entry.keepUntil() <= now);
-      int target = maxSize - Math.max(1, maxSize / 4);
-      Iterator<String> keys = entries.keySet().iterator();
-      while (entries.size() > target && keys.hasNext()) {
-        keys.next();
-        keys.remove();
-      }
-    } finally {
-      evicting.set(false);
-    }
   }
 }

@@ -1,10 +1,8 @@
 package dev.gatehouse.gateway.token;
 
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Remembers tokens that passed verification so the signature is checked once per token, not once per request.
@@ -19,11 +17,12 @@ final class VerifiedTokenCache {
   record Entry(VerifiedToken token, String kid) {}
 
   private final int maxSize;
+  private final CacheTrimmer trimmer;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-  private final AtomicBoolean evicting = new AtomicBoolean();
 
   VerifiedTokenCache(int maxSize) {
     this.maxSize = maxSize;
+    this.trimmer = new CacheTrimmer(maxSize);
   }
 
   static String keyOf(String token) {
@@ -48,7 +47,7 @@ final class VerifiedTokenCache {
       return;
     }
     if (entries.size() >= maxSize) {
-      makeRoom(now);
+      trimmer.makeRoom(entries, cached -> isExpired(cached, now));
     }
     entries.put(key, entry);
   }
@@ -63,22 +62,5 @@ final class VerifiedTokenCache {
 
   private static boolean isExpired(Entry entry, Instant now) {
     return now.getEpochSecond() >= entry.token().expiresAtEpochSecond();
-  }
-
-  private void makeRoom(Instant now) {
-    if (!evicting.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      entries.values().removeIf(entry -> isExpired(entry, now));
-      int target = maxSize - Math.max(1, maxSize / 4);
-      Iterator<String> keys = entries.keySet().iterator();
-      while (entries.size() > target && keys.hasNext()) {
-        keys.next();
-        keys.remove();
-      }
-    } finally {
-      evicting.set(false);
-    }
   }
 }

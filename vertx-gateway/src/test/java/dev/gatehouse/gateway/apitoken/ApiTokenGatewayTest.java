@@ -11,6 +11,7 @@ import dev.gatehouse.gateway.http.GatewayRouter;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.testing.FakePolicy;
 import dev.gatehouse.gateway.testing.TestTargets;
+import dev.gatehouse.gateway.token.MutableClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /** A real gateway server with API tokens on, in front of the demo service, resolving at a stub token endpoint. */
 class ApiTokenGatewayTest {
-  private final TestClock clock = new TestClock(Instant.now());
+  private final MutableClock clock = new MutableClock(Instant.now());
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final GatewayMetrics metrics = new GatewayMetrics();
   private Vertx vertx;
@@ -41,7 +42,7 @@ class ApiTokenGatewayTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    keycloak = new StubTokenEndpoint(vertx, clock::epochSecond);
+    keycloak = new StubTokenEndpoint(vertx, () -> clock.instant().getEpochSecond());
     HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
     GatewayConfig config = GatewayConfig.fromJson(new JsonObject()
         .put("listen", new JsonObject().put("port", 0))

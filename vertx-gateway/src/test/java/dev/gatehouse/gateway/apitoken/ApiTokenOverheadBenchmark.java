@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.apitoken;
 
+import dev.gatehouse.gateway.token.MutableClock;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import dev.gatehouse.gateway.token.VerifiedToken;
 import io.vertx.core.Future;
@@ -48,8 +49,8 @@ public class ApiTokenOverheadBenchmark {
   @Setup
   public void setUp() throws Exception {
     vertx = Vertx.vertx();
-    TestClock clock = new TestClock(Instant.now());
-    StubTokenEndpoint keycloak = new StubTokenEndpoint(vertx, clock::epochSecond);
+    MutableClock clock = new MutableClock(Instant.now());
+    StubTokenEndpoint keycloak = new StubTokenEndpoint(vertx, () -> clock.instant().getEpochSecond());
     apiToken = ApiTokenFormatTest.randomToken();
     keycloak.owner(apiToken, "carol", 300);
     ApiTokenResolver resolver = new ApiTokenResolver(WebClient.create(vertx), keycloak.options(),

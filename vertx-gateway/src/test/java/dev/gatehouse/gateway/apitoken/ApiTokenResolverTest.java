@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.apitoken;
 import static dev.gatehouse.gateway.apitoken.ApiTokenFormatTest.randomToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.gateway.token.MutableClock;
 import dev.gatehouse.gateway.token.TokenRejectedException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ApiTokenResolverTest {
-  private final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
   private final Counting listener = new Counting();
   private final TestAccessTokens accessTokens = new TestAccessTokens();
   private Vertx vertx;
@@ -31,7 +32,7 @@ class ApiTokenResolverTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     client = WebClient.create(vertx);
-    keycloak = new StubTokenEndpoint(vertx, clock::epochSecond);
+    keycloak = new StubTokenEndpoint(vertx, () -> clock.instant().getEpochSecond());
   }
 
   @AfterEach

@@ -3,12 +3,13 @@ package dev.gatehouse.gateway.apitoken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.gateway.token.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class MissRateLimiterTest {
-  private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
   private static int acquired(MissRateLimiter limiter, int attempts) {
     int granted = 0;
