@@ -3,6 +3,8 @@ package dev.gatehouse.gateway;
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.admin.ExplainHandler;
 import dev.gatehouse.gateway.admin.StoreActivityRepository;
+import dev.gatehouse.gateway.apitoken.ApiTokenResolver;
+import dev.gatehouse.gateway.apitoken.ApiTokenVerifier;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.http.AccessPolicy;
@@ -25,6 +27,8 @@ import dev.gatehouse.gateway.token.TokenVerifierOptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -47,6 +51,7 @@ public final class Gateway {
   private final GatewayConfig config;
   private final JwksKeySource keys;
   private final TokenVerifier verifier;
+  private final WebClient apiTokenClient;
   private final Pool pool;
   private final ActivityStore store;
   private final ActivityIndexHolder index = new ActivityIndexHolder();
@@ -55,13 +60,25 @@ public final class Gateway {
   private volatile boolean closed;
   private String deploymentId;
 
-  private Gateway(Vertx vertx, GatewayConfig config) {
+  private Gateway(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     TokenVerifierOptions tokenOptions = tokenOptions(config);
     this.keys = new JwksKeySource(vertx, tokenOptions);
     // AccessGate reports rejections to the metrics itself, so the verifier needs no listener.
-    this.verifier = new JwtTokenVerifier(tokenOptions, keys, TokenVerificationListener.NONE);
+    TokenVerifier accessTokens = new JwtTokenVerifier(tokenOptions, keys, TokenVerificationListener.NONE);
+    if (config.apiTokensEnabled()) {
+      this.apiTokenClient = WebClient.create(vertx, new WebClientOptions()
+          .setConnectTimeout((int) config.apiTokens().httpTimeoutMillis())
+          .setKeepAlive(true)
+          .setKeepAliveTimeout(30)
+          .setUserAgent("gatehouse-gateway"));
+      this.verifier = new ApiTokenVerifier(accessTokens,
+          new ApiTokenResolver(apiTokenClient, config.apiTokens(), accessTokens, metrics.apiTokens()));
+    } else {
+      this.apiTokenClient = null;
+      this.verifier = accessTokens;
+    }
     PgConnectOptions database = new PgConnectOptions()
         .setHost(config.database().host())
         .setPort(config.database().port())
@@ -77,7 +94,7 @@ public final class Gateway {
 
   /** Starts listening; completes when the servers are bound (not when keys and activities are loaded). */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
-    Gateway gateway = new Gateway(vertx, config);
+    Gateway gateway = new Gateway(vertx, config, metrics);
     return gateway.listen(metrics).map(gateway);
   }
 
@@ -94,9 +111,10 @@ public final class Gateway {
     return vertx.deployVerticle(() -> new GatewayVerticle(config, parts), new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
           deploymentId = id;
-          LOG.info("Gateway listening on {}:{} ({} server instances); issuer {}; browser login {}",
+          LOG.info("Gateway listening on {}:{} ({} server instances); issuer {}; browser login {}; API tokens {}",
               config.listenHost(), config.listenPort(), instances, config.issuer(),
-              config.loginEnabled() ? "at " + config.login().publicBaseUrl() + "/auth/login" : "off");
+              config.loginEnabled() ? "at " + config.login().publicBaseUrl() + "/auth/login" : "off",
+              config.apiTokensEnabled() ? "via " + config.apiTokens().tokenEndpoint() : "off");
         })
         .mapEmpty();
   }
@@ -148,6 +166,12 @@ public final class Gateway {
     return undeployed
         .eventually(watcher::stop)
         .eventually(keys::close)
+        .eventually(() -> {
+          if (apiTokenClient != null) {
+            apiTokenClient.close();
+          }
+          return Future.succeededFuture();
+        })
         .eventually(pool::close);
   }
 

@@ -65,12 +65,7 @@ class ProxyThroughputBenchmarkIT {
 
     JsonObject config = LocalGateway.localConfig(keycloak.issuer("gatehouse"), postgres,
         "http://127.0.0.1:" + upstreamPort, gatewayPort, layout.realmConfigDir().resolve("activities.json"));
-    Path configFile = work.resolve("gateway.json");
-    Files.writeString(configFile, config.encodePrettily());
-    Process gateway = new ProcessBuilder("java", "-Xmx512m", "-jar",
-        layout.root().resolve("vertx-gateway/target/gatehouse-gateway-all.jar").toString(), "--config",
-        configFile.toString())
-        .redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile()).start();
+    Process gateway = startGatewayJar(layout, work, config);
     try {
       String token = serviceAccountToken(keycloak);
       awaitStatus("http://127.0.0.1:" + gatewayPort + "/health/ready", 200);
@@ -97,7 +92,7 @@ class ProxyThroughputBenchmarkIT {
     }
   }
 
-  private static String measure(String label, String url, String token, Process process) throws Exception {
+  static String measure(String label, String url, String token, Process process) throws Exception {
     List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + CONNECTIONS, "-d" + DURATION, "--latency"));
     if (token != null) {
       command.addAll(List.of("-H", "Authorization: Bearer " + token));
@@ -136,7 +131,17 @@ class ProxyThroughputBenchmarkIT {
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
   }
 
-  private static Process nginx(Path relativeDir, String servers) throws IOException {
+  /** The gateway from its fat jar in a JVM of its own, configured by {@code config}, logging to the work dir. */
+  static Process startGatewayJar(StackLayout layout, Path work, JsonObject config) throws IOException {
+    Path configFile = work.resolve("gateway.json");
+    Files.writeString(configFile, config.encodePrettily());
+    return new ProcessBuilder("java", "-Xmx512m", "-jar",
+        layout.root().resolve("vertx-gateway/target/gatehouse-gateway-all.jar").toString(), "--config",
+        configFile.toString())
+        .redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile()).start();
+  }
+
+  static Process nginx(Path relativeDir, String servers) throws IOException {
     Path dir = relativeDir.toAbsolutePath(); // nginx resolves relative paths against its prefix, not our directory
     Files.createDirectories(dir.resolve("logs"));
     Path conf = dir.resolve("nginx.conf");
@@ -158,7 +163,7 @@ class ProxyThroughputBenchmarkIT {
         .expect(200).json().path("access_token").asText();
   }
 
-  private static void awaitStatus(String url, int expected) throws Exception {
+  static void awaitStatus(String url, int expected) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (status(url, null) != expected) {
       if (System.nanoTime() > deadline) {
@@ -168,7 +173,7 @@ class ProxyThroughputBenchmarkIT {
     }
   }
 
-  private static int status(String url, String token) throws InterruptedException {
+  static int status(String url, String token) throws InterruptedException {
     try {
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
       if (token != null) {

@@ -21,13 +21,13 @@ import java.util.concurrent.Executors;
  * a test can prove both what an allowed request looked like and that a refused one never arrived. Paths ending in
  * {@value #SLOW_SUFFIX} are answered only after {@link #SLOW_ANSWER} (to trigger the gateway's route timeout).
  */
-final class RecordingUpstream implements AutoCloseable {
+public final class RecordingUpstream implements AutoCloseable {
   static final String SLOW_SUFFIX = "/slow";
   static final Duration SLOW_ANSWER = Duration.ofSeconds(5);
 
   /** One request as the upstream saw it; header names lower-cased. */
-  record Received(String method, String uri, Map<String, List<String>> headers) {
-    String header(String name) {
+  public record Received(String method, String uri, Map<String, List<String>> headers) {
+    public String header(String name) {
       List<String> values = headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
       return values.isEmpty() ? null : String.join(",", values);
     }
@@ -45,7 +45,7 @@ final class RecordingUpstream implements AutoCloseable {
     this.server = server;
   }
 
-  static RecordingUpstream start() {
+  public static RecordingUpstream start() {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
       RecordingUpstream upstream = new RecordingUpstream(server);
@@ -85,15 +85,15 @@ final class RecordingUpstream implements AutoCloseable {
     }
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  List<Received> received() {
+  public List<Received> received() {
     return List.copyOf(received);
   }
 
-  void clear() {
+  public void clear() {
     received.clear();
   }
 

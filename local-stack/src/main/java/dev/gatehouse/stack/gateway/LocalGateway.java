@@ -47,6 +47,10 @@ public final class LocalGateway implements AutoCloseable {
         .put("activities", new JsonObject()
             .put("seedFile", activitySeedFile.toString())
             .put("pollIntervalSeconds", 30))
+        // Per-user API tokens resolve at the realm's token endpoint with the confidential gateway client.
+        .put("apiTokens", new JsonObject()
+            .put("clientId", "gateway")
+            .put("clientSecret", DevSecrets.gatewayClientSecret()))
         // Local runs stop at once on Ctrl-C; deployments keep the default drain time.
         .put("shutdownTimeoutMillis", 2_000);
   }

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.config;
 
+import dev.gatehouse.gateway.apitoken.ApiTokenOptions;
 import dev.gatehouse.gateway.login.LoginOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -44,7 +45,13 @@ public record GatewayConfig(
     long shutdownTimeoutMillis,
     Path activitySeedFile,
     long activityPollSeconds,
-    LoginOptions login) {
+    LoginOptions login,
+    ApiTokenOptions apiTokens) {
+
+  /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
+  public boolean apiTokensEnabled() {
+    return apiTokens != null;
+  }
 
   /** Whether the browser login ({@code /auth/*}) is mounted; {@link #login()} is null otherwise. */
   public boolean loginEnabled() {
@@ -75,6 +82,7 @@ public record GatewayConfig(
   public static Set<String> environmentVariables() {
     Set<String> names = new java.util.TreeSet<>(ENV_KEYS.keySet());
     names.addAll(LoginSettings.ENV_KEYS.keySet());
+    names.addAll(ApiTokenSettings.ENV_KEYS.keySet());
     names.add(LoginSettings.ENABLED_ENV);
     names.add(CONFIG_ENV);
     return names;
@@ -120,6 +128,7 @@ public record GatewayConfig(
   public static GatewayConfig fromJson(JsonObject json, Map<String, String> env) {
     JsonObject merged = json.copy();
     boolean loginRequested = LoginSettings.requested(json.getValue("login"), env);
+    boolean apiTokensRequested = ApiTokenSettings.requested(json.getValue("apiTokens"));
     Map<String, String> envSources = new HashMap<>();
     List<String> problems = new ArrayList<>();
     applyEnvironment(merged, env, envSources, problems);
@@ -194,6 +203,7 @@ public record GatewayConfig(
     long pollSeconds = in.number("activities.pollIntervalSeconds", 30, 1, 3_600);
 
     LoginOptions login = loginRequested ? LoginSettings.read(in, issuer, cookieName) : null;
+    ApiTokenOptions apiTokens = apiTokensRequested ? ApiTokenSettings.read(in, issuer, login) : null;
 
     problems.addAll(in.problems());
     if (!problems.isEmpty()) {
@@ -201,7 +211,7 @@ public record GatewayConfig(
     }
     return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
-        maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login);
+        maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens);
   }
 
   private static String passwordOf(SettingsReader in) {
@@ -299,6 +309,7 @@ public record GatewayConfig(
       List<String> problems) {
     Map<String, String> overrides = new HashMap<>(ENV_KEYS);
     overrides.putAll(LoginSettings.ENV_KEYS);
+    overrides.putAll(ApiTokenSettings.ENV_KEYS);
     overrides.forEach((variable, key) -> {
       String value = env.get(variable);
       if (value != null && !value.isBlank()) {
@@ -380,6 +391,7 @@ public record GatewayConfig(
   @Override
   public String toString() {
     return "GatewayConfig[listen=" + listenHost + ":" + listenPort + ", issuer=" + issuer + ", routes=" + routes
-        + ", database=" + database + ", login=" + (login == null ? "off" : login.publicBaseUrl()) + "]";
+        + ", database=" + database + ", login=" + (login == null ? "off" : login.publicBaseUrl())
+        + ", apiTokens=" + (apiTokens == null ? "off" : apiTokens.tokenEndpoint()) + "]";
   }
 }

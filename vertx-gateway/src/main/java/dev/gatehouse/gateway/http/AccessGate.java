@@ -1,5 +1,8 @@
 package dev.gatehouse.gateway.http;
 
+import dev.gatehouse.gateway.apitoken.ApiTokenFormat;
+import dev.gatehouse.gateway.apitoken.ApiTokenRateLimitedException;
+import dev.gatehouse.gateway.apitoken.ApiTokenUnavailableException;
 import dev.gatehouse.gateway.credential.Credential;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.credential.CredentialResult;
@@ -59,6 +62,12 @@ public final class AccessGate implements Handler<RoutingContext> {
       return;
     }
     Credential credential = found.credential();
+    if (credential.source() == Credential.Source.COOKIE && ApiTokenFormat.hasPrefix(credential.token())) {
+      // API tokens are for programs, which send headers; a cookie holding one was planted, not issued by the login.
+      metrics.decision(DecisionOutcome.UNAUTHENTICATED);
+      ErrorResponses.invalidToken(ctx, "Send an API token in the Authorization header, not in a cookie.");
+      return;
+    }
     ctx.request().pause();
     Context requestContext = Vertx.currentContext();
     verifier.verify(credential.token()).onComplete(result -> {
@@ -97,6 +106,12 @@ public final class AccessGate implements Handler<RoutingContext> {
       metrics.decision(DecisionOutcome.UNAUTHENTICATED);
       metrics.tokenFailure(rejected.reason().name());
       ErrorResponses.invalidToken(ctx, rejected.getMessage());
+    } else if (cause instanceof ApiTokenRateLimitedException limited) {
+      metrics.decision(DecisionOutcome.UNAUTHENTICATED);
+      ErrorResponses.tooManyRequests(ctx, limited.getMessage());
+    } else if (cause instanceof ApiTokenUnavailableException unavailable) {
+      metrics.decision(DecisionOutcome.UNAVAILABLE);
+      ErrorResponses.unavailable(ctx, unavailable.getMessage());
     } else if (cause instanceof KeysNotLoadedException) {
       metrics.decision(DecisionOutcome.UNAVAILABLE);
       ErrorResponses.unavailable(ctx, "The gateway cannot verify tokens yet (no signing keys loaded); try again shortly.");

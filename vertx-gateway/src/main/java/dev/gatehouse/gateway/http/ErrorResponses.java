@@ -61,6 +61,11 @@ public final class ErrorResponses {
     send(ctx, 503, "unavailable", message);
   }
 
+  public static void tooManyRequests(RoutingContext ctx, String message) {
+    ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+    send(ctx, 429, "too_many_requests", message);
+  }
+
   public static Future<Void> send(RoutingContext ctx, int status, String error, String message) {
     return write(ctx, status, new JsonObject().put("error", error).put("message", message));
   }

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.ops;
 
+import dev.gatehouse.gateway.apitoken.ApiTokenListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,7 @@ public final class GatewayMetrics {
   private final Map<DecisionOutcome, Counter> decisions = new EnumMap<>(DecisionOutcome.class);
   private final Map<String, Counter> tokenFailures = new ConcurrentHashMap<>();
   private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
+  private final ApiTokenListener apiTokens;
 
   public GatewayMetrics() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -36,6 +38,12 @@ public final class GatewayMetrics {
           .tag("outcome", outcome.label())
           .register(registry));
     }
+    this.apiTokens = new ApiTokenMeters(registry);
+  }
+
+  /** Counts API-token resolutions: cache hits, Keycloak calls and their outcomes, local refusals. */
+  public ApiTokenListener apiTokens() {
+    return apiTokens;
   }
 
   public PrometheusMeterRegistry registry() {

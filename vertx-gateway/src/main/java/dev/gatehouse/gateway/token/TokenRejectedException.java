@@ -10,7 +10,11 @@ public final class TokenRejectedException extends RuntimeException {
     /** {@code azp} is not one of the configured authorized parties. */
     WRONG_AUTHORIZED_PARTY,
     /** A claim the gateway relies on has the wrong JSON type (e.g. {@code permissions} not an array of strings). */
-    INVALID_CLAIM }
+    INVALID_CLAIM,
+    /** An API token of the wrong shape or with a bad checksum (refused without asking Keycloak). */
+    API_TOKEN_MALFORMED,
+    /** Keycloak refused the API token: unknown, revoked, expired, or its owner disabled. */
+    API_TOKEN_REFUSED }
 
   private final Reason reason;
 

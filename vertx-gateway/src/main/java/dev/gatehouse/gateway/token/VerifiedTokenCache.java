@@ -1,14 +1,8 @@
 package dev.gatehouse.gateway.token;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Remembers tokens that passed verification so the signature is checked once per token, not once per request.
@@ -22,25 +16,17 @@ final class VerifiedTokenCache {
   /** What is cached: the claims, and the key that verified them (dropped when the key leaves the JWKS). */
   record Entry(VerifiedToken token, String kid) {}
 
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
-  });
-
   private final int maxSize;
+  private final CacheTrimmer trimmer;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-  private final AtomicBoolean evicting = new AtomicBoolean();
 
   VerifiedTokenCache(int maxSize) {
     this.maxSize = maxSize;
+    this.trimmer = new CacheTrimmer(maxSize);
   }
 
   static String keyOf(String token) {
-    byte[] digest = SHA256.get().digest(token.getBytes(StandardCharsets.UTF_8));
-    return Base64.getEncoder().withoutPadding().encodeToString(digest);
+    return TokenDigest.sha256(token);
   }
 
   /** The entry for this key, if present and not expired at {@code now}. */
@@ -61,7 +47,7 @@ final class VerifiedTokenCache {
       return;
     }
     if (entries.size() >= maxSize) {
-      makeRoom(now);
+      trimmer.makeRoom(entries, cached -> isExpired(cached, now));
     }
     entries.put(key, entry);
   }
@@ -76,22 +62,5 @@ final class VerifiedTokenCache {
 
   private static boolean isExpired(Entry entry, Instant now) {
     return now.getEpochSecond() >= entry.token().expiresAtEpochSecond();
-  }
-
-  private void makeRoom(Instant now) {
-    if (!evicting.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      entries.values().removeIf(entry -> isExpired(entry, now));
-      int target = maxSize - Math.max(1, maxSize / 4);
-      Iterator<String> keys = entries.keySet().iterator();
-      while (entries.size() > target && keys.hasNext()) {
-        keys.next();
-        keys.remove();
-      }
-    } finally {
-      evicting.set(false);
-    }
   }
 }

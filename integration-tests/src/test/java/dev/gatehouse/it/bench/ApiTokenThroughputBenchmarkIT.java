@@ -1,0 +1,114 @@
+package dev.gatehouse.it.bench;
+
+import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.awaitStatus;
+import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.measure;
+import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.nginx;
+import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.startGatewayJar;
+import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.it.support.RealKeycloak;
+import dev.gatehouse.it.support.RealPostgres;
+import dev.gatehouse.stack.FreePorts;
+import dev.gatehouse.stack.StackLayout;
+import dev.gatehouse.stack.gateway.LocalGateway;
+import dev.gatehouse.stack.keycloak.KeycloakServer;
+import dev.gatehouse.stack.postgres.PostgresServer;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Gateway throughput for one user (carol) calling with her access token (JWT) versus her API token, resolution
+ * cache warm, on loopback, in one run: the gateway (separate JVM from its fat jar) in front of nginx returning a
+ * constant. Measures, asserts nothing about speed. Needs {@code wrk} and {@code nginx}. Run with:
+ * {@code mvn -B verify -pl integration-tests -am -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dit.excludedGroups=none -Dit.test=ApiTokenThroughputBenchmarkIT}
+ */
+@Tag("benchmark")
+@ExtendWith({RealKeycloak.class, RealPostgres.class})
+class ApiTokenThroughputBenchmarkIT {
+  private static final String PATH = "/api/v1/users";
+  private static final String REALM = "gatehouse";
+
+  @Test
+  void jwtVersusApiToken(KeycloakServer keycloak, PostgresServer postgres) throws Exception {
+    StackLayout layout = StackLayout.locate();
+    Path work = Files.createDirectories(Path.of("target/bench-api-token"));
+    int upstreamPort = FreePorts.next();
+    int gatewayPort = FreePorts.next();
+    Process upstream = nginx(work.resolve("upstream"), """
+        server { listen 127.0.0.1:%d; access_log off; location / { return 200 "ok\\n"; } }
+        """.formatted(upstreamPort));
+    JsonObject config = LocalGateway.localConfig(keycloak.issuer(REALM), postgres,
+        "http://127.0.0.1:" + upstreamPort, gatewayPort, layout.realmConfigDir().resolve("activities.json"));
+    Process gateway = startGatewayJar(layout, work, config);
+    try {
+      String base = "http://127.0.0.1:" + gatewayPort;
+      awaitStatus(base + "/health/ready", 200);
+      awaitStatus("http://127.0.0.1:" + upstreamPort + "/", 200);
+      String jwt = accessToken(keycloak, "carol");
+      String apiToken = createApiToken(keycloak, jwt);
+      assertThat(status(base + PATH, jwt)).as("carol's JWT is allowed").isEqualTo(200);
+      assertThat(status(base + PATH, apiToken)).as("carol's API token is allowed").isEqualTo(200);
+
+      List<String> rows = new ArrayList<>();
+      rows.add(measure("Gatehouse gateway, JWT (carol)", base + PATH, jwt, gateway));
+      long callsBefore = keycloakCalls(base);
+      rows.add(measure("Gatehouse gateway, API token (carol), cache warm", base + PATH, apiToken, gateway));
+      long resolutions = keycloakCalls(base) - callsBefore;
+      // JWT again: with the API-token run in between, drift of a shared machine shows as a gap between the JWT rows.
+      rows.add(measure("Gatehouse gateway, JWT (carol), again", base + PATH, accessToken(keycloak, "carol"), gateway));
+      String report = "| target | requests/s | latency p50 | latency p99 | CPU per request of the gateway |\n"
+          + "|---|---|---|---|---|\n" + String.join("\n", rows) + "\n\nKeycloak resolutions during the API-token run"
+          + " (warm-up included): " + resolutions + " (renewed in the background, about one per 45 s).\n";
+      System.out.println(report);
+      Files.createDirectories(Path.of("target/benchmarks"));
+      Files.writeString(Path.of("target/benchmarks/api-token-throughput.md"), report);
+    } finally {
+      gateway.destroy();
+      upstream.destroy();
+    }
+  }
+
+  private static String accessToken(KeycloakServer keycloak, String username) {
+    return keycloak.admin().token(REALM, Map.of("grant_type", "password", "client_id", "gatehouse-test",
+        "username", username, "password", username, "scope", "openid")).expect(200).json()
+        .path("access_token").asText();
+  }
+
+  private static String createApiToken(KeycloakServer keycloak, String userAccessToken) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(keycloak.issuer(REALM) + "/api-tokens"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + userAccessToken)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"benchmark\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return new ObjectMapper().readTree(response.body()).path("token").asText();
+  }
+
+  /** The gateway's own count of calls to Keycloak's token endpoint for API tokens. */
+  private static long keycloakCalls(String base) throws Exception {
+    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Matcher matcher = Pattern.compile("(?m)^gatehouse_api_token_keycloak_calls_total(?:\\{[^}]*})? ([0-9.eE+]+)$")
+        .matcher(metrics);
+    return matcher.find() ? (long) Double.parseDouble(matcher.group(1)) : -1;
+  }
+}
