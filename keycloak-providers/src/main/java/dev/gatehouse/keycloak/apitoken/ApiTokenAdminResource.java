@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
@@ -53,14 +54,13 @@ public final class ApiTokenAdminResource {
   public Response revoke(@PathParam("userId") String userId, @PathParam("id") String id) {
     UserModel user = user(userId);
     auth.users().requireManage(user);
-    ApiTokens tokens = tokens();
-    String name = tokens.find(user, id).map(ApiTokenCredentialModel::name).orElse(null);
-    if (name == null || !tokens.revoke(user, id)) {
+    Optional<ApiTokenCredentialModel> revoked = tokens().revoke(user, id);
+    if (revoked.isEmpty()) {
       return RestErrors.notFound("User '" + userId + "' has no API token with id '" + id + "'.");
     }
     adminEvent.operation(OperationType.ACTION)
         .resourcePath(session.getContext().getUri())
-        .representation(Map.of("credentialType", ApiTokenCredentialModel.TYPE, "id", id, "name", name))
+        .representation(Map.of("credentialType", ApiTokenCredentialModel.TYPE, "id", id, "name", revoked.get().name()))
         .success();
     return Response.noContent().build();
   }

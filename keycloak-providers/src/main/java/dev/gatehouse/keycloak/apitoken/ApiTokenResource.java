@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -62,12 +63,11 @@ public final class ApiTokenResource {
   @Path("{id}")
   public Response revoke(@PathParam("id") String id) {
     AuthResult auth = authenticate();
-    ApiTokens tokens = new ApiTokens(session, realm, Clock.systemUTC());
-    String name = tokens.find(auth.user(), id).map(ApiTokenCredentialModel::name).orElse(null);
-    if (name == null || !tokens.revoke(auth.user(), id)) {
+    Optional<ApiTokenCredentialModel> revoked = new ApiTokens(session, realm, Clock.systemUTC()).revoke(auth.user(), id);
+    if (revoked.isEmpty()) {
       return RestErrors.notFound("You have no API token with id '" + id + "'. List yours with GET on this collection.");
     }
-    event(EventType.REMOVE_CREDENTIAL, auth, id, name).success();
+    event(EventType.REMOVE_CREDENTIAL, auth, id, revoked.get().name()).success();
     return Response.noContent().build();
   }
 

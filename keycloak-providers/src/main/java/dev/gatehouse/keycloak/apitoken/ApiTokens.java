@@ -101,8 +101,10 @@ final class ApiTokens {
     return Optional.of(ApiTokenCredentialModel.from(stored));
   }
 
-  boolean revoke(UserModel owner, String credentialId) {
-    return find(owner, credentialId).isPresent() && owner.credentialManager().removeStoredCredentialById(credentialId);
+  /** Removes the owner's token with that id; returns what was removed, or empty when there was no such token. */
+  Optional<ApiTokenCredentialModel> revoke(UserModel owner, String credentialId) {
+    return find(owner, credentialId)
+        .filter(token -> owner.credentialManager().removeStoredCredentialById(token.getId()));
   }
 
   /**
