@@ -32,10 +32,13 @@ final class LoadTools {
       return Long.parseLong(find(output, "(\\d+) requests in"));
     }
 
-    /** A markdown row: label, requests/s, p50, p99, CPU per request. */
+    /**
+     * A markdown row: label, requests/s, p50, p99, CPU per request. Percentiles are read at line starts: the
+     * "+/- Stdev" column above them also ends in "%" (e.g. "87.99%").
+     */
     String row(String label) {
       return String.format("| %s | %s | %s | %s | %.1f µs |", label, find(output, "Requests/sec:\\s+([\\d.]+)"),
-          find(output, "50%\\s+(\\S+)"), find(output, "99%\\s+(\\S+)"),
+          find(output, "(?m)^\\s*50%\\s+(\\S+)"), find(output, "(?m)^\\s*99%\\s+(\\S+)"),
           cpuTicks * (1_000_000.0 / CLOCK_TICKS) / requests());
     }
   }
