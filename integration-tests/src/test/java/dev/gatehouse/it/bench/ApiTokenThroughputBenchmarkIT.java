@@ -1,13 +1,9 @@
 package dev.gatehouse.it.bench;
 
-import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.awaitStatus;
-import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.measure;
-import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.nginx;
-import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.startGatewayJar;
-import static dev.gatehouse.it.bench.ProxyThroughputBenchmarkIT.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.it.support.GatewayProcess;
 import dev.gatehouse.it.support.RealKeycloak;
 import dev.gatehouse.it.support.RealPostgres;
 import dev.gatehouse.stack.FreePorts;
@@ -51,28 +47,29 @@ class ApiTokenThroughputBenchmarkIT {
     Path work = Files.createDirectories(Path.of("target/bench-api-token"));
     int upstreamPort = FreePorts.next();
     int gatewayPort = FreePorts.next();
-    Process upstream = nginx(work.resolve("upstream"), """
+    Process upstream = LoadTools.nginx(work.resolve("upstream"), """
         server { listen 127.0.0.1:%d; access_log off; location / { return 200 "ok\\n"; } }
         """.formatted(upstreamPort));
     JsonObject config = LocalGateway.localConfig(keycloak.issuer(REALM), postgres,
         "http://127.0.0.1:" + upstreamPort, gatewayPort, layout.realmConfigDir().resolve("activities.json"));
-    Process gateway = startGatewayJar(layout, work, config);
+    GatewayProcess gateway = GatewayProcess.start(config, work.toAbsolutePath());
     try {
-      String base = "http://127.0.0.1:" + gatewayPort;
-      awaitStatus(base + "/health/ready", 200);
-      awaitStatus("http://127.0.0.1:" + upstreamPort + "/", 200);
+      String base = gateway.baseUrl();
+      gateway.awaitReady(Duration.ofSeconds(90));
+      LoadTools.awaitStatus("http://127.0.0.1:" + upstreamPort + "/", 200);
       String jwt = accessToken(keycloak, "carol");
       String apiToken = createApiToken(keycloak, jwt);
-      assertThat(status(base + PATH, jwt)).as("carol's JWT is allowed").isEqualTo(200);
-      assertThat(status(base + PATH, apiToken)).as("carol's API token is allowed").isEqualTo(200);
+      assertThat(LoadTools.status(base + PATH, jwt)).as("carol's JWT is allowed").isEqualTo(200);
+      assertThat(LoadTools.status(base + PATH, apiToken)).as("carol's API token is allowed").isEqualTo(200);
 
       List<String> rows = new ArrayList<>();
-      rows.add(measure("Gatehouse gateway, JWT (carol)", base + PATH, jwt, gateway));
+      rows.add(LoadTools.warmedUpRow("Gatehouse gateway, JWT (carol)", base + PATH, jwt, gateway.handle()));
       long callsBefore = keycloakCalls(base);
-      rows.add(measure("Gatehouse gateway, API token (carol), cache warm", base + PATH, apiToken, gateway));
+      rows.add(LoadTools.warmedUpRow("Gatehouse gateway, API token (carol), cache warm", base + PATH, apiToken, gateway.handle()));
       long resolutions = keycloakCalls(base) - callsBefore;
       // JWT again: with the API-token run in between, drift of a shared machine shows as a gap between the JWT rows.
-      rows.add(measure("Gatehouse gateway, JWT (carol), again", base + PATH, accessToken(keycloak, "carol"), gateway));
+      rows.add(LoadTools.warmedUpRow("Gatehouse gateway, JWT (carol), again", base + PATH, accessToken(keycloak, "carol"),
+          gateway.handle()));
       String report = "| target | requests/s | latency p50 | latency p99 | CPU per request of the gateway |\n"
           + "|---|---|---|---|---|\n" + String.join("\n", rows) + "\n\nKeycloak resolutions during the API-token run"
           + " (warm-up included): " + resolutions + " (renewed in the background, about one per 45 s).\n";
@@ -80,7 +77,7 @@ class ApiTokenThroughputBenchmarkIT {
       Files.createDirectories(Path.of("target/benchmarks"));
       Files.writeString(Path.of("target/benchmarks/api-token-throughput.md"), report);
     } finally {
-      gateway.destroy();
+      gateway.close();
       upstream.destroy();
     }
   }

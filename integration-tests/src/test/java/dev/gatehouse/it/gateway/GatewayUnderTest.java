@@ -59,7 +59,13 @@ final class GatewayUnderTest implements AutoCloseable {
   }
 
   HttpResponse<String> send(String method, String pathAndQuery, String token, String jsonBody) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(pathAndQuery)))
+    return send(gateway.baseUrl(), method, pathAndQuery, token, jsonBody);
+  }
+
+  /** One request to any gateway at {@code baseUrl}, e.g. one running in its own process. */
+  static HttpResponse<String> send(String baseUrl, String method, String pathAndQuery, String token,
+      String jsonBody) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
         .timeout(Duration.ofSeconds(30))
         .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(jsonBody));
@@ -72,7 +78,8 @@ final class GatewayUnderTest implements AutoCloseable {
     try {
       return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new UncheckedIOException(method + " " + pathAndQuery + " through the gateway failed", e);
+      throw new UncheckedIOException(method + " " + pathAndQuery + " through the gateway at " + baseUrl + " failed",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted", e);

@@ -26,8 +26,9 @@ import java.util.stream.Stream;
 
 /**
  * A real Keycloak server from the Maven Central distribution, with our providers jar and realm files, on loopback.
- * No Docker: each instance gets a private copy of the distribution (start-dev augments in place), a fresh in-memory
- * database, and its own log file.
+ * No Docker: each instance gets a private copy of the distribution and its own log file. By default it runs
+ * {@code start-dev} on a fresh in-memory database; with {@link Production} it runs {@code start --optimized} from a
+ * tree built once by {@link #buildForProduction}, on a shared PostgreSQL database, clustered with its peers.
  */
 public final class KeycloakServer implements AutoCloseable {
 
@@ -42,7 +43,16 @@ public final class KeycloakServer implements AutoCloseable {
       List<String> features,
       Map<String, String> environment,
       Duration readyTimeout,
-      Consumer<String> progress) {
+      Consumer<String> progress,
+      Production production) {
+
+    /** Development mode ({@code start-dev}, in-memory database, local caches). */
+    public Options(String instanceName, int httpPort, int managementPort, String adminUsername, String adminPassword,
+        RealmFiles realms, List<String> features, Map<String, String> environment, Duration readyTimeout,
+        Consumer<String> progress) {
+      this(instanceName, httpPort, managementPort, adminUsername, adminPassword, realms, features, environment,
+          readyTimeout, progress, null);
+    }
 
     /** Development realms (production + dev overlay + fake-google) with the dev secrets, admin/admin, free ports. */
     public static Options defaults(StackLayout layout) {
@@ -52,17 +62,17 @@ public final class KeycloakServer implements AutoCloseable {
 
     public Options withPorts(int http, int management) {
       return new Options(instanceName, http, management, adminUsername, adminPassword, realms, features, environment,
-          readyTimeout, progress);
+          readyTimeout, progress, production);
     }
 
     public Options withRealms(RealmFiles realmFiles) {
       return new Options(instanceName, httpPort, managementPort, adminUsername, adminPassword, realmFiles, features,
-          environment, readyTimeout, progress);
+          environment, readyTimeout, progress, production);
     }
 
     public Options withFeatures(List<String> featureList) {
       return new Options(instanceName, httpPort, managementPort, adminUsername, adminPassword, realms, featureList,
-          environment, readyTimeout, progress);
+          environment, readyTimeout, progress, production);
     }
 
     /**
@@ -73,12 +83,47 @@ public final class KeycloakServer implements AutoCloseable {
       Map<String, String> merged = new java.util.HashMap<>(environment);
       merged.putAll(extra);
       return new Options(instanceName, httpPort, managementPort, adminUsername, adminPassword, realms, features,
-          Map.copyOf(merged), readyTimeout, progress);
+          Map.copyOf(merged), readyTimeout, progress, production);
     }
 
     public Options withProgress(Consumer<String> listener) {
       return new Options(instanceName, httpPort, managementPort, adminUsername, adminPassword, realms, features,
-          environment, readyTimeout, listener);
+          environment, readyTimeout, listener, production);
+    }
+
+    public Options withInstanceName(String name) {
+      return new Options(name, httpPort, managementPort, adminUsername, adminPassword, realms, features,
+          environment, readyTimeout, progress, production);
+    }
+
+    /** Production mode instead of start-dev; see {@link Production}. */
+    public Options withProduction(Production mode) {
+      return new Options(instanceName, httpPort, managementPort, adminUsername, adminPassword, realms, features,
+          environment, readyTimeout, progress, mode);
+    }
+  }
+
+  /**
+   * How a node runs in production mode.
+   *
+   * @param builtDistribution a tree from {@link #buildForProduction}; each node starts from a copy of it
+   * @param jdbcUrl the shared PostgreSQL database; nodes on one database find each other there (jdbc-ping)
+   * @param hostname the public URL every node puts into tokens (their issuer), identical on all nodes
+   * @param clusterPort the JGroups port on 127.0.0.1; failure detection also uses {@code clusterPort + 50000}
+   * @param importRealms whether this node imports the realm files (the first node only: later nodes find the realms in
+   *     the database)
+   */
+  public record Production(Path builtDistribution, String jdbcUrl, String dbUsername, String dbPassword,
+      String hostname, int clusterPort, boolean importRealms) {
+    /** JGroups' FD_SOCK2 listens at the transport port plus this offset (its default). */
+    public static final int FAILURE_DETECTION_PORT_OFFSET = 50_000;
+
+    public Production withoutRealmImport() {
+      return new Production(builtDistribution, jdbcUrl, dbUsername, dbPassword, hostname, clusterPort, false);
+    }
+
+    public Production withClusterPort(int port) {
+      return new Production(builtDistribution, jdbcUrl, dbUsername, dbPassword, hostname, port, importRealms);
     }
   }
 
@@ -121,8 +166,13 @@ public final class KeycloakServer implements AutoCloseable {
     return "http://127.0.0.1:" + httpPort;
   }
 
+  /** The URL in tokens and discovery documents: this node's own, or in production the hostname all nodes share. */
+  public String publicUrl() {
+    return options.production() == null ? baseUrl() : options.production().hostname();
+  }
+
   public String issuer(String realm) {
-    return baseUrl() + "/realms/" + realm;
+    return publicUrl() + "/realms/" + realm;
   }
 
   public int httpPort() {
@@ -157,22 +207,27 @@ public final class KeycloakServer implements AutoCloseable {
   private void launch() {
     options.progress().accept("Preparing Keycloak " + StackLayout.KEYCLOAK_VERSION + " in " + home);
     WorkFiles.deleteTree(home);
-    copyTree(layout.keycloakDistribution(), home);
-    copyFile(layout.providersJar(), home.resolve("providers").resolve(layout.providersJar().getFileName()));
-    options.realms().writeTo(home.resolve("data/import"));
+    Production production = options.production();
+    if (production == null) {
+      installDistribution(layout, home);
+    } else {
+      copyTree(production.builtDistribution(), home);
+      WorkFiles.deleteTree(home.resolve("data"));
+    }
+    if (production == null || production.importRealms()) {
+      options.realms().writeTo(home.resolve("data/import"));
+    }
 
-    List<String> command = new ArrayList<>(List.of("/bin/bash", home.resolve("bin/kc.sh").toString(), "start-dev",
+    List<String> command = new ArrayList<>(List.of("/bin/bash", home.resolve("bin/kc.sh").toString()));
+    command.addAll(production == null ? devArguments() : productionArguments(production));
+    command.addAll(List.of(
         "--http-host=127.0.0.1",
         "--http-port=" + httpPort,
         "--http-management-port=" + managementPort,
-        // A pinned hostname keeps every token's issuer the same, whichever loopback name a client used.
-        "--hostname=" + baseUrl(),
-        "--db=dev-mem",
-        "--health-enabled=true",
-        "--cache=local",
-        "--import-realm"));
-    if (!options.features().isEmpty()) {
-      command.add("--features=" + String.join(",", options.features()));
+        // A pinned hostname keeps every token's issuer the same, whichever loopback name (or node) a client used.
+        "--hostname=" + publicUrl()));
+    if (production == null || production.importRealms()) {
+      command.add("--import-realm");
     }
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(home.toFile())
@@ -181,7 +236,7 @@ public final class KeycloakServer implements AutoCloseable {
     Map<String, String> env = builder.environment();
     env.put("KC_BOOTSTRAP_ADMIN_USERNAME", options.adminUsername());
     env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", options.adminPassword());
-    env.putIfAbsent("GATEHOUSE_KEYCLOAK_URL", baseUrl());
+    env.putIfAbsent("GATEHOUSE_KEYCLOAK_URL", publicUrl());
     env.putAll(options.environment());
     options.progress().accept("Starting Keycloak on " + baseUrl() + " (log: " + logFile + ")");
     try {
@@ -189,6 +244,74 @@ public final class KeycloakServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("Cannot start Keycloak with " + command + ": " + e.getMessage(), e);
     }
+  }
+
+  private List<String> devArguments() {
+    List<String> arguments = new ArrayList<>(List.of("start-dev", "--db=dev-mem", "--health-enabled=true",
+        "--cache=local"));
+    if (!options.features().isEmpty()) {
+      arguments.add("--features=" + String.join(",", options.features()));
+    }
+    return arguments;
+  }
+
+  /** Runtime options only: the build-time ones (database vendor, features, health) are baked into the tree. */
+  private static List<String> productionArguments(Production production) {
+    return List.of("start", "--optimized",
+        "--http-enabled=true",
+        "--db-url=" + production.jdbcUrl(),
+        "--db-username=" + production.dbUsername(),
+        "--db-password=" + production.dbPassword(),
+        // Keycloak's default pool (100) per node would exhaust a test database's connection limit.
+        "--db-pool-max-size=10",
+        "--cache=ispn",
+        "--cache-stack=jdbc-ping",
+        // Default is a site-local address and port 7800: loopback and a free port let several nodes share a machine.
+        "--cache-embedded-network-bind-address=127.0.0.1",
+        "--cache-embedded-network-bind-port=" + production.clusterPort());
+  }
+
+  /**
+   * Augments a private copy of the distribution once for production mode ({@code kc.sh build}: PostgreSQL, health,
+   * the options' features), so that every node can {@code start --optimized} from a copy without the slow build.
+   */
+  public static Path buildForProduction(StackLayout layout, Options options, Path target) {
+    long started = System.nanoTime();
+    options.progress().accept("Building Keycloak for production mode in " + target);
+    WorkFiles.deleteTree(target);
+    installDistribution(layout, target);
+    List<String> command = new ArrayList<>(List.of("/bin/bash", target.resolve("bin/kc.sh").toString(), "build",
+        "--db=postgres", "--health-enabled=true"));
+    if (!options.features().isEmpty()) {
+      command.add("--features=" + String.join(",", options.features()));
+    }
+    Path buildLog = target.resolve("build.log");
+    try {
+      Process build = new ProcessBuilder(command).directory(target.toFile()).redirectErrorStream(true)
+          .redirectOutput(buildLog.toFile()).start();
+      if (!build.waitFor(options.readyTimeout().toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+        build.destroyForcibly();
+        throw new IllegalStateException("kc.sh build did not finish within " + options.readyTimeout().toSeconds()
+            + " s; see " + buildLog);
+      }
+      if (build.exitValue() != 0) {
+        throw new IllegalStateException("kc.sh build failed with code " + build.exitValue() + ":\n"
+            + Files.readString(buildLog));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot run " + command, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while building Keycloak", e);
+    }
+    options.progress().accept("Keycloak built for production mode ("
+        + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s)");
+    return target;
+  }
+
+  private static void installDistribution(StackLayout layout, Path target) {
+    copyTree(layout.keycloakDistribution(), target);
+    copyFile(layout.providersJar(), target.resolve("providers").resolve(layout.providersJar().getFileName()));
   }
 
   private void awaitRealms() {
@@ -206,7 +329,7 @@ public final class KeycloakServer implements AutoCloseable {
         throw new IllegalStateException("Keycloak was not ready within " + options.readyTimeout().toSeconds()
             + " s (realms still missing: " + pending + "). Last lines of " + logFile + ":\n" + logTail());
       }
-      pending.removeIf(realm -> serves(http, issuer(realm) + "/.well-known/openid-configuration"));
+      pending.removeIf(realm -> serves(http, baseUrl() + "/realms/" + realm + "/.well-known/openid-configuration"));
       if (System.nanoTime() >= nextProgress) {
         long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
         options.progress().accept("  ... " + seconds + " s: " + lastMeaningfulLogLine());

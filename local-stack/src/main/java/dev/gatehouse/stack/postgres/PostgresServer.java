@@ -46,7 +46,12 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    return jdbcUrl(DATABASE);
+  }
+
+  /** Another database of this server, e.g. one created with {@link #execute} for Keycloak. */
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
 
   /** Stops the server, keeping its data for {@link #restart()}. */
