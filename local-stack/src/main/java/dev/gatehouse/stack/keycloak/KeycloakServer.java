@@ -139,6 +139,8 @@ public final class KeycloakServer implements AutoCloseable {
   private final Path home;
   private final Path logFile;
   private Process process;
+  /** Stops the server if this JVM exits before {@link #close()}, e.g. Ctrl-C while Keycloak is still starting. */
+  private Thread stopOnExit;
 
   private KeycloakServer(StackLayout layout, Options options) {
     this.layout = layout;
@@ -244,6 +246,9 @@ public final class KeycloakServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("Cannot start Keycloak with " + command + ": " + e.getMessage(), e);
     }
+    // A child process outlives its JVM unless someone stops it: it would keep the ports and the next run would fail.
+    stopOnExit = new Thread(this::close, "stop-keycloak-" + httpPort);
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
   private List<String> devArguments() {
@@ -357,7 +362,14 @@ public final class KeycloakServer implements AutoCloseable {
 
   /** Stops the server (SIGTERM, then SIGKILL after 20 s) and deletes its private copy. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (stopOnExit != null && Thread.currentThread() != stopOnExit) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopOnExit);
+      } catch (IllegalStateException alreadyExiting) {
+        // The hook runs (or ran) anyway; close() is safe to call twice.
+      }
+    }
     if (process != null && process.isAlive()) {
       options.progress().accept("Stopping Keycloak on " + baseUrl());
       process.descendants().forEach(ProcessHandle::destroy);
