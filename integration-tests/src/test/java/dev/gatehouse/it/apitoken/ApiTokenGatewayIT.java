@@ -109,6 +109,8 @@ class ApiTokenGatewayIT {
     assertThat(received.header("X-Auth-Subject")).isEqualTo(userId("carol"));
     assertThat(received.header("X-Auth-Username")).isEqualTo("carol");
     assertThat(received.header("X-Auth-Permissions")).contains("view-users").doesNotContain("manage-users");
+    assertThat(received.header("X-Auth-Api-Token-Id")).as("the service can tell an API-token call")
+        .isEqualTo(token.id());
     assertThat(received.header("Authorization")).isNull();
     assertThat(received.headers().toString()).doesNotContain(ApiTokenFormat.PREFIX).doesNotContain(token.secret());
   }

@@ -12,7 +12,8 @@ import java.util.TreeSet;
 
 /**
  * The identity contract with upstreams: {@code <prefix>Subject}, {@code Username}, {@code Email},
- * {@code Permissions} and {@code Roles} (comma-separated, sorted). Upstreams may trust these headers only because
+ * {@code Permissions} and {@code Roles} (comma-separated, sorted), plus {@code Api-Token-Id} when the caller used a
+ * user's API token (absent otherwise), so a service can tell a third-party app from the user. Upstreams may trust these headers only because
  * the gateway removes every inbound header of the family (any case, any count) before setting its own.
  */
 public final class IdentityHeaders {
@@ -32,6 +33,9 @@ public final class IdentityHeaders {
     headers.put(prefix + "Email", headerSafe(token.email()));
     headers.put(prefix + "Permissions", joinSorted(token.permissions()));
     headers.put(prefix + "Roles", joinSorted(token.roles()));
+    if (token.apiTokenId() != null) {
+      headers.put(prefix + "Api-Token-Id", headerSafe(token.apiTokenId()));
+    }
     int size = byteSize(headers);
     if (size > maxBytes) {
       throw new IdentityTooLargeException("The caller's identity headers would take " + size

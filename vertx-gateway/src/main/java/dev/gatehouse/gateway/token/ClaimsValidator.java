@@ -80,7 +80,8 @@ final class ClaimsValidator {
         stringSet(claims, permissionsPath, options.getPermissionsClaim()),
         stringSet(claims, rolesPath, options.getRolesClaim()),
         azp,
-        exp);
+        exp,
+        optionalString(claims, "api_token_id"));
   }
 
   private boolean audienceMatches(JsonNode aud) {

@@ -46,6 +46,18 @@ class ProxyRulesTest {
   }
 
   @Test
+  void anApiTokenCallNamesTheApiTokenAndOnlyThen() {
+    IdentityHeaders headers = new IdentityHeaders("X-Auth-", 32 * 1024);
+    VerifiedToken viaApiToken = new VerifiedToken("s", "u", "e", Set.of("p"), Set.of("r"), "gateway", 1,
+        "0f8c2c1e-7c1d-4a4e-9d8f-2b1c3d4e5f60");
+    VerifiedToken viaLogin = new VerifiedToken("s", "u", "e", Set.of("p"), Set.of("r"), "app", 1);
+
+    assertThat(headers.forToken(viaApiToken)).containsEntry("X-Auth-Api-Token-Id",
+        "0f8c2c1e-7c1d-4a4e-9d8f-2b1c3d4e5f60");
+    assertThat(headers.forToken(viaLogin)).doesNotContainKey("X-Auth-Api-Token-Id");
+  }
+
+  @Test
   void fiveHundredPermissionsFitTheDefaultBoundButNotASmallOne() {
     Set<String> permissions = new HashSet<>();
     for (int i = 0; i < 500; i++) {

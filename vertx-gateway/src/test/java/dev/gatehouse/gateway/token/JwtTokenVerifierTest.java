@@ -197,6 +197,14 @@ class JwtTokenVerifierTest {
   }
 
   @Test
+  void keepsTheApiTokenIdOfATokenResolvedFromAnApiToken() throws Exception {
+    String resolved = KEY.sign("RS256", claims().put("api_token_id", "cred-42"));
+
+    assertThat(Await.result(verifier(options()).verify(resolved)).apiTokenId()).isEqualTo("cred-42");
+    assertThat(Await.result(verifier(options()).verify(valid())).apiTokenId()).isNull();
+  }
+
+  @Test
   void missingPermissionsAndRolesMeanNone() throws Exception {
     String token = withClaims(c -> {
       c.remove("permissions");
