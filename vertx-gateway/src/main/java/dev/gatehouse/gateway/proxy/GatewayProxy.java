@@ -57,6 +57,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
   private final HttpProxy proxy;
   private final UpstreamRoutes routes;
   private final IdentityHeaders identityHeaders;
+  private final IdentityHeaderCache identityCache;
   private final String cookieName;
   private final long connectTimeoutMillis;
   private final GatewayMetrics metrics;
@@ -67,6 +68,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
   public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     this.routes = new UpstreamRoutes(config.routes());
     this.identityHeaders = new IdentityHeaders(config.identityHeaderPrefix(), config.maxIdentityHeaderBytes());
+    this.identityCache = new IdentityHeaderCache(identityHeaders);
     this.cookieName = config.cookieName();
     this.connectTimeoutMillis = config.upstreamConnectTimeoutMillis();
     this.metrics = metrics;
@@ -96,7 +98,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     VerifiedToken token = RequestState.token(ctx);
     Map<String, String> identity;
     try {
-      identity = token == null ? Map.of() : identityHeaders.forToken(token);
+      identity = token == null ? Map.of() : identityCache.forToken(token);
     } catch (IdentityTooLargeException e) {
       LOG.warn("Not forwarding {} {}: {}", ctx.request().method(), target.path(), e.getMessage());
       ErrorResponses.send(ctx, 500, "identity_too_large", "Your identity is too large to forward to the service; "
