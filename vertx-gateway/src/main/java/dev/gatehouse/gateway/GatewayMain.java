@@ -29,7 +29,8 @@ public final class GatewayMain {
     GatewayMetrics metrics = new GatewayMetrics();
     Vertx vertx = newVertx(metrics);
     if (!vertx.isNativeTransportEnabled()) {
-      LOG.info("Using Java NIO instead of the native transport ({})", String.valueOf(vertx.unavailableNativeTransportCause()));
+      LOG.info("Using Java NIO instead of the native transport ({})",
+          String.valueOf(vertx.unavailableNativeTransportCause()));
     }
     Gateway.start(vertx, config, metrics)
         .onSuccess(gateway -> Runtime.getRuntime().addShutdownHook(new Thread(() -> {
