@@ -66,6 +66,8 @@ class GatewayBuildComparisonBenchmarkIT {
       for (int round = 1; round <= ROUNDS; round++) {
         for (int i = 0; i < gateways.size(); i++) {
           GatewayProcess gateway = gateways.get(i);
+          // A fresh token per row: a long session outlives the realm's token lifespan.
+          token = LoadTools.serviceAccountToken(keycloak);
           LoadTools.warmUp(gateway.baseUrl() + PATH, token, REWARM);
           String label = round + " | " + (char) ('A' + i) + " " + jars.get(i).getFileName();
           rows.add(LoadTools.measure(label, gateway.baseUrl() + PATH, token, gateway.handle()).row(label));
