@@ -28,6 +28,10 @@ public final class GatewayMain {
     }
     GatewayMetrics metrics = new GatewayMetrics();
     Vertx vertx = newVertx(metrics);
+    if (!vertx.isNativeTransportEnabled()) {
+      LOG.info("Using Java NIO instead of the native transport ({})",
+          String.valueOf(vertx.unavailableNativeTransportCause()));
+    }
     Gateway.start(vertx, config, metrics)
         .onSuccess(gateway -> Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
@@ -48,7 +52,10 @@ public final class GatewayMain {
   /** Vert.x reporting its own HTTP server/client metrics into the gateway's registry, so /metrics shows both. */
   public static Vertx newVertx(GatewayMetrics metrics) {
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .with(new VertxOptions()
+            // epoll where available: fewer system calls and allocations per request than NIO.
+            .setPreferNativeTransport(true)
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();
   }

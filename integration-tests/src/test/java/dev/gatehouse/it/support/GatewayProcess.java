@@ -30,7 +30,11 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** Starts {@code java -jar gatehouse-gateway-all.jar --config <workDir>/gateway.json}; does not wait for readiness. */
   public static GatewayProcess start(JsonObject config, Path workDir) {
-    Path jar = StackLayout.locate().root().resolve("vertx-gateway/target/gatehouse-gateway-all.jar");
+    return start(config, workDir, StackLayout.locate().root().resolve("vertx-gateway/target/gatehouse-gateway-all.jar"));
+  }
+
+  /** The same from another build of the fat jar (benchmarks compare builds side by side). */
+  public static GatewayProcess start(JsonObject config, Path workDir, Path jar) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("Missing " + jar + "; build it with: mvn -DskipTests package -pl vertx-gateway");
     }

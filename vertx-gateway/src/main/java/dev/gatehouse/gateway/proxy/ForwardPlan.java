@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.proxy;
 
 import dev.gatehouse.gateway.config.RouteConfig;
 import dev.gatehouse.gateway.credential.Credential;
+import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
 /** What the proxy must send for one authorised request: where, exactly which target, and as whom. */
@@ -12,4 +13,5 @@ record ForwardPlan(
     Credential credential,
     String clientAddress,
     String scheme,
-    String host) {}
+    String host,
+    RoutingContext context) {}

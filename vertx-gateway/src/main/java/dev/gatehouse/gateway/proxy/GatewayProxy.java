@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
@@ -56,15 +57,18 @@ public final class GatewayProxy implements Handler<RoutingContext> {
   private final HttpProxy proxy;
   private final UpstreamRoutes routes;
   private final IdentityHeaders identityHeaders;
+  private final IdentityHeaderCache identityCache;
   private final String cookieName;
   private final long connectTimeoutMillis;
   private final GatewayMetrics metrics;
+  private final UpstreamDates upstreamDates = new UpstreamDates();
   /** Hands each request's plan from the router to the proxy's callbacks; entries leave when the request ends. */
   private final Map<HttpServerRequest, ForwardPlan> plans = new WeakHashMap<>();
 
   public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     this.routes = new UpstreamRoutes(config.routes());
     this.identityHeaders = new IdentityHeaders(config.identityHeaderPrefix(), config.maxIdentityHeaderBytes());
+    this.identityCache = new IdentityHeaderCache(identityHeaders);
     this.cookieName = config.cookieName();
     this.connectTimeoutMillis = config.upstreamConnectTimeoutMillis();
     this.metrics = metrics;
@@ -94,7 +98,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     VerifiedToken token = RequestState.token(ctx);
     Map<String, String> identity;
     try {
-      identity = token == null ? Map.of() : identityHeaders.forToken(token);
+      identity = token == null ? Map.of() : identityCache.forToken(token);
     } catch (IdentityTooLargeException e) {
       LOG.warn("Not forwarding {} {}: {}", ctx.request().method(), target.path(), e.getMessage());
       ErrorResponses.send(ctx, 500, "identity_too_large", "Your identity is too large to forward to the service; "
@@ -105,7 +109,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     String host = request.authority() == null ? null : request.authority().toString();
     String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
     plans.put(request, new ForwardPlan(route, target.pathAndQuery(), identity, RequestState.credential(ctx),
-        client, request.scheme(), host));
+        client, request.scheme(), host, ctx));
     ctx.addEndHandler(done -> plans.remove(request));
     proxy.handle(request);
   }
@@ -158,6 +162,25 @@ public final class GatewayProxy implements Handler<RoutingContext> {
             String.valueOf(result.cause()));
         return Future.succeededFuture(answer(request, answer.status(), answer.error(), answer.message()));
       });
+    }
+
+    @Override
+    public Future<Void> handleProxyResponse(ProxyContext context) {
+      ProxyResponse response = context.response();
+      MultiMap headers = response.headers();
+      String upstreamDate = headers.get(HttpHeaders.DATE);
+      // With a Warning header the library compares dates itself: leave that rare case to it.
+      if (upstreamDate != null && !context.isWebSocket() && !headers.contains("Warning")) {
+        ForwardPlan plan = plans.get(context.request().proxiedRequest());
+        String forwarded = upstreamDates.forwarded(upstreamDate);
+        if (plan != null && forwarded != null) {
+          // Without a Date to parse the library stamps the current time; the upstream's goes back in at the end.
+          headers.remove(HttpHeaders.DATE);
+          HttpServerResponse out = plan.context().response();
+          plan.context().addHeadersEndHandler(v -> out.headers().set(HttpHeaders.DATE, forwarded));
+        }
+      }
+      return context.sendResponse();
     }
 
     private void rewrite(ProxyRequest request, ForwardPlan plan) {
