@@ -80,6 +80,10 @@ final class ApiTokenClient {
     admin.put(realm + "/users/" + userId, user.toString()).expect(204);
   }
 
+  String userId(String realm, String username) {
+    return admin.get(realm + "/users?exact=true&username=" + username).expect(200).json().get(0).path("id").asText();
+  }
+
   String username(String realm, String userId) {
     return admin.get(realm + "/users/" + userId).expect(200).json().path("username").asText();
   }

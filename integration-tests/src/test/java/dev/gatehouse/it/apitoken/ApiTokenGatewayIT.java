@@ -3,7 +3,6 @@ package dev.gatehouse.it.apitoken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.apitoken.ApiTokenFormat;
 import dev.gatehouse.it.gateway.RecordingUpstream;
 import dev.gatehouse.it.support.RealKeycloak;
@@ -11,7 +10,6 @@ import dev.gatehouse.it.support.RealPostgres;
 import dev.gatehouse.stack.FreePorts;
 import dev.gatehouse.stack.StackLayout;
 import dev.gatehouse.stack.gateway.LocalGateway;
-import dev.gatehouse.stack.keycloak.KeycloakAdminClient;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
 import dev.gatehouse.stack.postgres.PostgresServer;
 import io.vertx.core.json.JsonObject;
@@ -22,8 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterAll;
@@ -44,13 +40,13 @@ class ApiTokenGatewayIT {
   /** The gateway's default miss limiter: burst 20, then 5 per second. */
   private static final int BURST = 20;
   private static final int PER_SECOND = 5;
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private static KeycloakServer keycloak;
   private static PostgresServer postgres;
+  private static ApiTokenClient tokens;
   private static CountingRelay relay;
   private static RecordingUpstream upstream;
   private static LocalGateway gateway;
@@ -59,6 +55,7 @@ class ApiTokenGatewayIT {
   static void start(KeycloakServer server, PostgresServer database) {
     keycloak = server;
     postgres = database;
+    tokens = new ApiTokenClient(keycloak);
     relay = CountingRelay.start(keycloak.baseUrl());
     upstream = RecordingUpstream.start();
     gateway = startGateway();
@@ -96,7 +93,7 @@ class ApiTokenGatewayIT {
 
   @Test
   void anApiTokenActsAsItsOwnerWithTheOwnersPermissionsAndNeverReachesTheUpstream() throws Exception {
-    ApiToken token = createToken("carol");
+    ApiToken token = createToken(tokens.userId(REALM, "carol"));
     upstream.clear();
 
     HttpResponse<String> allowed = send(gateway, "GET", "/api/v1/users", token.secret());
@@ -106,7 +103,7 @@ class ApiTokenGatewayIT {
     assertThat(denied.statusCode()).as("carol (talent-manager) lacks manage-users").isEqualTo(403);
     assertThat(upstream.received()).hasSize(1);
     RecordingUpstream.Received received = upstream.received().get(0);
-    assertThat(received.header("X-Auth-Subject")).isEqualTo(userId("carol"));
+    assertThat(received.header("X-Auth-Subject")).isEqualTo(tokens.userId(REALM, "carol"));
     assertThat(received.header("X-Auth-Username")).isEqualTo("carol");
     assertThat(received.header("X-Auth-Permissions")).contains("view-users").doesNotContain("manage-users");
     assertThat(received.header("X-Auth-Api-Token-Id")).as("the service can tell an API-token call")
@@ -117,7 +114,7 @@ class ApiTokenGatewayIT {
 
   @Test
   void manyRequestsWithOneTokenCostOneResolutionPerCacheWindow() throws Exception {
-    ApiToken token = createToken("carol");
+    ApiToken token = createToken(tokens.userId(REALM, "carol"));
     int before = relay.tokenEndpointCalls();
 
     for (int i = 0; i < 30; i++) {
@@ -130,10 +127,11 @@ class ApiTokenGatewayIT {
 
   @Test
   void aRevokedTokenIsRefusedOnceTheCachedResolutionRunsOut() throws Exception {
-    ApiToken token = createToken("carol");
+    String carol = tokens.userId(REALM, "carol");
+    ApiToken token = createToken(carol);
     assertThat(send(gateway, "GET", "/api/v1/users", token.secret()).statusCode()).isEqualTo(200);
 
-    deleteToken("carol", token.id());
+    tokens.revoke(REALM, bearerOf(carol), token.id()).expect(204);
 
     HttpResponse<String> refused = pollUntil(gateway, "GET", "/api/v1/users", token.secret(), status -> status == 401,
         Duration.ofSeconds(CACHE_SECONDS + 10));
@@ -143,14 +141,12 @@ class ApiTokenGatewayIT {
 
   @Test
   void aRoleChangeOfTheOwnerShowsAtTheNextResolution() throws Exception {
-    String username = createUser();
-    ApiToken token = createToken(username);
+    String userId = tokens.createUser("apitoken", REALM);
+    ApiToken token = createToken(userId);
     assertThat(send(gateway, "GET", "/api/v1/users", token.secret()).statusCode())
         .as("a new user has only the default role (fellow): no view-users").isEqualTo(403);
 
-    KeycloakAdminClient admin = keycloak.admin();
-    JsonNode role = admin.get(REALM + "/roles/talent-manager").expect(200).json();
-    admin.post(REALM + "/users/" + userId(username) + "/role-mappings/realm", List.of(role)).expect(204);
+    tokens.grantRealmRole(REALM, userId, "talent-manager");
 
     pollUntil(gateway, "GET", "/api/v1/users", token.secret(), status -> status == 200,
         Duration.ofSeconds(CACHE_SECONDS + 10));
@@ -199,50 +195,16 @@ class ApiTokenGatewayIT {
 
   private record ApiToken(String id, String secret) {}
 
-  /** Creates a token through the user endpoint, authenticated as {@code username} (password = username). */
-  private static ApiToken createToken(String username) throws Exception {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-            URI.create(keycloak.issuer(REALM) + "/api-tokens"))
-        .timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + userAccessToken(username))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"it-" + UUID.randomUUID() + "\"}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("create an API token: " + response.body()).isEqualTo(201);
-    JsonNode created = JSON.readTree(response.body());
+  /** Creates a token through the user endpoint, authenticated as the user {@code userId} (password = username). */
+  private static ApiToken createToken(String userId) {
+    JsonNode created = tokens.createToken(REALM, bearerOf(userId), "it-" + UUID.randomUUID());
     assertThat(ApiTokenFormat.isWellFormed(created.path("token").asText()))
         .as("Keycloak's token follows the contract's format").isTrue();
     return new ApiToken(created.path("id").asText(), created.path("token").asText());
   }
 
-  private static void deleteToken(String username, String id) throws Exception {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-            URI.create(keycloak.issuer(REALM) + "/api-tokens/" + id))
-        .timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + userAccessToken(username))
-        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("revoke the API token: " + response.body()).isEqualTo(204);
-  }
-
-  private static String userAccessToken(String username) {
-    return keycloak.admin().token(REALM, Map.of("grant_type", "password", "client_id", "gatehouse-test",
-        "username", username, "password", username, "scope", "openid")).expect(200).json()
-        .path("access_token").asText();
-  }
-
-  private static String userId(String username) {
-    return keycloak.admin().get(REALM + "/users?exact=true&username=" + username).expect(200).json()
-        .get(0).path("id").asText();
-  }
-
-  /** An enabled user with only the default roles; password = username. */
-  private static String createUser() {
-    String username = "apitoken-" + UUID.randomUUID().toString().substring(0, 8);
-    keycloak.admin().post(REALM + "/users", Map.of(
-        "username", username, "enabled", true, "email", username + "@gatehouse.test", "emailVerified", true,
-        "firstName", "Api", "lastName", "Token",
-        "credentials", List.of(Map.of("type", "password", "value", username, "temporary", false)))).expect(201);
-    return username;
+  private static String bearerOf(String userId) {
+    return tokens.userAccessToken(REALM, ApiTokenClient.TEST_CLIENT, userId);
   }
 
   private static String randomWellFormedToken() {
