@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -306,7 +305,7 @@ class ComposeConsistencyTest {
 
     Map<String, String> missingOne = new HashMap<>(secrets);
     missingOne.remove("GATEHOUSE_REPORTING_SERVICE_SECRET");
-    Run refused = runEntrypoint(missingOne);
+    Commands.Result refused = runEntrypoint(missingOne);
     assertThat(refused.exitCode()).as("entrypoint with a missing realm secret must not start Keycloak")
         .isNotZero();
     assertThat(refused.stdout()).doesNotContain("kc-started");
@@ -314,11 +313,11 @@ class ComposeConsistencyTest {
 
     Map<String, String> example = new HashMap<>(secrets);
     example.put("GATEHOUSE_GATEWAY_CLIENT_SECRET", exampleEnv.get("GATEHOUSE_GATEWAY_CLIENT_SECRET"));
-    Run exampleRun = runEntrypoint(example);
+    Commands.Result exampleRun = runEntrypoint(example);
     assertThat(exampleRun.exitCode()).as("entrypoint with a secret left at its .env.example value").isNotZero();
     assertThat(exampleRun.stderr()).contains("GATEHOUSE_GATEWAY_CLIENT_SECRET still holds the example value");
 
-    Run started = runEntrypoint(secrets);
+    Commands.Result started = runEntrypoint(secrets);
     assertThat(started.exitCode()).as("entrypoint with every secret set; stderr: %s", started.stderr()).isZero();
     assertThat(started.stdout()).contains("kc-started start --optimized");
   }
@@ -333,28 +332,14 @@ class ComposeConsistencyTest {
     });
   }
 
-  private record Run(int exitCode, String stdout, String stderr) {}
-
-  private Run runEntrypoint(Map<String, String> env) throws IOException, InterruptedException {
+  private Commands.Result runEntrypoint(Map<String, String> env) throws IOException {
     ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("deploy/keycloak/entrypoint.sh").toString(),
         "echo", "kc-started", "start", "--optimized");
     builder.environment().clear();
     builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     builder.environment().put("GATEHOUSE_REALM_IMPORT_DIR", root.resolve("realm-config").toString());
     builder.environment().putAll(env);
-    Path out = Files.createTempFile("entrypoint", ".out");
-    Path err = Files.createTempFile("entrypoint", ".err");
-    try {
-      Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("deploy/keycloak/entrypoint.sh did not finish within 30 s");
-      }
-      return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+    return Commands.run(builder, Duration.ofSeconds(30));
   }
 
   /** The gateway's configuration exactly as a container gets it: the compose environment, container paths mapped. */

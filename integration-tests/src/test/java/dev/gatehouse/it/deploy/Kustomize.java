@@ -1,10 +1,9 @@
 package dev.gatehouse.it.deploy;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,7 +17,7 @@ final class Kustomize {
 
   /** Fails with what to do when kubectl is missing or its Kustomize is older than the manifests need. */
   static void requireKubectl() {
-    Result version;
+    Commands.Result version;
     try {
       version = run(List.of("kubectl", "version", "--client"));
     } catch (IOException e) {
@@ -35,7 +34,7 @@ final class Kustomize {
 
   /** The rendered YAML stream of {@code dir}. */
   static String render(Path dir) {
-    Result result;
+    Commands.Result result;
     try {
       result = run(List.of("kubectl", "kustomize", dir.toString()));
     } catch (IOException e) {
@@ -48,24 +47,7 @@ final class Kustomize {
     return result.stdout();
   }
 
-  private record Result(int exitCode, String stdout, String stderr) {}
-
-  private static Result run(List<String> command) throws IOException {
-    Path out = Files.createTempFile("kustomize", ".out");
-    Path err = Files.createTempFile("kustomize", ".err");
-    try {
-      Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError(String.join(" ", command) + " did not finish within 60 s");
-      }
-      return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+  private static Commands.Result run(List<String> command) throws IOException {
+    return Commands.run(new ProcessBuilder(command), Duration.ofSeconds(60));
   }
 }
