@@ -49,6 +49,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -71,6 +72,8 @@ class KubernetesManifestsTest {
   private static final Map<String, KubernetesObjects> OVERLAYS = new LinkedHashMap<>();
   private static Map<String, Path> dockerfiles;
   private static KeycloakOptions keycloakOptions;
+  @TempDir
+  static Path podFiles;
 
   @BeforeAll
   static void render() throws Exception {
@@ -407,6 +410,29 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest
   @MethodSource("overlays")
+  void demoListensOnItsPodAddressAndPortAndReadsItsVariables(String overlay) throws IOException {
+    KubernetesObjects objects = objects(overlay);
+    var deployment = objects.find(Deployment.class, "demo");
+    if (deployment.isEmpty()) {
+      return;
+    }
+    Container demo = onlyContainer(deployment.get().getSpec().getTemplate(), "demo");
+    Map<String, String> env = objects.environment(demo);
+    String source;
+    try (Stream<Path> files = Files.walk(root.resolve("demo-service/src/main/java"))) {
+      source = String.join("\n", files.filter(f -> f.toString().endsWith(".java")).map(KubernetesManifestsTest::read)
+          .toList());
+    }
+    assertThat(env.keySet()).as("%s: demo env names its code never mentions are ignored", overlay)
+        .allSatisfy(name -> assertThat(source).contains("\"" + name + "\""));
+    assertThat(env.get("GATEHOUSE_DEMO_HOST")).as("the demo defaults to 127.0.0.1, unreachable from the gateway pods")
+        .isEqualTo("0.0.0.0");
+    assertThat(containerPort(demo, "http")).as("the demo's container port must be GATEHOUSE_DEMO_PORT")
+        .isEqualTo(Integer.parseInt(env.getOrDefault("GATEHOUSE_DEMO_PORT", "8001")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
   void keycloakGetsOnlyRuntimeOptionsAndTheRealmPlaceholders(String overlay) throws IOException {
     KubernetesObjects objects = objects(overlay);
     Container keycloak = keycloakContainer(objects);
@@ -544,7 +570,7 @@ class KubernetesManifestsTest {
   private static GatewayConfig gatewayConfig(KubernetesObjects objects) throws IOException {
     PodTemplateSpec template = objects.get(Deployment.class, GATEWAY).getSpec().getTemplate();
     Container container = gatewayContainer(objects);
-    Path mounted = Files.createTempDirectory("gateway-pod");
+    Path mounted = Files.createTempDirectory(podFiles, "gateway-pod");
     Map<String, Path> hostPaths = new LinkedHashMap<>();
     for (VolumeMount mount : container.getVolumeMounts()) {
       Volume volume = template.getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
