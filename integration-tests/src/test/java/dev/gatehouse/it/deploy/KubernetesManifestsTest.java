@@ -335,7 +335,7 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest
   @MethodSource("overlays")
-  void ingressPublishesTheGatewayAndOnlyKeycloaksPublicPaths(String overlay) throws IOException {
+  void ingressPublishesTheGatewayAndOnlyKeycloaksPublicPaths(String overlay) throws Exception {
     KubernetesObjects objects = objects(overlay);
     Ingress ingress = objects.get(Ingress.class, "gatehouse");
     GatewayConfig config = gatewayConfig(objects);
@@ -364,8 +364,10 @@ class KubernetesManifestsTest {
       assertThat(path.getBackend().getService().getName()).isEqualTo(GATEWAY);
     });
     assertThat(rules.get(keycloakHost).getHttp().getPaths())
-        .as("Keycloak's host publishes login pages and OIDC endpoints only, never the admin console or /")
-        .allSatisfy(path -> assertThat(path.getPath()).isIn("/realms/", "/resources/"))
+        .as("Keycloak's host publishes the realm's login pages and OIDC endpoints only, never the master realm, the "
+            + "admin console or /")
+        .allSatisfy(path -> assertThat(path.getPath()).isIn("/realms/" + RepositoryFiles.realmName(root) + "/",
+            "/resources/"))
         .allSatisfy(path -> assertThat(path.getBackend().getService().getPort().getName()).isEqualTo("http"));
   }
 
