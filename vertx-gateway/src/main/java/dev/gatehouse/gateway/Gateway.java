@@ -111,8 +111,9 @@ public final class Gateway {
     return vertx.deployVerticle(() -> new GatewayVerticle(config, parts), new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
           deploymentId = id;
-          LOG.info("Gateway listening on {}:{} ({} server instances); issuer {}; browser login {}; API tokens {}",
-              config.listenHost(), config.listenPort(), instances, config.issuer(),
+          LOG.info("Gateway listening on {}:{} ({} server instances, TLS {}, trusted proxies {}); issuer {}; "
+              + "browser login {}; API tokens {}", config.listenHost(), config.listenPort(), instances,
+              config.tls().mode().configName(), config.trustedProxies(), config.issuer(),
               config.loginEnabled() ? "at " + config.login().publicBaseUrl() + "/auth/login" : "off",
               config.apiTokensEnabled() ? "via " + config.apiTokens().tokenEndpoint() : "off");
         })

@@ -3,10 +3,13 @@ package dev.gatehouse.gateway;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.http.GatewayRouter;
 import dev.gatehouse.gateway.proxy.GatewayProxy;
+import dev.gatehouse.gateway.tls.HstsHandler;
+import dev.gatehouse.gateway.tls.ServerTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +24,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private GatewayProxy proxy;
   private WebClient loginClient;
+  private ServerTls tls;
 
   public GatewayVerticle(GatewayConfig config, GatewayRouter.Parts parts) {
     this.config = config;
@@ -43,13 +47,28 @@ public final class GatewayVerticle extends VerticleBase {
           .setConnectTimeout((int) parts.login().httpTimeoutMillis())
           .setUserAgent("gatehouse-gateway"));
     }
-    server = vertx.createHttpServer(options).requestHandler(GatewayRouter.create(vertx, parts, proxy, loginClient));
-    return server.listen();
+    Router router = GatewayRouter.create(vertx, parts, proxy, loginClient);
+    if (config.tls().hstsHeader() != null) {
+      // Ahead of every other handler, so that every answer over HTTPS carries it.
+      router.route().order(-1).handler(new HstsHandler(config.tls().hstsHeader(), config.trustedProxies()));
+    }
+    if (!config.tls().terminates()) {
+      server = vertx.createHttpServer(options).requestHandler(router);
+      return server.listen();
+    }
+    return ServerTls.load(vertx, config.tls()).compose(loaded -> {
+      tls = loaded;
+      server = vertx.createHttpServer(tls.applyTo(options, config.maxHeaderBytes())).requestHandler(router);
+      return server.listen().onSuccess(listening -> tls.watch(vertx, listening));
+    });
   }
 
   /** Stops accepting, lets in-flight requests finish (bounded by the shutdown timeout), then closes the pool. */
   @Override
   public Future<?> stop() {
+    if (tls != null) {
+      tls.stop(vertx);
+    }
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(config.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS);
     return drained

@@ -3,10 +3,13 @@ package dev.gatehouse.gateway.proxy;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.RouteConfig;
 import dev.gatehouse.gateway.credential.Credential;
+import dev.gatehouse.gateway.forwarded.ClientOrigin;
+import dev.gatehouse.gateway.forwarded.TrustedProxies;
 import dev.gatehouse.gateway.http.ErrorResponses;
 import dev.gatehouse.gateway.http.RequestState;
 import dev.gatehouse.gateway.http.RequestTarget;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.gateway.tls.UpstreamTls;
 import dev.gatehouse.gateway.token.VerifiedToken;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -21,6 +24,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -33,6 +37,7 @@ import io.vertx.httpproxy.ProxyOptions;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -62,6 +67,9 @@ public final class GatewayProxy implements Handler<RoutingContext> {
   private final long connectTimeoutMillis;
   private final GatewayMetrics metrics;
   private final UpstreamDates upstreamDates = new UpstreamDates();
+  private final TrustedProxies trustedProxies;
+  /** Per https route prefix: the CA bundle and hostname check its upstream's certificate must pass. */
+  private final Map<String, ClientSSLOptions> upstreamTls = new HashMap<>();
   /** Hands each request's plan from the router to the proxy's callbacks; entries leave when the request ends. */
   private final Map<HttpServerRequest, ForwardPlan> plans = new WeakHashMap<>();
 
@@ -72,6 +80,12 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     this.cookieName = config.cookieName();
     this.connectTimeoutMillis = config.upstreamConnectTimeoutMillis();
     this.metrics = metrics;
+    this.trustedProxies = config.trustedProxies();
+    for (RouteConfig route : config.routes()) {
+      if (route.tls()) {
+        upstreamTls.put(route.prefix(), UpstreamTls.clientOptions(route.caFile()));
+      }
+    }
     this.client = vertx.httpClientBuilder()
         .with(new HttpClientOptions()
             .setConnectTimeout((int) config.upstreamConnectTimeoutMillis())
@@ -107,9 +121,9 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     }
     HttpServerRequest request = ctx.request();
     String host = request.authority() == null ? null : request.authority().toString();
-    String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    ClientOrigin origin = trustedProxies.originOf(request);
     plans.put(request, new ForwardPlan(route, target.pathAndQuery(), identity, RequestState.credential(ctx),
-        client, request.scheme(), host, ctx));
+        origin.forwardedFor(), origin.scheme(), host, ctx));
     ctx.addEndHandler(done -> plans.remove(request));
     proxy.handle(request);
   }
@@ -129,6 +143,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         .setHost(route.upstream().getHost())
         .setPort(route.upstreamPort())
         .setSsl(route.tls())
+        .setSslOptions(route.tls() ? upstreamTls.get(route.prefix()) : null)
         .setConnectTimeout(connectTimeoutMillis);
     if (!context.isWebSocket()) {
       // Idle, not total: a slow but streaming download is fine, a silent upstream is not.
@@ -212,11 +227,16 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         return;
       }
       headers.remove(HttpHeaders.COOKIE);
+      // One Cookie header upstream (RFC 9113 section 8.2.3: HTTP/2 clients may split cookies over several fields).
+      StringBuilder joined = new StringBuilder();
       for (String value : values) {
         String kept = CookieHeaders.without(value, cookieName);
         if (kept != null) {
-          headers.add(HttpHeaders.COOKIE, kept);
+          joined.append(joined.isEmpty() ? "" : "; ").append(kept);
         }
+      }
+      if (!joined.isEmpty()) {
+        headers.set(HttpHeaders.COOKIE, joined.toString());
       }
     }
 

@@ -58,6 +58,15 @@ public final class GatewayHarness implements AutoCloseable {
   /** With the browser login mounted ({@code login} null: without). */
   public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
       LoginOptions login) throws Exception {
+    this(repository, targetParser, login, json -> { }, 1);
+  }
+
+  /**
+   * {@code configure} edits the gateway's JSON config before it is loaded (TLS, trusted proxies, extra routes);
+   * {@code instances} server verticles share the port, as in production.
+   */
+  public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
+      LoginOptions login, java.util.function.Consumer<JsonObject> configure, int instances) throws Exception {
     HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
     HttpServer silent = await(vertx.createHttpServer().requestHandler(request -> { }).listen(0, "127.0.0.1"));
     demoPort = demo.actualPort();
@@ -75,6 +84,7 @@ public final class GatewayHarness implements AutoCloseable {
                 .put("timeoutMillis", 300))
             .add(new JsonObject().put("prefix", "/down").put("upstream", "http://127.0.0.1:" + closedPort)))
         .put("identity", new JsonObject().put("maxHeaderBytes", 4096));
+    configure.accept(json);
     GatewayConfig config = GatewayConfig.fromJson(json, Map.of());
 
     verifier.accept(GOOD, token("sub-1", Set.of("view-users", "edit-feedback", "use-everything")))
@@ -106,9 +116,13 @@ public final class GatewayHarness implements AutoCloseable {
         }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser));
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
         new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login);
-    GatewayVerticle gateway = new GatewayVerticle(config, parts);
-    await(vertx.deployVerticle(gateway));
-    port = gateway.actualPort();
+    java.util.List<GatewayVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    await(vertx.deployVerticle(() -> {
+      GatewayVerticle gateway = new GatewayVerticle(config, parts);
+      deployed.add(gateway);
+      return gateway;
+    }, new io.vertx.core.DeploymentOptions().setInstances(instances)));
+    port = deployed.get(0).actualPort();
   }
 
   static VerifiedToken token(String subject, Set<String> permissions) {
