@@ -116,7 +116,7 @@ public final class Gateway {
     return vertx.deployVerticle(() -> new GatewayVerticle(config, parts), new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
           deploymentId = id;
-          LOG.info("Gatehouse gateway {} listening on {}:{} ({} server instances, {} routes); issuer {};"
+          LOG.info("Gatehouse gateway {} listening on {}:{} ({} server instances, {} route(s)); issuer {};"
               + " browser login {}; API tokens {}", version(), config.listenHost(), config.listenPort(), instances,
               config.routes().size(), config.issuer(),
               config.loginEnabled() ? "at " + config.login().publicBaseUrl() + "/auth/login" : "off",

@@ -55,6 +55,11 @@ public final class RateLimitedLog {
     SHARED.forEach(log -> log.reportSuppressed(true));
   }
 
+  /** Forgets every shared limiter's counts and intervals, so the next occurrence of anything logs (tests). */
+  public static void forgetEverywhere() {
+    SHARED.forEach(log -> log.windows.clear());
+  }
+
   public void warn(String key, String format, Object... arguments) {
     log(Level.WARN, key, format, arguments);
   }

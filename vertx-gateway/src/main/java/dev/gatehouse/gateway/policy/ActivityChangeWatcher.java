@@ -45,6 +45,7 @@ public final class ActivityChangeWatcher {
   /** Why the LISTEN connection last failed (PostgreSQL's own words), for the one line its loss is logged with. */
   private volatile String listenFailure;
   private volatile boolean listenLost;
+  private volatile boolean listening;
 
   public ActivityChangeWatcher(Vertx vertx, PgConnectOptions connectOptions, ActivityStore store,
       ActivityIndexHolder holder, Duration pollInterval) {
@@ -114,6 +115,11 @@ public final class ActivityChangeWatcher {
     return reloadFailures.get();
   }
 
+  /** Whether the LISTEN connection is up and subscribed (when not, the version poll alone catches changes). */
+  public boolean listening() {
+    return listening;
+  }
+
   /** For metrics: invalid activities skipped by the latest load. */
   public long skippedActivities() {
     return skippedActivities.get();
@@ -137,6 +143,7 @@ public final class ActivityChangeWatcher {
    */
   private void routeListenConnectionErrors() {
     PgConnection connection = subscriber == null ? null : subscriber.actualConnection();
+    listening = true;
     if (listenLost) {
       listenLost = false;
       DOWN_LOG.info("listen-back", "Listening on PostgreSQL for activity changes again (channel {}); reloading the"
@@ -156,6 +163,7 @@ public final class ActivityChangeWatcher {
 
   /** Called by the subscriber for each reconnect attempt after its connection closed (attempt 0 right after). */
   private void listenLost(int attempt, long delayMillis) {
+    listening = false;
     listenLost = true;
     if (attempt == 0) {
       String reason = listenFailure == null ? "the connection closed" : listenFailure;
