@@ -103,7 +103,8 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     try {
       identity = token == null ? Map.of() : identityCache.forToken(token);
     } catch (IdentityTooLargeException e) {
-      LOG.warn("Not forwarding {} {}: {}", ctx.request().method(), target.path(), e.getMessage());
+      UPSTREAM_LOG.warn("identity too large", "Not forwarding {} {}: {}", ctx.request().method(), target.path(),
+          e.getMessage());
       ErrorResponses.send(ctx, 500, "identity_too_large", "Your identity is too large to forward to the service; "
           + "ask an administrator to reduce your permissions or raise identity.maxHeaderBytes.");
       return;

@@ -32,15 +32,16 @@ final class UpstreamFailures {
           route.prefix(), answer.status(), failure);
       return;
     }
-    String advice = switch (answer.outcome()) {
-      case "timeout" -> "went silent for " + route.timeoutMillis() + " ms; answered 504. Check the service's health,"
-          + " or raise this route's timeoutMillis if it is slow on purpose";
-      case "busy" -> "has too many requests waiting; answered 503. Scale the service, or raise upstream.poolSize"
-          + " or upstream.maxWaitQueue";
-      default -> "could not be reached; answered " + answer.status() + ". Check that the service is up and listening"
-          + " at " + route.upstream();
-    };
-    log.warn(key, "Upstream {} for {} {} ({}).", route.upstream(), route.prefix(), advice, Failures.describe(failure));
+    String reason = Failures.describe(failure);
+    switch (answer.outcome()) {
+      case "timeout" -> log.warn(key, "Upstream {} for {} timed out; answered 504. Check the service's health, or raise"
+          + " the route's timeoutMillis ({} ms) if it is slow on purpose ({}).", route.upstream(), route.prefix(),
+          route.timeoutMillis(), reason);
+      case "busy" -> log.warn(key, "Upstream {} for {} has too many requests waiting; answered 503. Scale the service,"
+          + " or raise upstream.poolSize or upstream.maxWaitQueue ({}).", route.upstream(), route.prefix(), reason);
+      default -> log.warn(key, "Upstream {} for {} could not be reached; answered {}. Check that the service is up and"
+          + " listening at {} ({}).", route.upstream(), route.prefix(), answer.status(), route.upstream(), reason);
+    }
   }
 
   private static boolean isTimeout(Throwable failure) {
