@@ -84,8 +84,10 @@ public final class ActivityChangeWatcher {
               requestReload("notified of version " + payload);
             }
           }));
-      subscriber.connect().onFailure(e -> LOG.warn("Cannot listen for activity changes yet ({}); the version poll"
-          + " keeps the index fresh meanwhile and listening is retried.", e.getMessage()));
+      // PgSubscriber retries only a connection it once had, not a first connect that failed.
+      subscriber.connect().onFailure(e -> LOG.warn("Cannot LISTEN for activity changes on PostgreSQL at {}:{} ({})."
+          + " Changes arrive only through the version poll, every {} s, until this gateway restarts.",
+          connectOptions.getHost(), connectOptions.getPort(), Failures.describe(e), pollInterval.toSeconds()));
       pollTimer = vertx.setPeriodic(pollInterval.toMillis(), tick -> poll());
       requestReload("start").onComplete(firstLoad);
     });
