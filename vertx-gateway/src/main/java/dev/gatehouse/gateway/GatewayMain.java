@@ -22,7 +22,7 @@ public final class GatewayMain {
     try {
       config = GatewayConfig.load(args, System.getenv());
     } catch (ConfigException e) {
-      System.err.println(e.getMessage());
+      LOG.error("{}", e.getMessage());
       System.exit(2);
       return;
     }
