@@ -145,7 +145,6 @@ public final class ActivityChangeWatcher {
    */
   private void routeListenConnectionErrors() {
     PgConnection connection = subscriber == null ? null : subscriber.actualConnection();
-    listening = true;
     if (listenLost) {
       listenLost = false;
       DOWN_LOG.info("listen-back", "Listening on PostgreSQL for activity changes again (channel {}); reloading the"
@@ -161,6 +160,7 @@ public final class ActivityChangeWatcher {
         }
       });
     }
+    listening = true;
   }
 
   /** Called by the subscriber for each reconnect attempt after its connection closed (attempt 0 right after). */
