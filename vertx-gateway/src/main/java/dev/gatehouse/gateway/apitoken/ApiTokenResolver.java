@@ -191,9 +191,9 @@ public final class ApiTokenResolver {
         }
         if (verified.cause() instanceof TokenRejectedException rejected) {
           // Keycloak issued a token this gateway does not accept: a configuration mismatch, not the caller's fault.
-          KEYCLOAK_LOG.warn("rejected", "Keycloak resolved an API token to an access token the gateway rejects ({}): check that the "
-              + "'{}' client's tokens carry this gateway's audience and issuer", rejected.getMessage(),
-              options.clientId());
+          KEYCLOAK_LOG.warn("rejected", "Keycloak resolved an API token to an access token the gateway rejects ({}):"
+              + " check that the '{}' client's tokens carry this gateway's audience and issuer",
+              rejected.getMessage(), options.clientId());
           listener.resolution(Resolution.REFUSED);
           return Future.succeededFuture(new Refused(rejected, now + options.refusalCache().toMillis()));
         }

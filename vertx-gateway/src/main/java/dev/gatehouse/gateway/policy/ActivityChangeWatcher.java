@@ -227,12 +227,12 @@ public final class ActivityChangeWatcher {
     ActivityIndex index = ActivityIndex.buildSkippingInvalid(snapshot.activities(), snapshot.version(),
         (activity, reason) -> {
           skipped[0]++;
-          LOG.atLevel(changed ? Level.WARN : Level.DEBUG).log("SKIPPING INVALID ACTIVITY {} ({} {}): {} Fix or delete it; until then it grants nothing.",
-              activity.id(), activity.method(), activity.urlRegex(), reason);
+          LOG.atLevel(changed ? Level.WARN : Level.DEBUG).log("SKIPPING INVALID ACTIVITY {} ({} {}): {} Fix or delete"
+              + " it; until then it grants nothing.", activity.id(), activity.method(), activity.urlRegex(), reason);
         });
     skippedActivities.set(skipped[0]);
-    LOG.atLevel(changed ? Level.INFO : Level.DEBUG).log("Activity index version {} loaded: {} activities ({} need a regex), {} skipped.",
-        index.version(), index.size(), index.fallbackSize(), skipped[0]);
+    LOG.atLevel(changed ? Level.INFO : Level.DEBUG).log("Activity index version {} loaded: {} activities ({} need a"
+        + " regex), {} skipped.", index.version(), index.size(), index.fallbackSize(), skipped[0]);
     return index;
   }
 }

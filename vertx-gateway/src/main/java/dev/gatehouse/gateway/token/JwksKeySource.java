@@ -200,11 +200,11 @@ public final class JwksKeySource implements SigningKeyProvider {
       consecutiveFailures++;
       lastFailure = error.getMessage();
       if (ready()) {
-        FETCH_LOG.warn("refresh", "Could not refresh signing keys from {}: {}. The {} keys loaded before stay in use.", url,
-            error.getMessage(), keys.get().size());
+        FETCH_LOG.warn("refresh", "Could not refresh signing keys from {}: {}. The {} keys loaded before stay in"
+            + " use.", url, error.getMessage(), keys.get().size());
       } else {
-        FETCH_LOG.error("load", "Could not load signing keys from {}: {}. Tokens are refused with 503 until this succeeds;"
-            + " check that Keycloak is up and that the JWKS URL is right. Retrying.", url, error.getMessage());
+        FETCH_LOG.error("load", "Could not load signing keys from {}: {}. Tokens are refused with 503 until this"
+            + " succeeds; check that Keycloak is up and that the JWKS URL is right. Retrying.", url, error.getMessage());
       }
     });
   }
