@@ -11,6 +11,7 @@ import dev.gatehouse.gateway.http.AccessPolicy;
 import dev.gatehouse.gateway.http.ActivityIndexPolicy;
 import dev.gatehouse.gateway.http.GatewayRouter;
 import dev.gatehouse.gateway.http.RequestTarget;
+import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.policy.ActivityChangeWatcher;
 import dev.gatehouse.gateway.policy.ActivityIndexHolder;
@@ -46,6 +47,8 @@ public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+  /** How often counts of rate-limited log lines are checked for a summary that is due. */
+  private static final long LOG_SUMMARY_PERIOD_MS = 5_000;
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -59,6 +62,7 @@ public final class Gateway {
   private final AccessPolicy policy;
   private volatile boolean closed;
   private String deploymentId;
+  private long logSummaryTimer = -1;
 
   private Gateway(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     this.vertx = vertx;
@@ -100,6 +104,7 @@ public final class Gateway {
 
   private Future<Void> listen(GatewayMetrics metrics) {
     keys.start();
+    logSummaryTimer = vertx.setPeriodic(LOG_SUMMARY_PERIOD_MS, tick -> RateLimitedLog.reportSuppressedEverywhere());
     preparePolicy(FIRST_RETRY);
     metrics.activityIndexGauges(policy::size, policy::version);
     ActivitiesAdminApi adminApi = new ActivitiesAdminApi(new StoreActivityRepository(store),
@@ -111,9 +116,10 @@ public final class Gateway {
     return vertx.deployVerticle(() -> new GatewayVerticle(config, parts), new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
           deploymentId = id;
-          LOG.info("Gateway listening on {}:{} ({} server instances, TLS {}, trusted proxies {}); issuer {}; "
-              + "browser login {}; API tokens {}", config.listenHost(), config.listenPort(), instances,
-              config.tls().mode().configName(), config.trustedProxies(), config.issuer(),
+          LOG.info("Gatehouse gateway {} listening on {}:{} ({} server instances, {} route(s), TLS {}, trusted proxies {});"
+              + " issuer {}; browser login {}; API tokens {}", version(), config.listenHost(), config.listenPort(),
+              instances, config.routes().size(), config.tls().mode().configName(), config.trustedProxies(),
+              config.issuer(),
               config.loginEnabled() ? "at " + config.login().publicBaseUrl() + "/auth/login" : "off",
               config.apiTokensEnabled() ? "via " + config.apiTokens().tokenEndpoint() : "off");
         })
@@ -127,9 +133,8 @@ public final class Gateway {
     }
     SchemaMigrations.apply(pool)
         .compose(applied -> seed())
+        // The watcher logs each index version it loads, once.
         .compose(seeded -> watcher.start())
-        .onSuccess(loaded -> LOG.info("Activity index loaded: {} activities, version {}", index.size(),
-            index.version()))
         .onFailure(failure -> {
           if (closed) {
             return;
@@ -156,6 +161,12 @@ public final class Gateway {
     return verifier.ready() && policy.loaded();
   }
 
+  /** This build's version, from the jar's manifest ("development build" when run from classes). */
+  public static String version() {
+    String version = Gateway.class.getPackage().getImplementationVersion();
+    return version == null ? "development build" : version;
+  }
+
   public long activityVersion() {
     return index.version();
   }
@@ -163,6 +174,7 @@ public final class Gateway {
   /** Drains in-flight requests (bounded by the shutdown timeout), then releases Keycloak and PostgreSQL clients. */
   public Future<Void> close() {
     closed = true;
+    vertx.cancelTimer(logSummaryTimer);
     Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return undeployed
         .eventually(watcher::stop)
@@ -173,7 +185,8 @@ public final class Gateway {
           }
           return Future.succeededFuture();
         })
-        .eventually(pool::close);
+        .eventually(pool::close)
+        .onComplete(done -> RateLimitedLog.flushSuppressedEverywhere());
   }
 
   private static TokenVerifierOptions tokenOptions(GatewayConfig config) {

@@ -5,6 +5,8 @@ import dev.gatehouse.gateway.policy.ActivityNotFoundException;
 import dev.gatehouse.gateway.policy.ActivityConflictException;
 
 import dev.gatehouse.gateway.http.ErrorResponses;
+import dev.gatehouse.gateway.logging.Failures;
+import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.policy.Activity;
 import dev.gatehouse.gateway.policy.InvalidActivityException;
 import io.vertx.core.http.HttpHeaders;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
 /** JSON in and out for the admin API, and the mapping of its failures to status codes. */
 final class AdminJson {
   private static final Logger LOG = LoggerFactory.getLogger(AdminJson.class);
+  private static final RateLimitedLog STORE_DOWN = RateLimitedLog.of(LOG);
 
   private AdminJson() {}
 
@@ -64,6 +67,12 @@ final class AdminJson {
       ErrorResponses.notFound(ctx, failure.getMessage());
     } else if (failure instanceof ActivityConflictException) {
       ErrorResponses.send(ctx, 409, "conflict", failure.getMessage());
+    } else if (Failures.isExpected(failure)) {
+      // PostgreSQL down or unreachable: an operational condition, one line per interval, no stack trace.
+      STORE_DOWN.warn("store-unavailable", "Admin {} {} answered 503: the activity store (PostgreSQL) is unavailable:"
+          + " {}. Check that PostgreSQL is up and reachable; meanwhile the last loaded activity index keeps serving.",
+          ctx.request().method(), ctx.request().path(), Failures.describe(failure));
+      ErrorResponses.send(ctx, 503, "unavailable", "The activity store could not complete the request; try again.");
     } else {
       LOG.error("Admin request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
       ErrorResponses.send(ctx, 503, "unavailable", "The activity store could not complete the request; try again.");

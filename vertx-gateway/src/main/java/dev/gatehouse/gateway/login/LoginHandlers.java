@@ -1,5 +1,7 @@
 package dev.gatehouse.gateway.login;
 
+import dev.gatehouse.gateway.logging.Failures;
+import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.login.LoginStateCodec.Rejected;
 import dev.gatehouse.gateway.login.LoginStateCodec.Valid;
 import dev.gatehouse.gateway.login.OidcClient.TokenResponse;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class LoginHandlers {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoginHandlers.class);
+  /** Keycloak down fails every login the same way: one line per kind of failure per interval. */
+  private static final RateLimitedLog PROVIDER_LOG = RateLimitedLog.of(LOG);
 
   private final LoginOptions options;
   private final OidcClient oidc;
@@ -204,6 +208,10 @@ public final class LoginHandlers {
               JsonReplies.error(ctx, 401, "invalid_token", rejected.getMessage());
             } else if (e instanceof KeysNotLoadedException) {
               JsonReplies.error(ctx, 503, "not_ready", "the gateway has not loaded Keycloak's signing keys yet");
+            } else if (Failures.isExpected(e)) {
+              PROVIDER_LOG.warn("whoami", "whoami answered 503: the token could not be verified right now ({})",
+                  Failures.describe(e));
+              JsonReplies.error(ctx, 503, "not_ready", "the token could not be verified right now: try again");
             } else {
               LOG.warn("whoami: token verification failed unexpectedly", e);
               JsonReplies.error(ctx, 503, "not_ready", "the token could not be verified right now: try again");
@@ -294,7 +302,10 @@ public final class LoginHandlers {
       JsonReplies.error(ctx, 400, "login_failed", oidcError.getMessage()
           + ". The code may be used or expired: start again at /auth/login");
     } else if (e instanceof OidcException oidcError) {
-      LOG.warn("login: {}", oidcError.getMessage());
+      PROVIDER_LOG.warn("login " + oidcError.kind(), "Login answered 502: {}. {}", oidcError.getMessage(),
+          oidcError.kind() == OidcException.Kind.UNREACHABLE
+              ? "Check that Keycloak is up and reachable at " + options.issuer() + "."
+              : "Check the login settings (login.clientId, its secret, the realm's client) against Keycloak.");
       JsonReplies.error(ctx, 502, "identity_provider_error", oidcError.getMessage());
     } else {
       LOG.error("login: unexpected failure", e);

@@ -8,6 +8,7 @@ import dev.gatehouse.gateway.forwarded.TrustedProxies;
 import dev.gatehouse.gateway.http.ErrorResponses;
 import dev.gatehouse.gateway.http.RequestState;
 import dev.gatehouse.gateway.http.RequestTarget;
+import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.tls.UpstreamTls;
 import dev.gatehouse.gateway.token.VerifiedToken;
@@ -52,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayProxy implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayProxy.class);
+  /** Shared by every verticle instance: one line per route and kind of failure per interval, not one per request. */
+  private static final RateLimitedLog UPSTREAM_LOG = RateLimitedLog.of(LOG);
   /** Ways to make an upstream run a different method than the one the gateway authorised. */
   static final List<String> METHOD_OVERRIDES = List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
   /** Overwritten, never appended to: the gateway is where the trust boundary starts (see the README). */
@@ -114,7 +117,8 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     try {
       identity = token == null ? Map.of() : identityCache.forToken(token);
     } catch (IdentityTooLargeException e) {
-      LOG.warn("Not forwarding {} {}: {}", ctx.request().method(), target.path(), e.getMessage());
+      UPSTREAM_LOG.warn("identity too large", "Not forwarding {} {}: {}", ctx.request().method(), target.path(),
+          e.getMessage());
       ErrorResponses.send(ctx, 500, "identity_too_large", "Your identity is too large to forward to the service; "
           + "ask an administrator to reduce your permissions or raise identity.maxHeaderBytes.");
       return;
@@ -173,8 +177,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         }
         UpstreamFailures.Answer answer = UpstreamFailures.of(result.cause(), plan.route().prefix());
         metrics.upstreamLatency(plan.route().prefix(), answer.outcome(), took);
-        LOG.warn("Upstream {} for {} failed: {}", plan.route().upstream(), plan.route().prefix(),
-            String.valueOf(result.cause()));
+        UpstreamFailures.log(UPSTREAM_LOG, plan.route(), answer, result.cause());
         return Future.succeededFuture(answer(request, answer.status(), answer.error(), answer.message()));
       });
     }
