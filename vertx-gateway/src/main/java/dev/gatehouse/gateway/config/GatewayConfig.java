@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.config;
 
+import dev.gatehouse.gateway.admin.PermissionCheckOptions;
 import dev.gatehouse.gateway.apitoken.ApiTokenOptions;
 import dev.gatehouse.gateway.login.LoginOptions;
 import io.vertx.core.json.DecodeException;
@@ -46,7 +47,8 @@ public record GatewayConfig(
     Path activitySeedFile,
     long activityPollSeconds,
     LoginOptions login,
-    ApiTokenOptions apiTokens) {
+    ApiTokenOptions apiTokens,
+    PermissionCheckOptions permissionCheck) {
 
   /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
   public boolean apiTokensEnabled() {
@@ -204,6 +206,7 @@ public record GatewayConfig(
 
     LoginOptions login = loginRequested ? LoginSettings.read(in, issuer, cookieName) : null;
     ApiTokenOptions apiTokens = apiTokensRequested ? ApiTokenSettings.read(in, issuer, login) : null;
+    PermissionCheckOptions permissionCheck = PermissionCheckSettings.read(in, issuer);
 
     problems.addAll(in.problems());
     if (!problems.isEmpty()) {
@@ -211,7 +214,7 @@ public record GatewayConfig(
     }
     return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
-        maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens);
+        maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens, permissionCheck);
   }
 
   private static String passwordOf(SettingsReader in) {
