@@ -106,6 +106,7 @@ public final class GatewayHarness implements AutoCloseable {
           if (regex.contains("(?")) {
             throw new dev.gatehouse.gateway.policy.InvalidActivityException("Inline flags are not allowed.");
           }
+          dev.gatehouse.gateway.policy.ActivityPatterns.validate(method, regex);
         }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser), permissions);
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
         new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login);
