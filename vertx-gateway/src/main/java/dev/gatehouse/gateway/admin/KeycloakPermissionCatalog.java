@@ -121,7 +121,7 @@ public final class KeycloakPermissionCatalog implements PermissionCatalog {
     if (status == 403) {
       return Future.failedFuture(new PermissionCatalogUnavailableException("Keycloak does not let the service account"
           + " of client '" + options.clientId() + "' " + what + " (HTTP 403): give it the realm-management role"
-          + " query-clients"));
+          + " view-clients"));
     }
     return Future.failedFuture(new PermissionCatalogUnavailableException("Keycloak answered HTTP " + status
         + " to the request to " + what));

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * How the admin API asks Keycloak which permissions exist: with the client-credentials grant of a confidential client
- * whose service account may list the realm's clients ({@code realm-management} role {@code query-clients}), it reads
+ * whose service account may list the realm's clients ({@code realm-management} role {@code view-clients}), it reads
  * the client roles of the permissions client.
  */
 public final class PermissionCheckOptions {

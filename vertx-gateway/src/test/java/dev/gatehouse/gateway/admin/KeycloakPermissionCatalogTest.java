@@ -149,7 +149,7 @@ class KeycloakPermissionCatalogTest {
         .unknown(Set.of("x")));
 
     assertThat(forbidden).isInstanceOf(PermissionCatalogUnavailableException.class)
-        .hasMessageContaining("HTTP 403").hasMessageContaining("query-clients");
+        .hasMessageContaining("HTTP 403").hasMessageContaining("view-clients");
     assertThat(failing).isInstanceOf(PermissionCatalogUnavailableException.class).hasMessageContaining("HTTP 500");
     assertThat(noClient).isInstanceOf(PermissionCatalogUnavailableException.class)
         .hasMessageContaining("has no client 'gatehouse-permissions'");
