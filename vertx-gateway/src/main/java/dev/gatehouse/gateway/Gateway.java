@@ -2,6 +2,7 @@ package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.admin.ExplainHandler;
+import dev.gatehouse.gateway.admin.KeycloakPermissionCatalog;
 import dev.gatehouse.gateway.admin.StoreActivityRepository;
 import dev.gatehouse.gateway.apitoken.ApiTokenResolver;
 import dev.gatehouse.gateway.apitoken.ApiTokenVerifier;
@@ -55,6 +56,7 @@ public final class Gateway {
   private final JwksKeySource keys;
   private final TokenVerifier verifier;
   private final WebClient apiTokenClient;
+  private final WebClient keycloakAdminClient;
   private final Pool pool;
   private final ActivityStore store;
   private final ActivityIndexHolder index = new ActivityIndexHolder();
@@ -83,6 +85,10 @@ public final class Gateway {
       this.apiTokenClient = null;
       this.verifier = accessTokens;
     }
+    // The admin API asks Keycloak which permissions exist; rare calls, so a small client of its own.
+    this.keycloakAdminClient = WebClient.create(vertx, new WebClientOptions()
+        .setConnectTimeout((int) config.permissionCheck().httpTimeoutMillis())
+        .setUserAgent("gatehouse-gateway"));
     PgConnectOptions database = new PgConnectOptions()
         .setHost(config.database().host())
         .setPort(config.database().port())
@@ -109,7 +115,12 @@ public final class Gateway {
     metrics.activityIndexGauges(policy::size, policy::version);
     ActivitiesAdminApi adminApi = new ActivitiesAdminApi(new StoreActivityRepository(store),
         ActivityPatterns::validate, config.adminMaxBodyBytes(),
-        new ExplainHandler(policy, verifier, RequestTarget::parse));
+        new ExplainHandler(policy, verifier, RequestTarget::parse),
+        new KeycloakPermissionCatalog(keycloakAdminClient, config.permissionCheck()));
+    if (config.permissionCheck().missingSetting() != null) {
+      LOG.warn("The admin API cannot check permission names against Keycloak: {}. Writes that name permissions are"
+          + " refused with 503 unless they say allowUnknownPermissions=true.", config.permissionCheck().missingSetting());
+    }
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), RequestTarget::parse,
         new CredentialExtractor(config.cookieName()), verifier, policy, metrics, adminApi, config.login());
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -183,6 +194,7 @@ public final class Gateway {
           if (apiTokenClient != null) {
             apiTokenClient.close();
           }
+          keycloakAdminClient.close();
           return Future.succeededFuture();
         })
         .eventually(pool::close)

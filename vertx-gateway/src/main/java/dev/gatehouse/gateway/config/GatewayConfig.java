@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.config;
 
+import dev.gatehouse.gateway.admin.PermissionCheckOptions;
 import dev.gatehouse.gateway.apitoken.ApiTokenOptions;
 import dev.gatehouse.gateway.forwarded.TrustedProxies;
 import dev.gatehouse.gateway.login.LoginOptions;
@@ -50,7 +51,8 @@ public record GatewayConfig(
     LoginOptions login,
     ApiTokenOptions apiTokens,
     ServerTlsOptions tls,
-    TrustedProxies trustedProxies) {
+    TrustedProxies trustedProxies,
+    PermissionCheckOptions permissionCheck) {
 
   /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
   public boolean apiTokensEnabled() {
@@ -211,6 +213,7 @@ public record GatewayConfig(
     ApiTokenOptions apiTokens = apiTokensRequested ? ApiTokenSettings.read(in, issuer, login) : null;
     ServerTlsOptions tls = TlsSettings.read(in, host, login);
     TrustedProxies trustedProxies = TlsSettings.trustedProxies(in);
+    PermissionCheckOptions permissionCheck = PermissionCheckSettings.read(in, issuer);
 
     problems.addAll(in.problems());
     if (!problems.isEmpty()) {
@@ -219,7 +222,7 @@ public record GatewayConfig(
     return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
         maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens, tls,
-        trustedProxies);
+        trustedProxies, permissionCheck);
   }
 
   private static String passwordOf(SettingsReader in) {

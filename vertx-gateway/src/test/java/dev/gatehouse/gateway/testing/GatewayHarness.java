@@ -42,6 +42,9 @@ public final class GatewayHarness implements AutoCloseable {
   public final FakeVerifier verifier = new FakeVerifier();
   public final FakePolicy policy = new FakePolicy();
   public final GatewayMetrics metrics = new GatewayMetrics();
+  /** The permissions the admin API treats as existing in Keycloak. */
+  public final FakePermissionCatalog permissions = new FakePermissionCatalog()
+      .know("view-roles", "view-users", "view-skills", "manage-activities");
   public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   public final int port;
   public final int demoPort;
@@ -113,7 +116,8 @@ public final class GatewayHarness implements AutoCloseable {
           if (regex.contains("(?")) {
             throw new dev.gatehouse.gateway.policy.InvalidActivityException("Inline flags are not allowed.");
           }
-        }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser));
+          dev.gatehouse.gateway.policy.ActivityPatterns.validate(method, regex);
+        }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser), permissions);
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
         new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login);
     java.util.List<GatewayVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
