@@ -147,6 +147,21 @@ class HostileRequestsIT {
     c.add(get("two Host headers", 400, "/api/v1/skills", bearer(erin), "Host: evil.example"));
     c.add(new Case("Transfer-Encoding other than chunked", 400, new String[] {"POST /api/v1/feedback HTTP/1.1",
         host(), bearer(erin), "Transfer-Encoding: xchunked"}));
+    // Cross-site use of the cookie (erin's cookie would be allowed GET /api/v1/skills from one of our origins)
+    String skills = "/api/v1/skills";
+    String evil = "Origin: https://evil.example";
+    String[] handshake = {"Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="};
+    c.add(get("cross-site WebSocket handshake riding the cookie", 403, skills,
+        concat(handshake, evil, "Cookie: jwt-token=" + erin)));
+    c.add(get("cookie WebSocket handshake without Origin", 403, skills, concat(handshake, "Cookie: jwt-token=" + erin)));
+    c.add(get("cross-site read riding the cookie", 403, skills, evil, "Cookie: jwt-token=" + erin));
+    c.add(get("Origin null riding the cookie", 403, skills, "Origin: null", "Cookie: jwt-token=" + erin));
+    c.add(get("cookie in a second Cookie header, cross-site", 403, skills, evil, "Cookie: theme=dark",
+        "Cookie: jwt-token=" + erin));
+    c.add(get("Upgrade: websocket, h2c", 400, skills, bearer(erin), "Upgrade: websocket, h2c",
+        "Connection: Upgrade, HTTP2-Settings", "HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA"));
+    c.add(get("two Origin headers", 400, skills, bearer(erin), "Origin: http://127.0.0.1:" + gw.port(), evil));
     // Spoofed identity headers do not grant anything
     c.add(get("spoofed X-Auth-Permissions with a valid token", 403, users, bearer(erin),
         "X-Auth-Permissions: view-users,admin", "x-auth-permissions: view-users", "X-AUTH-ROLES: admin"));
@@ -283,6 +298,12 @@ class HostileRequestsIT {
     List<String> lines = new ArrayList<>(List.of("GET " + target + " HTTP/1.1", host()));
     lines.addAll(List.of(headers));
     return new Case(name, status, lines.toArray(String[]::new));
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    List<String> all = new ArrayList<>(List.of(first));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
   }
 
   private String host() {

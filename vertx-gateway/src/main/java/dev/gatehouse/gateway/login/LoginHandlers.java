@@ -2,6 +2,9 @@ package dev.gatehouse.gateway.login;
 
 import dev.gatehouse.gateway.logging.Failures;
 import dev.gatehouse.gateway.logging.RateLimitedLog;
+import dev.gatehouse.gateway.credential.CredentialExtractor;
+import dev.gatehouse.gateway.credential.CredentialResult;
+import dev.gatehouse.gateway.credential.RequestCookies;
 import dev.gatehouse.gateway.login.LoginStateCodec.Rejected;
 import dev.gatehouse.gateway.login.LoginStateCodec.Valid;
 import dev.gatehouse.gateway.login.OidcClient.TokenResponse;
@@ -43,6 +46,8 @@ public final class LoginHandlers {
   private final LoginStateCodec stateCodec;
   private final SessionCookies cookies;
   private final IdTokenValidator idTokens;
+  /** The gate's rules for finding the caller's token, so that whoami answers for the same credential the gate uses. */
+  private final CredentialExtractor credentials = new CredentialExtractor(SessionCookies.ACCESS_TOKEN);
 
   public LoginHandlers(LoginOptions options, OidcClient oidc, TokenVerifier verifier, Clock clock) {
     this.options = options;
@@ -193,15 +198,20 @@ public final class LoginHandlers {
   /** GET /auth/whoami: the verified identity behind the cookie or Bearer token. */
   public Handler<RoutingContext> whoami() {
     return ctx -> {
-      String token = bearerToken(ctx);
-      if (token == null) {
-        token = cookieValue(ctx, SessionCookies.ACCESS_TOKEN);
+      CredentialResult presented = credentials.extract(ctx.request().headers());
+      if (presented instanceof CredentialResult.Invalid invalid) {
+        String oauthError = invalid.problem().oauthError();
+        ctx.response().putHeader("WWW-Authenticate", oauthError == null ? "Bearer" : "Bearer error=\"" + oauthError + "\"");
+        JsonReplies.error(ctx, invalid.problem().status(), oauthError == null ? "not_logged_in" : oauthError,
+            invalid.message());
+        return;
       }
-      if (token == null) {
+      if (!(presented instanceof CredentialResult.Found found)) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
         JsonReplies.error(ctx, 401, "not_logged_in", "no jwt-token cookie or Bearer token: log in at /auth/login");
         return;
       }
+      String token = found.credential().token();
       verifier.verify(token).onSuccess(verified -> JsonReplies.ok(ctx, describe(verified))).onFailure(e -> {
             if (e instanceof TokenRejectedException rejected) {
               ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -277,14 +287,9 @@ public final class LoginHandlers {
     return values.size() == 1 ? values.get(0) : null;
   }
 
+  /** Read like every other cookie of the gateway: from every Cookie header, refusing an ambiguous duplicate. */
   private static String cookieValue(RoutingContext ctx, String name) {
-    Cookie cookie = ctx.request().getCookie(name);
-    return cookie == null || cookie.getValue().isEmpty() ? null : cookie.getValue();
-  }
-
-  private static String bearerToken(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    return RequestCookies.single(ctx.request().headers().getAll("Cookie"), name);
   }
 
   private static void redirect(RoutingContext ctx, String location) {
