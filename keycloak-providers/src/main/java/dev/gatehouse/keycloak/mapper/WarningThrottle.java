@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * Lets one warning per key through per interval, so that a misconfiguration hit by every token request
  * is reported clearly without flooding the log.
  */
-final class WarningThrottle {
+public final class WarningThrottle {
 
     /** Keys are realm/client pairs chosen by admins; the cap only guards against surprises. */
     private static final int MAX_KEYS = 10_000;
@@ -18,13 +18,13 @@ final class WarningThrottle {
     private final LongSupplier nanoClock;
     private final Map<String, Long> lastLoggedAt = new ConcurrentHashMap<>();
 
-    WarningThrottle(Duration interval, LongSupplier nanoClock) {
+    public WarningThrottle(Duration interval, LongSupplier nanoClock) {
         this.intervalNanos = interval.toNanos();
         this.nanoClock = nanoClock;
     }
 
     /** True when the caller should log now for this key; records the time if so. */
-    boolean shouldLog(String key) {
+    public boolean shouldLog(String key) {
         long now = nanoClock.getAsLong();
         if (lastLoggedAt.size() >= MAX_KEYS && !lastLoggedAt.containsKey(key)) {
             lastLoggedAt.clear();
