@@ -4,6 +4,7 @@ import dev.gatehouse.stack.gateway.LocalApps;
 import dev.gatehouse.stack.gateway.LocalDemoService;
 import dev.gatehouse.stack.gateway.LocalGateway;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
+import dev.gatehouse.stack.keycloak.RevocationDelivery;
 import dev.gatehouse.stack.keycloak.TokenExchangePermissions;
 import dev.gatehouse.stack.postgres.PostgresServer;
 import java.time.Duration;
@@ -39,6 +40,8 @@ public final class LocalStackMain {
           .withPorts(settings.keycloakPort(), settings.keycloakManagementPort())
           // The gateway client's redirect and post-logout URIs are built from this placeholder.
           .withExtraEnvironment(Map.of("GATEHOUSE_GATEWAY_PUBLIC_URL", gatewayPublicUrl))
+          // Revocations (sign-outs, disabled users, permission changes) go to the gateway's database.
+          .withExtraEnvironment(RevocationDelivery.to(postgres))
           .withProgress(LocalStackMain::say));
       running.push(keycloak);
       TokenExchangePermissions.allowDevelopmentMobileClient(keycloak.admin());

@@ -1,5 +1,7 @@
 package dev.gatehouse.keycloak.apitoken;
 
+import dev.gatehouse.keycloak.revocation.Revocation;
+import dev.gatehouse.keycloak.revocation.RevocationEventListenerProviderFactory;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -101,10 +103,16 @@ final class ApiTokens {
     return Optional.of(ApiTokenCredentialModel.from(stored));
   }
 
-  /** Removes the owner's token with that id; returns what was removed, or empty when there was no such token. */
+  /**
+   * Removes the owner's token with that id; returns what was removed, or empty when there was no such token. The
+   * gateways are told in the same transaction (they drop the token's cached resolution and its access tokens).
+   */
   Optional<ApiTokenCredentialModel> revoke(UserModel owner, String credentialId) {
-    return find(owner, credentialId)
+    Optional<ApiTokenCredentialModel> revoked = find(owner, credentialId)
         .filter(token -> owner.credentialManager().removeStoredCredentialById(token.getId()));
+    revoked.ifPresent(token -> RevocationEventListenerProviderFactory.record(session, realm, List.of(Revocation.of(
+        Revocation.Kind.API_TOKEN, token.getId(), Revocation.Reason.API_TOKEN_REVOKED, clock.millis()))));
+    return revoked;
   }
 
   /**
