@@ -72,6 +72,20 @@ class ComposeConsistencyTest {
   }
 
   @Test
+  void keycloakDeliversRevocationsToTheGatewaysDatabaseAsTheGatewaysUser() throws IOException {
+    GatewayConfig config = gatewayConfig();
+    Map<String, String> keycloakEnv = compose.environment("keycloak");
+    String prefix = "KC_SPI_EVENTS_LISTENER__GATEHOUSE_REVOCATIONS__";
+    assertThat(keycloakEnv.get(prefix + "JDBC_URL"))
+        .as("Keycloak's revocation listener must write where the gateways read (their database)")
+        .isEqualTo("jdbc:postgresql://" + config.database().host() + ":" + config.database().port() + "/"
+            + config.database().database());
+    assertThat(keycloakEnv.get(prefix + "JDBC_USERNAME")).isEqualTo(config.database().user());
+    assertThat(keycloakEnv.get(prefix + "JDBC_PASSWORD")).isEqualTo(compose.environment("gateway")
+        .get("GATEHOUSE_DB_PASSWORD"));
+  }
+
+  @Test
   void loadBalancerSendsTrafficWhereTheGatewaysListen() throws IOException {
     GatewayConfig config = gatewayConfig();
     List<URI> servers = nginxUpstreamServers("gateways");

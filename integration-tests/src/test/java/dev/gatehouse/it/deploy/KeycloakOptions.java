@@ -81,6 +81,11 @@ final class KeycloakOptions {
 
   /** null if Keycloak has no such option; else whether it is build-time (fixed by `kc.sh build`). */
   Boolean buildTime(String key) {
+    if (key.startsWith("spi-") && key.contains("--")) {
+      // A provider's own option (spi-<spi>--<provider>--<option>): declared by the provider, not by Keycloak's option
+      // classes, and read at run time. Only choosing or enabling a provider is fixed by `kc.sh build`.
+      return key.endsWith("--provider") || key.endsWith("--enabled");
+    }
     Boolean exact = buildTime.get(key);
     if (exact != null) {
       return exact;
