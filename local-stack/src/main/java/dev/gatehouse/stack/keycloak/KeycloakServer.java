@@ -212,6 +212,7 @@ public final class KeycloakServer implements AutoCloseable {
     Production production = options.production();
     if (production == null) {
       installDistribution(layout, home);
+      addPostgresDriverForDevMode(home);
     } else {
       copyTree(production.builtDistribution(), home);
       WorkFiles.deleteTree(home.resolve("data"));
@@ -317,6 +318,24 @@ public final class KeycloakServer implements AutoCloseable {
   private static void installDistribution(StackLayout layout, Path target) {
     copyTree(layout.keycloakDistribution(), target);
     copyFile(layout.providersJar(), target.resolve("providers").resolve(layout.providersJar().getFileName()));
+  }
+
+  /**
+   * The revocation listener writes to the gateways' PostgreSQL with the driver Keycloak ships. A server built for
+   * PostgreSQL (production mode here, and the image) has it on its classpath; dev mode (H2) does not, so it gets the
+   * distribution's own copy as a provider jar.
+   */
+  private static void addPostgresDriverForDevMode(Path home) {
+    Path lib = home.resolve("lib/lib/main");
+    try (Stream<Path> jars = Files.list(lib)) {
+      Path driver = jars
+          .filter(jar -> jar.getFileName().toString().matches("org\\.postgresql\\.postgresql-.*\\.jar"))
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("No PostgreSQL JDBC driver in " + lib));
+      copyFile(driver, home.resolve("providers").resolve(driver.getFileName()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + lib, e);
+    }
   }
 
   private void awaitRealms() {
