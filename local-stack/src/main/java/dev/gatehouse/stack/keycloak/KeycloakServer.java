@@ -57,7 +57,12 @@ public final class KeycloakServer implements AutoCloseable {
     /** Development realms (production + dev overlay + fake-google) with the dev secrets, admin/admin, free ports. */
     public static Options defaults(StackLayout layout) {
       return new Options("keycloak", 0, 0, "admin", "admin", RealmFiles.development(layout.realmConfigDir()),
-          TokenExchangePermissions.FEATURES, DevSecrets.keycloakEnvironment(), Duration.ofMinutes(4), message -> {});
+          TokenExchangePermissions.FEATURES, DevSecrets.keycloakEnvironment(), defaultReadyTimeout(), message -> {});
+    }
+
+    /** 4 minutes; {@code -Dgatehouse.keycloakReadySeconds=N} raises it on a machine busy with other builds. */
+    private static Duration defaultReadyTimeout() {
+      return Duration.ofSeconds(Long.getLong("gatehouse.keycloakReadySeconds", 240));
     }
 
     public Options withPorts(int http, int management) {
