@@ -1,0 +1,96 @@
+package dev.gatehouse.gateway.token;
+
+import static dev.gatehouse.gateway.token.TokenRejectedException.Reason.BAD_ALGORITHM;
+import static dev.gatehouse.gateway.token.TokenRejectedException.Reason.CRITICAL_HEADER;
+import static dev.gatehouse.gateway.token.TokenRejectedException.Reason.MALFORMED;
+import static dev.gatehouse.gateway.token.TokenRejectedException.Reason.TOO_LARGE;
+
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A compact JWS (RFC 7515 §7.1) whose form and header passed the checks that need no key: size, three strict base64url
+ * parts, a JSON header with an allowed {@code alg}, a {@code kid}, and no {@code crit}. Pure. Nimbus JOSE+JWT decodes
+ * the parts and parses the header JSON (refusing duplicate member names); the gateway's policy is applied here.
+ *
+ * <p>Two things are checked before Nimbus sees the token, because Nimbus is lenient there: its base64url decoder skips
+ * characters outside the alphabet (so {@code sig} and {@code s!ig} decode alike and an altered token would still
+ * verify), and it reads header bytes that are not UTF-8 as replacement characters.
+ *
+ * <p>Only {@code alg}, {@code kid} and {@code crit} are read from the header. Members that point at other keys
+ * ({@code jwk}, {@code jku}, {@code x5c}, {@code x5u}) are never parsed, so an attacker's embedded key or certificate
+ * chain is not even read: keys come only from the issuer's JWKS.
+ */
+record SignedToken(SignatureAlgorithm algorithm, String kid, byte[] signingInput, Base64URL payload, Base64URL signature) {
+
+  static SignedToken parse(String token, int maxTokenBytes, Set<SignatureAlgorithm> allowed) {
+    if (token == null || token.isEmpty()) {
+      throw new TokenRejectedException(MALFORMED, "token is empty");
+    }
+    if (token.length() > maxTokenBytes) {
+      throw new TokenRejectedException(TOO_LARGE, "token is too large");
+    }
+    int firstDot = token.indexOf('.');
+    int secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
+    if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
+      throw new TokenRejectedException(MALFORMED, "token is not a signed JWT (expected three parts)");
+    }
+    Map<String, Object> header = header(part(token, 0, firstDot));
+
+    Object alg = header.get("alg");
+    SignatureAlgorithm algorithm = alg instanceof String name
+        ? SignatureAlgorithm.fromJoseName(name).filter(allowed::contains).orElse(null)
+        : null;
+    if (algorithm == null) {
+      throw new TokenRejectedException(BAD_ALGORITHM, "token algorithm is not accepted");
+    }
+    // RFC 7515 §4.1.11: a recipient must refuse extensions it does not understand. The gateway understands none, so
+    // any crit (even an empty list) is refused rather than deferred to Nimbus's verifier policy.
+    if (header.containsKey("crit")) {
+      throw new TokenRejectedException(CRITICAL_HEADER, "token uses critical header extensions, which are not supported");
+    }
+    if (!(header.get("kid") instanceof String kid) || kid.isEmpty()) {
+      throw new TokenRejectedException(MALFORMED, "token header has no key id (kid)");
+    }
+    Base64URL payload = part(token, firstDot + 1, secondDot);
+    Base64URL signature = part(token, secondDot + 1, token.length());
+    byte[] signingInput = token.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
+    return new SignedToken(algorithm, kid, signingInput, payload, signature);
+  }
+
+  private static Map<String, Object> header(Base64URL part) {
+    try {
+      String json = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(part.decode())).toString();
+      return JSONObjectUtils.parse(json);
+    } catch (CharacterCodingException | ParseException e) {
+      throw new TokenRejectedException(MALFORMED, "token header is not a JSON object");
+    }
+  }
+
+  /**
+   * One part, strictly: unpadded base64url (RFC 7515 §2), not empty, and not of a length that leaves a dangling
+   * character (which Nimbus would drop silently).
+   */
+  private static Base64URL part(String token, int start, int end) {
+    if (start == end) {
+      throw new TokenRejectedException(MALFORMED, "token has an empty part");
+    }
+    for (int i = start; i < end; i++) {
+      char c = token.charAt(i);
+      boolean base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      if (!base64url) {
+        throw new TokenRejectedException(MALFORMED, "token is not base64url encoded");
+      }
+    }
+    if ((end - start) % 4 == 1) {
+      throw new TokenRejectedException(MALFORMED, "token is not base64url encoded");
+    }
+    return new Base64URL(token.substring(start, end));
+  }
+}
