@@ -105,7 +105,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
     if (!key.verifies(jwt.algorithm(), jwt.signingInput(), jwt.signature())) {
       throw new TokenRejectedException(BAD_SIGNATURE, "token signature is invalid");
     }
-    VerifiedToken token = claimsValidator.validate(jwt.payload().decode(), clock.instant());
+    VerifiedToken token = claimsValidator.validate(jwt.payload(), clock.instant());
     cache.put(cacheKey, new VerifiedTokenCache.Entry(token, key.kid()), clock.instant());
     return token;
   }

@@ -11,23 +11,24 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * A compact JWS (RFC 7515 §7.1) whose form and header passed the checks that need no key: size, three strict base64url
- * parts, a JSON header with an allowed {@code alg}, a {@code kid}, and no {@code crit}. Pure. Nimbus JOSE+JWT decodes
- * the parts and parses the header JSON (refusing duplicate member names); the gateway's policy is applied here.
+ * parts, a JSON header with an allowed {@code alg}, a {@code kid}, and no {@code crit}. Pure. Nimbus JOSE+JWT parses
+ * the header JSON (refusing duplicate member names); the gateway's policy is applied here.
  *
- * <p>Two things are checked before Nimbus sees the token, because Nimbus is lenient there: its base64url decoder skips
- * characters outside the alphabet (so {@code sig} and {@code s!ig} decode alike and an altered token would still
- * verify), and it reads header bytes that are not UTF-8 as replacement characters.
+ * <p>The parts are checked and decoded here rather than by Nimbus, which is lenient: its base64url decoder skips
+ * characters outside the alphabet and a dangling last character (so {@code sig} and {@code s!ig} decode alike, and an
+ * altered token would still verify), and it reads header bytes that are not UTF-8 as replacement characters.
  *
  * <p>Only {@code alg}, {@code kid} and {@code crit} are read from the header. Members that point at other keys
  * ({@code jwk}, {@code jku}, {@code x5c}, {@code x5u}) are never parsed, so an attacker's embedded key or certificate
  * chain is not even read: keys come only from the issuer's JWKS.
  */
-record SignedToken(SignatureAlgorithm algorithm, String kid, byte[] signingInput, Base64URL payload, Base64URL signature) {
+record SignedToken(SignatureAlgorithm algorithm, String kid, byte[] signingInput, String payloadPart, Base64URL signature) {
 
   static SignedToken parse(String token, int maxTokenBytes, Set<SignatureAlgorithm> allowed) {
     if (token == null || token.isEmpty()) {
@@ -58,18 +59,32 @@ record SignedToken(SignatureAlgorithm algorithm, String kid, byte[] signingInput
     if (!(header.get("kid") instanceof String kid) || kid.isEmpty()) {
       throw new TokenRejectedException(MALFORMED, "token header has no key id (kid)");
     }
-    Base64URL payload = part(token, firstDot + 1, secondDot);
-    Base64URL signature = part(token, secondDot + 1, token.length());
+    String payloadPart = part(token, firstDot + 1, secondDot);
+    Base64URL signature = new Base64URL(part(token, secondDot + 1, token.length()));
     byte[] signingInput = token.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
-    return new SignedToken(algorithm, kid, signingInput, payload, signature);
+    return new SignedToken(algorithm, kid, signingInput, payloadPart, signature);
   }
 
-  private static Map<String, Object> header(Base64URL part) {
+  /** The payload's bytes, for the claims check once the signature is verified. */
+  byte[] payload() {
+    return decode(payloadPart);
+  }
+
+  private static Map<String, Object> header(String part) {
     try {
-      String json = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(part.decode())).toString();
+      String json = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(decode(part))).toString();
       return JSONObjectUtils.parse(json);
     } catch (CharacterCodingException | ParseException e) {
       throw new TokenRejectedException(MALFORMED, "token header is not a JSON object");
+    }
+  }
+
+  // The JDK's decoder, strict and several times faster than Nimbus's on a 1 KB payload (measured: docs/benchmarks.md).
+  private static byte[] decode(String part) {
+    try {
+      return Base64.getUrlDecoder().decode(part);
+    } catch (IllegalArgumentException e) {
+      throw new TokenRejectedException(MALFORMED, "token is not base64url encoded");
     }
   }
 
@@ -77,7 +92,7 @@ record SignedToken(SignatureAlgorithm algorithm, String kid, byte[] signingInput
    * One part, strictly: unpadded base64url (RFC 7515 §2), not empty, and not of a length that leaves a dangling
    * character (which Nimbus would drop silently).
    */
-  private static Base64URL part(String token, int start, int end) {
+  private static String part(String token, int start, int end) {
     if (start == end) {
       throw new TokenRejectedException(MALFORMED, "token has an empty part");
     }
@@ -91,6 +106,6 @@ record SignedToken(SignatureAlgorithm algorithm, String kid, byte[] signingInput
     if ((end - start) % 4 == 1) {
       throw new TokenRejectedException(MALFORMED, "token is not base64url encoded");
     }
-    return new Base64URL(token.substring(start, end));
+    return token.substring(start, end);
   }
 }
