@@ -60,7 +60,8 @@ record SignedToken(SignatureAlgorithm algorithm, String kid, byte[] signingInput
       throw new TokenRejectedException(MALFORMED, "token header has no key id (kid)");
     }
     String payloadPart = part(token, firstDot + 1, secondDot);
-    Base64URL signature = new Base64URL(part(token, secondDot + 1, token.length()));
+    String signaturePart = part(token, secondDot + 1, token.length());
+    Base64URL signature = new DecodedPart(signaturePart, decode(signaturePart));
     byte[] signingInput = token.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
     return new SignedToken(algorithm, kid, signingInput, payloadPart, signature);
   }
@@ -85,6 +86,24 @@ record SignedToken(SignatureAlgorithm algorithm, String kid, byte[] signingInput
       return Base64.getUrlDecoder().decode(part);
     } catch (IllegalArgumentException e) {
       throw new TokenRejectedException(MALFORMED, "token is not base64url encoded");
+    }
+  }
+
+  /**
+   * A part already decoded by the JDK. Nimbus's verifiers decode the signature they are given with Nimbus's own
+   * decoder, which is lenient and took 3.5 µs for a 2048-bit RSA signature here (the JDK's: under 0.1 µs).
+   */
+  private static final class DecodedPart extends Base64URL {
+    private final byte[] bytes;
+
+    DecodedPart(String part, byte[] bytes) {
+      super(part);
+      this.bytes = bytes;
+    }
+
+    @Override
+    public byte[] decode() {
+      return bytes.clone();
     }
   }
 
