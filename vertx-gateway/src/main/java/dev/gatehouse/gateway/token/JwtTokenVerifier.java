@@ -23,10 +23,11 @@ import java.time.Clock;
  *       audience and authorized party, claim types.</li>
  * </ol>
  *
- * <p>Nimbus does the JOSE work (base64url, header JSON, JWK parsing, RSASSA and ECDSA verification); the gateway keeps
+ * <p>Nimbus JOSE+JWT does the JOSE work (header JSON, JWK parsing, RSASSA and ECDSA verification); the gateway keeps
  * its stricter policy on top and never lets Nimbus fetch or choose keys: a token is only ever checked against the one
- * JWKS key its {@code kid} names, held in an immutable, never-empty {@link SigningKeys}. There is no keyless mode
- * (vertx-auth-jwt's JWTAuth, built without usable keys, accepts unsigned tokens).
+ * JWKS key its {@code kid} names, held in an immutable, never-empty {@link SigningKeys}, so there is no keyless mode.
+ * Nimbus rather than vertx-auth-jwt: its verifiers are small, stateless per call and take one key each, where JWTAuth
+ * cannot take new keys once built, accepts unsigned tokens when built without usable keys, and throws on some claims.
  *
  * <p>Thread-safe: one instance can serve every event loop. The result completes on the caller's context.
  * Every failure is a failed Future: {@link TokenRejectedException} (answer 401) or {@link KeysNotLoadedException}
