@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.http.GatewayRouter;
 import dev.gatehouse.gateway.proxy.GatewayProxy;
 import io.vertx.core.Future;
@@ -18,13 +19,20 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final GatewayRouter.Parts parts;
+  private final ClientConnections connections;
   private HttpServer server;
   private GatewayProxy proxy;
   private WebClient loginClient;
 
   public GatewayVerticle(GatewayConfig config, GatewayRouter.Parts parts) {
+    this(config, parts, new ClientConnections(config.connectionLimits()));
+  }
+
+  /** {@code connections} is shared by all instances of one gateway (drain flag, counts). */
+  public GatewayVerticle(GatewayConfig config, GatewayRouter.Parts parts, ClientConnections connections) {
     this.config = config;
     this.parts = parts;
+    this.connections = connections;
   }
 
   @Override
@@ -43,13 +51,20 @@ public final class GatewayVerticle extends VerticleBase {
           .setConnectTimeout((int) parts.login().httpTimeoutMillis())
           .setUserAgent("gatehouse-gateway"));
     }
-    server = vertx.createHttpServer(options).requestHandler(GatewayRouter.create(vertx, parts, proxy, loginClient));
+    server = vertx.createHttpServer(options)
+        // Strict framing, head and idle timeouts, drain behaviour: see the connection package.
+        .connectionHandler(connection -> connections.install(connection, options))
+        .requestHandler(GatewayRouter.create(vertx, parts, proxy, loginClient));
     return server.listen();
   }
 
-  /** Stops accepting, lets in-flight requests finish (bounded by the shutdown timeout), then closes the pool. */
+  /**
+   * Stops accepting, lets in-flight requests finish (bounded by the shutdown timeout) with {@code Connection: close}
+   * on their responses, then closes the pool.
+   */
   @Override
   public Future<?> stop() {
+    connections.startDraining();
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(config.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS);
     return drained

@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.config;
 
 import dev.gatehouse.gateway.apitoken.ApiTokenOptions;
+import dev.gatehouse.gateway.connection.ClientConnectionLimits;
 import dev.gatehouse.gateway.login.LoginOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -46,7 +47,8 @@ public record GatewayConfig(
     Path activitySeedFile,
     long activityPollSeconds,
     LoginOptions login,
-    ApiTokenOptions apiTokens) {
+    ApiTokenOptions apiTokens,
+    ClientConnectionLimits connectionLimits) {
 
   /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
   public boolean apiTokensEnabled() {
@@ -137,6 +139,7 @@ public record GatewayConfig(
     String host = in.string("listen.host", "127.0.0.1", false);
     int port = (int) in.number("listen.port", 8000, 0, 65535); // 0: any free port (tests)
     int maxHeaderBytes = (int) in.number("listen.maxHeaderBytes", 16 * 1024, 8 * 1024, 1024 * 1024);
+    ClientConnectionLimits connectionLimits = ConnectionSettings.read(in);
 
     String issuer = in.string("token.issuer", null, true);
     if (issuer != null) {
@@ -211,7 +214,7 @@ public record GatewayConfig(
     }
     return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
-        maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens);
+        maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens, connectionLimits);
   }
 
   private static String passwordOf(SettingsReader in) {

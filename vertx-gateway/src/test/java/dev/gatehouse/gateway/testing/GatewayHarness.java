@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -45,6 +46,7 @@ public final class GatewayHarness implements AutoCloseable {
   public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   public final int port;
   public final int demoPort;
+  private final String deploymentId;
 
   public GatewayHarness(ActivityRepository repository) throws Exception {
     this(repository, TestTargets::parse);
@@ -58,6 +60,16 @@ public final class GatewayHarness implements AutoCloseable {
   /** With the browser login mounted ({@code login} null: without). */
   public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
       LoginOptions login) throws Exception {
+    this(repository, targetParser, login, json -> { });
+  }
+
+  /** {@code tweak} edits the JSON configuration (routes, limits) before it is validated. */
+  public static GatewayHarness withConfig(Consumer<JsonObject> tweak) throws Exception {
+    return new GatewayHarness(null, TestTargets::parse, null, tweak);
+  }
+
+  private GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
+      LoginOptions login, Consumer<JsonObject> tweak) throws Exception {
     HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
     HttpServer silent = await(vertx.createHttpServer().requestHandler(request -> { }).listen(0, "127.0.0.1"));
     demoPort = demo.actualPort();
@@ -75,6 +87,7 @@ public final class GatewayHarness implements AutoCloseable {
                 .put("timeoutMillis", 300))
             .add(new JsonObject().put("prefix", "/down").put("upstream", "http://127.0.0.1:" + closedPort)))
         .put("identity", new JsonObject().put("maxHeaderBytes", 4096));
+    tweak.accept(json);
     GatewayConfig config = GatewayConfig.fromJson(json, Map.of());
 
     verifier.accept(GOOD, token("sub-1", Set.of("view-users", "edit-feedback", "use-everything")))
@@ -107,7 +120,7 @@ public final class GatewayHarness implements AutoCloseable {
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
         new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login);
     GatewayVerticle gateway = new GatewayVerticle(config, parts);
-    await(vertx.deployVerticle(gateway));
+    deploymentId = await(vertx.deployVerticle(gateway));
     port = gateway.actualPort();
   }
 
@@ -138,6 +151,11 @@ public final class GatewayHarness implements AutoCloseable {
 
   public static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /** Stops the gateway as SIGTERM does (drain, then close); completes when the drain is over. */
+  public Future<Void> stopGateway() {
+    return vertx.undeploy(deploymentId);
   }
 
   @Override
