@@ -81,6 +81,15 @@ public final class RawConnection implements AutoCloseable {
     }
   }
 
+  /** Whether the server sent something not read yet (without blocking). */
+  public boolean hasUnreadBytes() {
+    try {
+      return pending.size() > 0 || in.available() > 0;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
   /** The next complete response; fails if the server closes first or says nothing within {@link #PATIENCE}. */
   public Response read() {
     try {
