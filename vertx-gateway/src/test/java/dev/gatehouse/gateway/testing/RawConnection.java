@@ -139,6 +139,21 @@ public final class RawConnection implements AutoCloseable {
     }
   }
 
+  /** Everything the server sends until it closes, undecoded; fails if it is still open after {@link #PATIENCE}. */
+  public String rawUntilClosed() {
+    try {
+      while (fill()) {
+        // keep reading
+      }
+      return pending.toString(StandardCharsets.ISO_8859_1);
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("The server kept the connection open for " + PATIENCE.toSeconds() + " s; received: "
+          + pending.toString(StandardCharsets.ISO_8859_1));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Reading from the gateway failed", e);
+    }
+  }
+
   /** Waits (bounded by {@link #PATIENCE}) until the server closes; fails if any byte arrives instead. */
   public void awaitClosedWithoutAnswer() {
     List<Response> responses = readUntilClosed();
