@@ -7,6 +7,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -43,6 +44,13 @@ import java.util.concurrent.TimeUnit;
  * lazily (as Netty's IdleStateHandler does), so a fast request/response cycle schedules nothing.
  */
 final class ClientConnectionGuard extends ChannelDuplexHandler implements Runnable {
+  /**
+   * How long a closing connection keeps reading (and discarding) after its last response. Closing a socket with
+   * unread bytes sends a TCP reset, which can destroy that response at the client before it is read (RFC 9112
+   * section 9.6 recommends this staged close).
+   */
+  static final long LINGER_MILLIS = 2_000;
+
   private final ClientConnections shared;
   private final long headTimeoutNanos;
   private final long idleTimeoutNanos;
@@ -58,6 +66,7 @@ final class ClientConnectionGuard extends ChannelDuplexHandler implements Runnab
   private boolean discarding;
   /** The guard answered itself; whatever Vert.x still writes is dropped. */
   private boolean answered;
+  private boolean lingering;
 
   private long idleSince;
   /** When the current request head started to arrive (System.nanoTime), or 0. */
@@ -163,6 +172,41 @@ final class ClientConnectionGuard extends ChannelDuplexHandler implements Runnab
       }
     }
     ctx.write(msg, promise);
+  }
+
+  /**
+   * Every server-side close of a live connection is staged: flush, send FIN, read and discard what the client still
+   * sends until it closes too or {@link #LINGER_MILLIS} passed, then close.
+   */
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    if (lingering || !(ctx.channel() instanceof DuplexChannel duplex) || !ctx.channel().isActive()
+        || duplex.isOutputShutdown()) {
+      ctx.close(promise);
+      return;
+    }
+    lingering = true;
+    discarding = true;
+    answered = true;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+    ChannelPromise closed = promise.unvoid();
+    ctx.channel().closeFuture().addListener(done -> closed.trySuccess());
+    // Written after everything already queued, so the FIN follows the last response byte.
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
+      if (!flushed.isSuccess()) {
+        ctx.close(closed);
+        return;
+      }
+      duplex.shutdownOutput().addListener(shut -> {
+        ctx.channel().config().setAutoRead(true);
+        ctx.executor().schedule(() -> {
+          ctx.close(closed);
+        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+      });
+    });
   }
 
   /** Called by the decoder when it holds part of a request head. */

@@ -101,6 +101,22 @@ class RequestFramingTest {
     }
   }
 
+  /** Behind a large head the refused bytes arrive over several reads, and more keep coming after the refusal. */
+  @Test
+  void aRefusalBehindALargeHeadReachesTheClientIntact() {
+    String request = HEAD + "X-Padding: " + "p".repeat(12_000) + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "100000011\r\n" + "a".repeat(17) + "\r\n0\r\n\r\n" + SMUGGLED + "z".repeat(64 * 1024);
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try (RawConnection connection = RawConnection.open(gateway.port)) {
+        connection.send(request);
+
+        List<RawConnection.Response> responses = connection.readUntilClosed();
+
+        assertThat(responses).extracting(RawConnection.Response::status).containsExactly(400);
+      }
+    }
+  }
+
   @Test
   void wellFormedChunkedBodiesStillPassWithExtensionsLeadingZerosAndTrailers() {
     String body = "5;name=value\r\nhello\r\n000A\r\n0123456789\r\n1f\r\n" + "b".repeat(31) + "\r\n"
