@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.admin.StoreActivityRepository;
 import dev.gatehouse.gateway.apitoken.ApiTokenResolver;
 import dev.gatehouse.gateway.apitoken.ApiTokenVerifier;
 import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.http.AccessPolicy;
 import dev.gatehouse.gateway.http.ActivityIndexPolicy;
@@ -62,6 +63,7 @@ public final class Gateway {
   private final ActivityIndexHolder index = new ActivityIndexHolder();
   private final ActivityChangeWatcher watcher;
   private final AccessPolicy policy;
+  private final ClientConnections connections;
   private volatile boolean closed;
   private String deploymentId;
   private long logSummaryTimer = -1;
@@ -100,6 +102,7 @@ public final class Gateway {
     this.watcher = new ActivityChangeWatcher(vertx, database, store, index,
         Duration.ofSeconds(config.activityPollSeconds()));
     this.policy = new ActivityIndexPolicy(index::current);
+    this.connections = new ClientConnections(config.connectionLimits());
   }
 
   /** Starts listening; completes when the servers are bound (not when keys and activities are loaded). */
@@ -124,7 +127,7 @@ public final class Gateway {
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), RequestTarget::parse,
         new CredentialExtractor(config.cookieName()), verifier, policy, metrics, adminApi, config.login());
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return vertx.deployVerticle(() -> new GatewayVerticle(config, parts), new DeploymentOptions().setInstances(instances))
+    return vertx.deployVerticle(() -> new GatewayVerticle(config, parts, connections), new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
           deploymentId = id;
           LOG.info("Gatehouse gateway {} listening on {}:{} ({} server instances, {} route(s), TLS {}, trusted proxies {});"
@@ -186,7 +189,7 @@ public final class Gateway {
   public Future<Void> close() {
     closed = true;
     vertx.cancelTimer(logSummaryTimer);
-    Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : drain();
     return undeployed
         .eventually(watcher::stop)
         .eventually(keys::close)
@@ -199,6 +202,21 @@ public final class Gateway {
         })
         .eventually(pool::close)
         .onComplete(done -> RateLimitedLog.flushSuppressedEverywhere());
+  }
+
+  /** Undeploys the servers: each stops accepting and drains its connections (see {@link GatewayVerticle#stop()}). */
+  private Future<Void> drain() {
+    connections.startDraining();
+    ClientConnections.Counts before = connections.counts();
+    long started = System.nanoTime();
+    LOG.info("Draining: stopped accepting connections; {} client connections open, {} requests in flight; waiting up "
+        + "to {} ms for them", before.openConnections(), before.requestsInFlight(), config.shutdownTimeoutMillis());
+    return vertx.undeploy(deploymentId).onComplete(done -> {
+      ClientConnections.Counts after = connections.counts();
+      LOG.info("Drain finished in {} ms: {} requests were cut at the shutdown timeout{}",
+          Duration.ofNanos(System.nanoTime() - started).toMillis(), after.requestsCutByDrain(),
+          done.succeeded() ? "" : "; stopping the servers failed: " + done.cause());
+    });
   }
 
   private static TokenVerifierOptions tokenOptions(GatewayConfig config) {

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.config;
 import dev.gatehouse.gateway.admin.PermissionCheckOptions;
 import dev.gatehouse.gateway.apitoken.ApiTokenOptions;
 import dev.gatehouse.gateway.forwarded.TrustedProxies;
+import dev.gatehouse.gateway.connection.ClientConnectionLimits;
 import dev.gatehouse.gateway.login.LoginOptions;
 import dev.gatehouse.gateway.tls.ServerTlsOptions;
 import io.vertx.core.json.DecodeException;
@@ -52,7 +53,8 @@ public record GatewayConfig(
     ApiTokenOptions apiTokens,
     ServerTlsOptions tls,
     TrustedProxies trustedProxies,
-    PermissionCheckOptions permissionCheck) {
+    PermissionCheckOptions permissionCheck,
+    ClientConnectionLimits connectionLimits) {
 
   /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
   public boolean apiTokensEnabled() {
@@ -144,6 +146,7 @@ public record GatewayConfig(
     String host = in.string("listen.host", "127.0.0.1", false);
     int port = (int) in.number("listen.port", 8000, 0, 65535); // 0: any free port (tests)
     int maxHeaderBytes = (int) in.number("listen.maxHeaderBytes", 16 * 1024, 8 * 1024, 1024 * 1024);
+    ClientConnectionLimits connectionLimits = ConnectionSettings.read(in);
 
     String issuer = in.string("token.issuer", null, true);
     if (issuer != null) {
@@ -222,7 +225,7 @@ public record GatewayConfig(
     return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
         maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens, tls,
-        trustedProxies, permissionCheck);
+        trustedProxies, permissionCheck, connectionLimits);
   }
 
   private static String passwordOf(SettingsReader in) {
