@@ -1,12 +1,16 @@
 package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.http.GatewayRouter;
 import dev.gatehouse.gateway.proxy.GatewayProxy;
+import dev.gatehouse.gateway.tls.HstsHandler;
+import dev.gatehouse.gateway.tls.ServerTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.concurrent.TimeUnit;
@@ -18,13 +22,21 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final GatewayRouter.Parts parts;
+  private final ClientConnections connections;
   private HttpServer server;
   private GatewayProxy proxy;
   private WebClient loginClient;
+  private ServerTls tls;
 
   public GatewayVerticle(GatewayConfig config, GatewayRouter.Parts parts) {
+    this(config, parts, new ClientConnections(config.connectionLimits()));
+  }
+
+  /** {@code connections} is shared by all instances of one gateway (drain flag, counts). */
+  public GatewayVerticle(GatewayConfig config, GatewayRouter.Parts parts, ClientConnections connections) {
     this.config = config;
     this.parts = parts;
+    this.connections = connections;
   }
 
   @Override
@@ -43,13 +55,38 @@ public final class GatewayVerticle extends VerticleBase {
           .setConnectTimeout((int) parts.login().httpTimeoutMillis())
           .setUserAgent("gatehouse-gateway"));
     }
-    server = vertx.createHttpServer(options).requestHandler(GatewayRouter.create(vertx, parts, proxy, loginClient));
-    return server.listen();
+    Router router = GatewayRouter.create(vertx, parts, proxy, loginClient);
+    if (config.tls().hstsHeader() != null) {
+      // Ahead of every other handler, so that every answer over HTTPS carries it.
+      router.route().order(-1).handler(new HstsHandler(config.tls().hstsHeader(), config.trustedProxies()));
+    }
+    if (!config.tls().terminates()) {
+      server = vertx.createHttpServer(options)
+          // Strict framing, head and idle timeouts, drain behaviour: see the connection package.
+          .connectionHandler(connection -> connections.install(connection, options))
+          .requestHandler(router);
+      return server.listen();
+    }
+    return ServerTls.load(vertx, config.tls()).compose(loaded -> {
+      tls = loaded;
+      HttpServerOptions secured = tls.applyTo(options, config.maxHeaderBytes());
+      server = vertx.createHttpServer(secured)
+          .connectionHandler(connection -> connections.install(connection, secured))
+          .requestHandler(router);
+      return server.listen().onSuccess(listening -> tls.watch(vertx, listening));
+    });
   }
 
-  /** Stops accepting, lets in-flight requests finish (bounded by the shutdown timeout), then closes the pool. */
+  /**
+   * Stops accepting, lets in-flight requests finish (bounded by the shutdown timeout) with {@code Connection: close}
+   * on their responses, then closes the pool.
+   */
   @Override
   public Future<?> stop() {
+    connections.startDraining();
+    if (tls != null) {
+      tls.stop(vertx);
+    }
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(config.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS);
     return drained

@@ -2,37 +2,30 @@ package dev.gatehouse.it.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.RouteConfig;
 import dev.gatehouse.stack.keycloak.TokenExchangePermissions;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.w3c.dom.Document;
 
 /**
  * Keeps docker-compose.yml and the files it uses honest against the code, without Docker: every name, port, path
  * and version the deployment mentions must be one the code and the build actually use.
  */
 class ComposeConsistencyTest {
-  private static final Pattern REALM_PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(:[^}]*)?}");
   private static final Pattern TCP_PROBE = Pattern.compile("/dev/tcp/127\\.0\\.0\\.1/(\\d+)");
   private static final Pattern PROBE_PATH = Pattern.compile("GET (\\S+) HTTP/1\\.1");
 
@@ -42,10 +35,8 @@ class ComposeConsistencyTest {
 
   @BeforeAll
   static void load() throws IOException {
-    // The build sets gatehouse.root; the checks need sources only, not build outputs.
-    root = Path.of(System.getProperty("gatehouse.root", "..")).toAbsolutePath().normalize();
-    assertThat(root.resolve("docker-compose.yml")).as("repository root (gatehouse.root)").isRegularFile();
-    exampleEnv = readEnvFile(root.resolve(".env.example"));
+    root = RepositoryFiles.root();
+    exampleEnv = RepositoryFiles.readEnvFile(root.resolve(".env.example"));
     compose = ComposeFile.load(root.resolve("docker-compose.yml"), exampleEnv);
   }
 
@@ -147,7 +138,7 @@ class ComposeConsistencyTest {
   @Test
   void gatewayTrustsTheIssuerKeycloakWritesAndFetchesKeysFromIt() throws IOException {
     GatewayConfig config = gatewayConfig();
-    String realm = realmName();
+    String realm = RepositoryFiles.realmName(root);
     String keycloakUrl = compose.environment("keycloak").get("KC_HOSTNAME");
     assertThat(config.issuer())
         .as("the gateway's issuer must be Keycloak's KC_HOSTNAME + /realms/" + realm + ", exactly as tokens carry it")
@@ -212,7 +203,7 @@ class ComposeConsistencyTest {
 
   @Test
   void keycloakImageIsTheVersionThePomPins() throws Exception {
-    String version = pomValue(root.resolve("pom.xml"), "properties", "keycloak.version");
+    String version = RepositoryFiles.pomValue(root.resolve("pom.xml"), "properties", "keycloak.version");
     List<String> keycloakBases = keycloakImage().baseImages().stream()
         .filter(image -> image.startsWith("quay.io/keycloak/keycloak")).toList();
     assertThat(keycloakBases).as("deploy/keycloak/Dockerfile must build on quay.io/keycloak/keycloak").isNotEmpty();
@@ -225,7 +216,7 @@ class ComposeConsistencyTest {
 
   @Test
   void keycloakImageCopiesTheJarTheProvidersModuleBuilds() throws Exception {
-    String finalName = pomValue(root.resolve("keycloak-providers/pom.xml"), "build", "finalName");
+    String finalName = RepositoryFiles.pomValue(root.resolve("keycloak-providers/pom.xml"), "build", "finalName");
     assertThat(keycloakImage().all("COPY"))
         .as("deploy/keycloak/Dockerfile must copy keycloak-providers/target/%s.jar (the module's finalName) "
             + "into /opt/keycloak/providers/", finalName)
@@ -240,7 +231,7 @@ class ComposeConsistencyTest {
 
   @Test
   void gatewayImageRunsTheShadedJarAsAnUnprivilegedUser() throws Exception {
-    String output = pomValue(root.resolve("vertx-gateway/pom.xml"), "build", "outputFile");
+    String output = RepositoryFiles.pomValue(root.resolve("vertx-gateway/pom.xml"), "build", "outputFile");
     String jar = output.substring(output.lastIndexOf('/') + 1);
     Dockerfile image = Dockerfile.read(root.resolve("vertx-gateway/Dockerfile"));
     assertThat(image.all("COPY")).as("vertx-gateway/Dockerfile must copy the shaded jar %s", jar)
@@ -288,7 +279,8 @@ class ComposeConsistencyTest {
   void keycloakGetsEveryRealmPlaceholderAndCannotStartWithoutTheSecrets() throws IOException {
     Map<String, String> keycloakEnv = compose.environment("keycloak");
     Set<String> required = compose.requiredVariableNames();
-    Matcher m = REALM_PLACEHOLDER.matcher(Files.readString(root.resolve("realm-config/gatehouse-realm.json")));
+    Matcher m = RepositoryFiles.REALM_PLACEHOLDER.matcher(
+        Files.readString(root.resolve("realm-config/gatehouse-realm.json")));
     List<String> problems = new ArrayList<>();
     while (m.find()) {
       String name = m.group(1);
@@ -313,7 +305,7 @@ class ComposeConsistencyTest {
 
     Map<String, String> missingOne = new HashMap<>(secrets);
     missingOne.remove("GATEHOUSE_REPORTING_SERVICE_SECRET");
-    Run refused = runEntrypoint(missingOne);
+    Commands.Result refused = runEntrypoint(missingOne);
     assertThat(refused.exitCode()).as("entrypoint with a missing realm secret must not start Keycloak")
         .isNotZero();
     assertThat(refused.stdout()).doesNotContain("kc-started");
@@ -321,11 +313,11 @@ class ComposeConsistencyTest {
 
     Map<String, String> example = new HashMap<>(secrets);
     example.put("GATEHOUSE_GATEWAY_CLIENT_SECRET", exampleEnv.get("GATEHOUSE_GATEWAY_CLIENT_SECRET"));
-    Run exampleRun = runEntrypoint(example);
+    Commands.Result exampleRun = runEntrypoint(example);
     assertThat(exampleRun.exitCode()).as("entrypoint with a secret left at its .env.example value").isNotZero();
     assertThat(exampleRun.stderr()).contains("GATEHOUSE_GATEWAY_CLIENT_SECRET still holds the example value");
 
-    Run started = runEntrypoint(secrets);
+    Commands.Result started = runEntrypoint(secrets);
     assertThat(started.exitCode()).as("entrypoint with every secret set; stderr: %s", started.stderr()).isZero();
     assertThat(started.stdout()).contains("kc-started start --optimized");
   }
@@ -340,28 +332,14 @@ class ComposeConsistencyTest {
     });
   }
 
-  private record Run(int exitCode, String stdout, String stderr) {}
-
-  private Run runEntrypoint(Map<String, String> env) throws IOException, InterruptedException {
+  private Commands.Result runEntrypoint(Map<String, String> env) throws IOException {
     ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("deploy/keycloak/entrypoint.sh").toString(),
         "echo", "kc-started", "start", "--optimized");
     builder.environment().clear();
     builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     builder.environment().put("GATEHOUSE_REALM_IMPORT_DIR", root.resolve("realm-config").toString());
     builder.environment().putAll(env);
-    Path out = Files.createTempFile("entrypoint", ".out");
-    Path err = Files.createTempFile("entrypoint", ".err");
-    try {
-      Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("deploy/keycloak/entrypoint.sh did not finish within 30 s");
-      }
-      return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+    return Commands.run(builder, Duration.ofSeconds(30));
   }
 
   /** The gateway's configuration exactly as a container gets it: the compose environment, container paths mapped. */
@@ -422,11 +400,6 @@ class ComposeConsistencyTest {
     return ((List<?>) list).stream().map(String::valueOf).toList();
   }
 
-  private static String realmName() throws IOException {
-    return new ObjectMapper().readTree(root.resolve("realm-config/gatehouse-realm.json").toFile()).get("realm")
-        .asText();
-  }
-
   private static Duration parseDuration(String text) {
     Matcher m = Pattern.compile("(\\d+)(ms|s|m)").matcher(text.strip());
     assertThat(m.matches()).as("duration %s (expected e.g. 30s)", text).isTrue();
@@ -436,30 +409,5 @@ class ComposeConsistencyTest {
       case "m" -> Duration.ofMinutes(amount);
       default -> Duration.ofSeconds(amount);
     };
-  }
-
-  /** The text of the first {@code <child>} under the first {@code <section>} element of a pom. */
-  private static String pomValue(Path pom, String section, String child) throws Exception {
-    Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
-    var sections = doc.getElementsByTagName(section);
-    assertThat(sections.getLength()).as("%s has no <%s>", pom, section).isPositive();
-    var values = ((org.w3c.dom.Element) sections.item(0)).getElementsByTagName(child);
-    assertThat(values.getLength()).as("%s has no <%s> under <%s>", pom, child, section).isPositive();
-    return values.item(0).getTextContent().strip();
-  }
-
-  /** KEY=value lines; comments and blank lines skipped; the value kept as written (empty allowed). */
-  private static Map<String, String> readEnvFile(Path file) throws IOException {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      String trimmed = line.strip();
-      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-        continue;
-      }
-      int eq = trimmed.indexOf('=');
-      assertThat(eq).as(".env.example line is not KEY=value: %s", line).isPositive();
-      env.put(trimmed.substring(0, eq), trimmed.substring(eq + 1));
-    }
-    return env;
   }
 }

@@ -36,6 +36,8 @@ public final class LocalGateway implements AutoCloseable {
       Path activitySeedFile) {
     return new JsonObject()
         .put("listen", new JsonObject().put("host", "127.0.0.1").put("port", port))
+        // Plain HTTP on loopback, said explicitly: production configs choose "terminate" or "terminated-by-proxy".
+        .put("tls", new JsonObject().put("mode", "plain"))
         .put("token", new JsonObject().put("issuer", issuer)
             .put("jwksUrl", issuer + "/protocol/openid-connect/certs")
             .put("audiences", new JsonArray().add("gateway")))

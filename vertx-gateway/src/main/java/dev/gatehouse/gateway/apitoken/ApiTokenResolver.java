@@ -10,6 +10,7 @@ import dev.gatehouse.gateway.apitoken.ResolutionCache.Resolved;
 import dev.gatehouse.gateway.apitoken.TokenEndpointClient.Answer;
 import dev.gatehouse.gateway.apitoken.TokenEndpointClient.Granted;
 import dev.gatehouse.gateway.apitoken.TokenEndpointClient.Unavailable;
+import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.token.TokenDigest;
 import dev.gatehouse.gateway.token.TokenRejectedException;
 import dev.gatehouse.gateway.token.TokenVerifier;
@@ -45,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiTokenResolver {
   private static final Logger LOG = LoggerFactory.getLogger(ApiTokenResolver.class);
+  /** An outage or a misconfiguration fails every resolution alike: one line per kind per interval. */
+  private static final RateLimitedLog KEYCLOAK_LOG = RateLimitedLog.of(LOG);
   /** How long after a successful resolution a token still counts as known (exempt from the miss limiter). */
   static final Duration KNOWN_FOR = Duration.ofHours(1);
   /** How long before a resolution runs out a request renews it in the background (at most a fifth of its life). */
@@ -188,9 +191,9 @@ public final class ApiTokenResolver {
         }
         if (verified.cause() instanceof TokenRejectedException rejected) {
           // Keycloak issued a token this gateway does not accept: a configuration mismatch, not the caller's fault.
-          LOG.warn("Keycloak resolved an API token to an access token the gateway rejects ({}): check that the "
-              + "'{}' client's tokens carry this gateway's audience and issuer", rejected.getMessage(),
-              options.clientId());
+          KEYCLOAK_LOG.warn("rejected", "Keycloak resolved an API token to an access token the gateway rejects ({}):"
+              + " check that the '{}' client's tokens carry this gateway's audience and issuer",
+              rejected.getMessage(), options.clientId());
           listener.resolution(Resolution.REFUSED);
           return Future.succeededFuture(new Refused(rejected, now + options.refusalCache().toMillis()));
         }
@@ -211,9 +214,11 @@ public final class ApiTokenResolver {
   private Future<Entry> unavailable(Unavailable answer) {
     listener.resolution(Resolution.UNAVAILABLE);
     if (answer.misconfigured()) {
-      LOG.error("Cannot resolve API tokens: {}", answer.problem());
+      KEYCLOAK_LOG.error("misconfigured", "Cannot resolve API tokens: {}. API-token requests answer 503; check the"
+          + " '{}' client and its secret in Keycloak and in apiTokens.", answer.problem(), options.clientId());
     } else {
-      LOG.warn("Cannot resolve API tokens: {}", answer.problem());
+      KEYCLOAK_LOG.warn("unavailable", "Cannot resolve API tokens: {}. API-token requests answer 503; check that"
+          + " Keycloak is up and reachable at {}.", answer.problem(), options.tokenEndpoint());
     }
     ApiTokenUnavailableException failure = new ApiTokenUnavailableException(
         "The gateway cannot check API tokens right now (Keycloak is unavailable); try again shortly.");

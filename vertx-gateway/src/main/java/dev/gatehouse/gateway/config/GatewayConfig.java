@@ -1,7 +1,11 @@
 package dev.gatehouse.gateway.config;
 
+import dev.gatehouse.gateway.admin.PermissionCheckOptions;
 import dev.gatehouse.gateway.apitoken.ApiTokenOptions;
+import dev.gatehouse.gateway.forwarded.TrustedProxies;
+import dev.gatehouse.gateway.connection.ClientConnectionLimits;
 import dev.gatehouse.gateway.login.LoginOptions;
+import dev.gatehouse.gateway.tls.ServerTlsOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,7 +50,11 @@ public record GatewayConfig(
     Path activitySeedFile,
     long activityPollSeconds,
     LoginOptions login,
-    ApiTokenOptions apiTokens) {
+    ApiTokenOptions apiTokens,
+    ServerTlsOptions tls,
+    TrustedProxies trustedProxies,
+    PermissionCheckOptions permissionCheck,
+    ClientConnectionLimits connectionLimits) {
 
   /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
   public boolean apiTokensEnabled() {
@@ -83,6 +91,7 @@ public record GatewayConfig(
     Set<String> names = new java.util.TreeSet<>(ENV_KEYS.keySet());
     names.addAll(LoginSettings.ENV_KEYS.keySet());
     names.addAll(ApiTokenSettings.ENV_KEYS.keySet());
+    names.addAll(TlsSettings.ENV_KEYS.keySet());
     names.add(LoginSettings.ENABLED_ENV);
     names.add(CONFIG_ENV);
     return names;
@@ -137,6 +146,7 @@ public record GatewayConfig(
     String host = in.string("listen.host", "127.0.0.1", false);
     int port = (int) in.number("listen.port", 8000, 0, 65535); // 0: any free port (tests)
     int maxHeaderBytes = (int) in.number("listen.maxHeaderBytes", 16 * 1024, 8 * 1024, 1024 * 1024);
+    ClientConnectionLimits connectionLimits = ConnectionSettings.read(in);
 
     String issuer = in.string("token.issuer", null, true);
     if (issuer != null) {
@@ -204,6 +214,9 @@ public record GatewayConfig(
 
     LoginOptions login = loginRequested ? LoginSettings.read(in, issuer, cookieName) : null;
     ApiTokenOptions apiTokens = apiTokensRequested ? ApiTokenSettings.read(in, issuer, login) : null;
+    ServerTlsOptions tls = TlsSettings.read(in, host, login);
+    TrustedProxies trustedProxies = TlsSettings.trustedProxies(in);
+    PermissionCheckOptions permissionCheck = PermissionCheckSettings.read(in, issuer);
 
     problems.addAll(in.problems());
     if (!problems.isEmpty()) {
@@ -211,7 +224,8 @@ public record GatewayConfig(
     }
     return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
-        maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens);
+        maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens, tls,
+        trustedProxies, permissionCheck, connectionLimits);
   }
 
   private static String passwordOf(SettingsReader in) {
@@ -247,6 +261,7 @@ public record GatewayConfig(
       String prefix = rin.string(key + ".prefix", null, true);
       String upstream = rin.string(key + ".upstream", null, true);
       long timeout = rin.number(key + ".timeoutMillis", 30_000, 1, 600_000);
+      String caFile = rin.string(key + ".caFile", null, false);
       in.problems().addAll(rin.problems());
       if (prefix != null && !validPrefix(prefix)) {
         in.problem(key + ".prefix", prefix,
@@ -255,8 +270,14 @@ public record GatewayConfig(
         in.problem(key + ".prefix", prefix, "a prefix not used by another route");
       }
       URI upstreamUri = upstream == null ? null : upstreamUrl(in, key + ".upstream", upstream);
+      Path upstreamCa = null;
+      if (upstreamUri != null && "https".equals(upstreamUri.getScheme())) {
+        upstreamCa = TlsSettings.upstreamCaFile(in, key + ".caFile", caFile, in.string("upstream.caFile", null, false));
+      } else if (caFile != null) {
+        in.problem(key + ".caFile", caFile, "no CA bundle on an http upstream (it is only used for https)");
+      }
       if (prefix != null && upstreamUri != null) {
-        routes.add(new RouteConfig(prefix, upstreamUri, timeout));
+        routes.add(new RouteConfig(prefix, upstreamUri, timeout, upstreamCa));
       }
     }
     return routes;
@@ -310,6 +331,7 @@ public record GatewayConfig(
     Map<String, String> overrides = new HashMap<>(ENV_KEYS);
     overrides.putAll(LoginSettings.ENV_KEYS);
     overrides.putAll(ApiTokenSettings.ENV_KEYS);
+    overrides.putAll(TlsSettings.ENV_KEYS);
     overrides.forEach((variable, key) -> {
       String value = env.get(variable);
       if (value != null && !value.isBlank()) {
@@ -392,6 +414,7 @@ public record GatewayConfig(
   public String toString() {
     return "GatewayConfig[listen=" + listenHost + ":" + listenPort + ", issuer=" + issuer + ", routes=" + routes
         + ", database=" + database + ", login=" + (login == null ? "off" : login.publicBaseUrl())
-        + ", apiTokens=" + (apiTokens == null ? "off" : apiTokens.tokenEndpoint()) + "]";
+        + ", apiTokens=" + (apiTokens == null ? "off" : apiTokens.tokenEndpoint()) + ", tls=" + tls.mode().configName()
+        + ", trustedProxies=" + trustedProxies + "]";
   }
 }

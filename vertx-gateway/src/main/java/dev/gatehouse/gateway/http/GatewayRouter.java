@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.login.LoginOptions;
 import dev.gatehouse.gateway.login.LoginRoutes;
+import dev.gatehouse.gateway.login.OriginCheck;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.ops.HealthHandlers;
 import dev.gatehouse.gateway.ops.MetricsHandler;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Assembles the gateway's handler chain, in this order for every request:
- * refuse bad targets (400/405/501) → browser login {@code /auth/*} (when configured; answers itself) → CORS and the
- * cookie CSRF origin check (when login is configured) → public route? → credential (401) → verify (401/503)
+ * refuse bad targets (400/405/501) → browser login {@code /auth/*} (when configured; answers itself) → CORS (when
+ * login is configured) and the cookie origin check (403; without login only the gateway's own origin counts) → public
+ * route? → credential (401) → verify (401/503)
  * → index loaded? (503) → decide (403) → local endpoints (health, metrics, admin) → proxy (404 when no route
  * prefix matches).
  *
@@ -75,6 +77,9 @@ public final class GatewayRouter {
       LoginRoutes login = LoginRoutes.mount(router, parts.login(), loginClient, parts.verifier());
       // Before the token is honoured: a cross-site page must neither read our answers nor ride the cookie.
       router.route().handler(login.cors().handler()).handler(login.originCheck().handler());
+    } else {
+      // Without the login there is no list of our apps: only the gateway's own origin may ride a cookie.
+      router.route().handler(OriginCheck.sameOriginOnly(parts.credentials()).handler());
     }
     router.route().handler(new AccessGate(parts.publicRoutes(), parts.credentials(), parts.verifier(),
         parts.policy(), parts.metrics()));

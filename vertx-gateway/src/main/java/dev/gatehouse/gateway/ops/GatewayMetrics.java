@@ -74,6 +74,12 @@ public final class GatewayMetrics {
 
   /** Gauges read at scrape time from whatever is current. */
   public void activityIndexGauges(Supplier<Number> size, Supplier<Number> version) {
+    // Micrometer would keep the first gauge and only warn (its warning is turned off: Vert.x re-registers by design),
+    // so a second registration here, reading a stale source, would go unnoticed. Make it loud instead.
+    if (registry.find("gatehouse_activity_index_size").gauge() != null) {
+      throw new IllegalStateException("The activity index gauges are registered already: use one GatewayMetrics per"
+          + " gateway.");
+    }
     Gauge.builder("gatehouse_activity_index_size", size).description("Activities in the current index")
         .register(registry);
     Gauge.builder("gatehouse_activity_index_version", version)

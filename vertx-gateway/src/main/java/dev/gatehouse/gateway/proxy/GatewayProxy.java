@@ -3,10 +3,14 @@ package dev.gatehouse.gateway.proxy;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.RouteConfig;
 import dev.gatehouse.gateway.credential.Credential;
+import dev.gatehouse.gateway.forwarded.ClientOrigin;
+import dev.gatehouse.gateway.forwarded.TrustedProxies;
 import dev.gatehouse.gateway.http.ErrorResponses;
 import dev.gatehouse.gateway.http.RequestState;
 import dev.gatehouse.gateway.http.RequestTarget;
+import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.gateway.tls.UpstreamTls;
 import dev.gatehouse.gateway.token.VerifiedToken;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -21,6 +25,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -33,6 +38,7 @@ import io.vertx.httpproxy.ProxyOptions;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -47,12 +53,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayProxy implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayProxy.class);
+  /** Shared by every verticle instance: one line per route and kind of failure per interval, not one per request. */
+  private static final RateLimitedLog UPSTREAM_LOG = RateLimitedLog.of(LOG);
   /** Ways to make an upstream run a different method than the one the gateway authorised. */
   static final List<String> METHOD_OVERRIDES = List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
   /** Overwritten, never appended to: the gateway is where the trust boundary starts (see the README). */
   static final List<String> FORWARDING = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Proto",
       "X-Forwarded-Host", "X-Forwarded-Port", "X-Real-IP");
 
+  private final Vertx vertx;
   private final HttpClient client;
   private final HttpProxy proxy;
   private final UpstreamRoutes routes;
@@ -62,16 +71,26 @@ public final class GatewayProxy implements Handler<RoutingContext> {
   private final long connectTimeoutMillis;
   private final GatewayMetrics metrics;
   private final UpstreamDates upstreamDates = new UpstreamDates();
+  private final TrustedProxies trustedProxies;
+  /** Per https route prefix: the CA bundle and hostname check its upstream's certificate must pass. */
+  private final Map<String, ClientSSLOptions> upstreamTls = new HashMap<>();
   /** Hands each request's plan from the router to the proxy's callbacks; entries leave when the request ends. */
   private final Map<HttpServerRequest, ForwardPlan> plans = new WeakHashMap<>();
 
   public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
+    this.vertx = vertx;
     this.routes = new UpstreamRoutes(config.routes());
     this.identityHeaders = new IdentityHeaders(config.identityHeaderPrefix(), config.maxIdentityHeaderBytes());
     this.identityCache = new IdentityHeaderCache(identityHeaders);
     this.cookieName = config.cookieName();
     this.connectTimeoutMillis = config.upstreamConnectTimeoutMillis();
     this.metrics = metrics;
+    this.trustedProxies = config.trustedProxies();
+    for (RouteConfig route : config.routes()) {
+      if (route.tls()) {
+        upstreamTls.put(route.prefix(), UpstreamTls.clientOptions(route.caFile()));
+      }
+    }
     this.client = vertx.httpClientBuilder()
         .with(new HttpClientOptions()
             .setConnectTimeout((int) config.upstreamConnectTimeoutMillis())
@@ -100,17 +119,22 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     try {
       identity = token == null ? Map.of() : identityCache.forToken(token);
     } catch (IdentityTooLargeException e) {
-      LOG.warn("Not forwarding {} {}: {}", ctx.request().method(), target.path(), e.getMessage());
+      UPSTREAM_LOG.warn("identity too large", "Not forwarding {} {}: {}", ctx.request().method(), target.path(),
+          e.getMessage());
       ErrorResponses.send(ctx, 500, "identity_too_large", "Your identity is too large to forward to the service; "
           + "ask an administrator to reduce your permissions or raise identity.maxHeaderBytes.");
       return;
     }
     HttpServerRequest request = ctx.request();
     String host = request.authority() == null ? null : request.authority().toString();
-    String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    ClientOrigin origin = trustedProxies.originOf(request);
+    UpstreamSilence silence = new UpstreamSilence(vertx, route.timeoutMillis());
     plans.put(request, new ForwardPlan(route, target.pathAndQuery(), identity, RequestState.credential(ctx),
-        client, request.scheme(), host, ctx));
-    ctx.addEndHandler(done -> plans.remove(request));
+        origin.forwardedFor(), origin.scheme(), host, ctx, silence));
+    ctx.addEndHandler(done -> {
+      plans.remove(request);
+      silence.finish();
+    });
     proxy.handle(request);
   }
 
@@ -129,15 +153,18 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         .setHost(route.upstream().getHost())
         .setPort(route.upstreamPort())
         .setSsl(route.tls())
+        .setSslOptions(route.tls() ? upstreamTls.get(route.prefix()) : null)
         .setConnectTimeout(connectTimeoutMillis);
-    if (!context.isWebSocket()) {
-      // Idle, not total: a slow but streaming download is fine, a silent upstream is not.
-      options.setIdleTimeout(route.timeoutMillis());
-    }
     // After a WebSocket upgrade the proxy keeps no handler on the request, so a normal close would be logged as
     // an error; failures that matter reach the proxy through its futures.
     return context.client().request(options)
-        .onSuccess(request -> request.exceptionHandler(e -> LOG.debug("Upstream connection ended: {}", e.toString())));
+        .onSuccess(request -> {
+          request.exceptionHandler(e -> LOG.debug("Upstream connection ended: {}", e.toString()));
+          if (!context.isWebSocket()) {
+            // Silence in both directions, not total time: slow but flowing uploads and downloads are fine.
+            plan.silence().start(request);
+          }
+        });
   }
 
   private final class ForwardingInterceptor implements ProxyInterceptor {
@@ -149,6 +176,10 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         return Future.succeededFuture(answer(request, 500, "internal_error", "The request lost its forwarding plan."));
       }
       rewrite(request, plan);
+      Body body = request.getBody();
+      if (body != null && !context.isWebSocket()) {
+        request.setBody(Body.body(plan.silence().watch(body.stream(), false), body.length(), body.mediaType()));
+      }
       long started = System.nanoTime();
       return context.sendRequest().transform(result -> {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -156,10 +187,10 @@ public final class GatewayProxy implements Handler<RoutingContext> {
           metrics.upstreamLatency(plan.route().prefix(), "response", took);
           return Future.succeededFuture(result.result());
         }
+        plan.silence().finish();
         UpstreamFailures.Answer answer = UpstreamFailures.of(result.cause(), plan.route().prefix());
         metrics.upstreamLatency(plan.route().prefix(), answer.outcome(), took);
-        LOG.warn("Upstream {} for {} failed: {}", plan.route().upstream(), plan.route().prefix(),
-            String.valueOf(result.cause()));
+        UpstreamFailures.log(UPSTREAM_LOG, plan.route(), answer, result.cause());
         return Future.succeededFuture(answer(request, answer.status(), answer.error(), answer.message()));
       });
     }
@@ -167,6 +198,11 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     @Override
     public Future<Void> handleProxyResponse(ProxyContext context) {
       ProxyResponse response = context.response();
+      ForwardPlan watched = context.isWebSocket() ? null : plans.get(context.request().proxiedRequest());
+      Body body = response.getBody();
+      if (watched != null && body != null) {
+        response.setBody(Body.body(watched.silence().watch(body.stream(), true), body.length(), body.mediaType()));
+      }
       MultiMap headers = response.headers();
       String upstreamDate = headers.get(HttpHeaders.DATE);
       // With a Warning header the library compares dates itself: leave that rare case to it.
@@ -212,11 +248,16 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         return;
       }
       headers.remove(HttpHeaders.COOKIE);
+      // One Cookie header upstream (RFC 9113 section 8.2.3: HTTP/2 clients may split cookies over several fields).
+      StringBuilder joined = new StringBuilder();
       for (String value : values) {
         String kept = CookieHeaders.without(value, cookieName);
         if (kept != null) {
-          headers.add(HttpHeaders.COOKIE, kept);
+          joined.append(joined.isEmpty() ? "" : "; ").append(kept);
         }
+      }
+      if (!joined.isEmpty()) {
+        headers.set(HttpHeaders.COOKIE, joined.toString());
       }
     }
 

@@ -72,6 +72,7 @@ class ApiTokenSettingsTest {
   void withoutItsOwnSecretItUsesTheLoginsWhenTheClientIsTheSame() {
     JsonObject json = base()
         .put("login", new JsonObject().put("publicBaseUrl", "https://api.example.com").put("parentDomain", "example.com"))
+        .put("tls", new JsonObject().put("mode", "terminated-by-proxy"))
         .put("apiTokens", new JsonObject());
     Map<String, String> env = new HashMap<>(Map.of(
         "GATEHOUSE_GATEWAY_CLIENT_SECRET", "login-secret",

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -42,9 +43,13 @@ public final class GatewayHarness implements AutoCloseable {
   public final FakeVerifier verifier = new FakeVerifier();
   public final FakePolicy policy = new FakePolicy();
   public final GatewayMetrics metrics = new GatewayMetrics();
+  /** The permissions the admin API treats as existing in Keycloak. */
+  public final FakePermissionCatalog permissions = new FakePermissionCatalog()
+      .know("view-roles", "view-users", "view-skills", "manage-activities");
   public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   public final int port;
   public final int demoPort;
+  private final String deploymentId;
 
   public GatewayHarness(ActivityRepository repository) throws Exception {
     this(repository, TestTargets::parse);
@@ -58,6 +63,20 @@ public final class GatewayHarness implements AutoCloseable {
   /** With the browser login mounted ({@code login} null: without). */
   public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
       LoginOptions login) throws Exception {
+    this(repository, targetParser, login, json -> { }, 1);
+  }
+
+  /** {@code tweak} edits the JSON configuration (routes, limits) before it is validated. */
+  public static GatewayHarness withConfig(Consumer<JsonObject> tweak) throws Exception {
+    return new GatewayHarness(null, TestTargets::parse, null, tweak, 1);
+  }
+
+  /**
+   * {@code configure} edits the gateway's JSON config before it is loaded (TLS, trusted proxies, extra routes);
+   * {@code instances} server verticles share the port, as in production.
+   */
+  public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
+      LoginOptions login, Consumer<JsonObject> configure, int instances) throws Exception {
     HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
     HttpServer silent = await(vertx.createHttpServer().requestHandler(request -> { }).listen(0, "127.0.0.1"));
     demoPort = demo.actualPort();
@@ -75,6 +94,7 @@ public final class GatewayHarness implements AutoCloseable {
                 .put("timeoutMillis", 300))
             .add(new JsonObject().put("prefix", "/down").put("upstream", "http://127.0.0.1:" + closedPort)))
         .put("identity", new JsonObject().put("maxHeaderBytes", 4096));
+    configure.accept(json);
     GatewayConfig config = GatewayConfig.fromJson(json, Map.of());
 
     verifier.accept(GOOD, token("sub-1", Set.of("view-users", "edit-feedback", "use-everything")))
@@ -103,12 +123,17 @@ public final class GatewayHarness implements AutoCloseable {
           if (regex.contains("(?")) {
             throw new dev.gatehouse.gateway.policy.InvalidActivityException("Inline flags are not allowed.");
           }
-        }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser));
+          dev.gatehouse.gateway.policy.ActivityPatterns.validate(method, regex);
+        }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser), permissions);
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
         new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login);
-    GatewayVerticle gateway = new GatewayVerticle(config, parts);
-    await(vertx.deployVerticle(gateway));
-    port = gateway.actualPort();
+    java.util.List<GatewayVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    deploymentId = await(vertx.deployVerticle(() -> {
+      GatewayVerticle gateway = new GatewayVerticle(config, parts);
+      deployed.add(gateway);
+      return gateway;
+    }, new io.vertx.core.DeploymentOptions().setInstances(instances)));
+    port = deployed.get(0).actualPort();
   }
 
   static VerifiedToken token(String subject, Set<String> permissions) {
@@ -138,6 +163,11 @@ public final class GatewayHarness implements AutoCloseable {
 
   public static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /** Stops the gateway as SIGTERM does (drain, then close); completes when the drain is over. */
+  public Future<Void> stopGateway() {
+    return vertx.undeploy(deploymentId);
   }
 
   @Override

@@ -19,7 +19,12 @@ public final class RawHttp {
   private RawHttp() {}
 
   public static String exchange(int port, String request) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
+    return exchange(port, request, null);
+  }
+
+  /** From a chosen loopback source address ({@code 127.0.0.2}...), to look like another client; null: any. */
+  public static String exchange(int port, String request, java.net.InetAddress from) throws Exception {
+    try (Socket socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, from, 0)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));
