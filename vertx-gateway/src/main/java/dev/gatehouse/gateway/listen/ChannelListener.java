@@ -30,6 +30,7 @@ public final class ChannelListener {
   private final RateLimitedLog downLog;
 
   private Context context;
+  private Runnable onLost = () -> { };
   private PgSubscriber subscriber;
   private long retryTimer = -1;
   private boolean closed;
@@ -97,6 +98,12 @@ public final class ChannelListener {
     return subscriber == null ? Future.succeededFuture() : subscriber.close();
   }
 
+  /** Runs (on any thread) when an established LISTEN connection is lost: notifications may be missed from then. */
+  public ChannelListener onLost(Runnable action) {
+    this.onLost = action;
+    return this;
+  }
+
   /** Whether the LISTEN connection is up and subscribed. */
   public boolean listening() {
     return listening;
@@ -136,6 +143,7 @@ public final class ChannelListener {
     listening = false;
     listenLost = true;
     if (attempt == 0) {
+      onLost.run();
       String reason = listenFailure == null ? "the connection closed" : listenFailure;
       listenFailure = null;
       downLog.warn("listen-lost", "Lost the LISTEN connection to PostgreSQL at {}:{} ({}). Reconnecting with"
