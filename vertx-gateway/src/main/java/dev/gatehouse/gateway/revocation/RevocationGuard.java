@@ -78,6 +78,15 @@ public final class RevocationGuard {
     return options;
   }
 
+  public Duration maxStaleness() {
+    return options.maxStaleness();
+  }
+
+  /** "refuse" or "serve", as configured. */
+  public String whenStale() {
+    return options.whenStale().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** A read that started at {@code readStartMillis} succeeded; {@code live}: the LISTEN connection covers since. */
   void loaded(RevocationState next, long readStartMillis, boolean live) {
     state = next;
