@@ -85,7 +85,9 @@ final class ClaimsValidator {
         stringSet(claims, rolesPath, options.getRolesClaim()),
         azp,
         exp,
-        optionalString(claims, "api_token_id"));
+        optionalString(claims, "api_token_id"),
+        optionalString(claims, "sid"),
+        claims.has("iat") ? numericDate(claims, "iat") : 0);
   }
 
   private boolean audienceMatches(JsonNode aud) {

@@ -11,6 +11,7 @@ import dev.gatehouse.gateway.http.GatewayRouter;
 import dev.gatehouse.gateway.http.RequestTarget;
 import dev.gatehouse.gateway.login.LoginOptions;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.gateway.revocation.RevocationGuard;
 import dev.gatehouse.gateway.token.VerifiedToken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -77,6 +78,17 @@ public final class GatewayHarness implements AutoCloseable {
    */
   public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
       LoginOptions login, Consumer<JsonObject> configure, int instances) throws Exception {
+    this(repository, targetParser, login, configure, instances, RevocationGuard.alwaysFresh());
+  }
+
+  /** With live revocation enforced from {@code revocations}. */
+  public static GatewayHarness withRevocations(RevocationGuard revocations) throws Exception {
+    return new GatewayHarness(null, TestTargets::parse, null, json -> { }, 1, revocations);
+  }
+
+  private GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
+      LoginOptions login, Consumer<JsonObject> configure, int instances, RevocationGuard revocations)
+      throws Exception {
     HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
     HttpServer silent = await(vertx.createHttpServer().requestHandler(request -> { }).listen(0, "127.0.0.1"));
     demoPort = demo.actualPort();
@@ -126,7 +138,7 @@ public final class GatewayHarness implements AutoCloseable {
           dev.gatehouse.gateway.policy.ActivityPatterns.validate(method, regex);
         }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser), permissions);
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login);
+        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login, revocations);
     java.util.List<GatewayVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
     deploymentId = await(vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(config, parts);

@@ -218,7 +218,23 @@ class JwtTokenVerifierTest {
     VerifiedToken token = Await.result(verifier(options()).verify(valid()));
 
     assertThat(token).isEqualTo(new VerifiedToken("user-1", "ada", "ada@example.test",
-        Set.of("view-roles", "manage-users"), Set.of("fellow"), "web-app", NOW.getEpochSecond() + 300));
+        Set.of("view-roles", "manage-users"), Set.of("fellow"), "web-app", NOW.getEpochSecond() + 300, null, null,
+        NOW.getEpochSecond() - 10));
+  }
+
+  @Test
+  void keepsTheSessionIdAndIssueTimeForLiveRevocation() throws Exception {
+    String withSession = KEY.sign("RS256", claims().put("sid", "session-7"));
+
+    VerifiedToken token = Await.result(verifier(options()).verify(withSession));
+    assertThat(token.sessionId()).isEqualTo("session-7");
+    assertThat(token.issuedAtEpochSecond()).isEqualTo(NOW.getEpochSecond() - 10);
+    String withoutIat = withClaims(c -> {
+      c.remove("iat");
+      return c;
+    });
+    assertThat(Await.result(verifier(options()).verify(withoutIat)).issuedAtEpochSecond())
+        .as("0: any matching revocation refuses it").isZero();
   }
 
   @Test
