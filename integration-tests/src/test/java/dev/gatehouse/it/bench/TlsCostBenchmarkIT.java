@@ -197,7 +197,7 @@ class TlsCostBenchmarkIT {
           + "\n\nNegotiated (openssl s_client, two connections each):\n\n" + String.join("\n", handshakes)
           + "\n\nwrk -t2 -c" + LoadTools.CONNECTIONS + " -d" + LoadTools.DURATION + " per row, after a "
           + LoadTools.WARMUP + " keep-alive and a " + REWARM + " new-connection warm-up per gateway JVM and a "
-          + REWARM + " re-warm per row; " + ROUNDS + " round(s) in " + Duration.between(started, Instant.now())
+          + REWARM + " re-warm per row; " + ROUNDS + " round(s); the whole run took " + Duration.between(started, Instant.now())
           .toMinutes() + " min.\nLoad average (1, 5, 15 min) before: " + loadBefore + "; after: " + loadAverage()
           + ".\nTools: " + versions() + ".\n";
       System.out.println(report);
