@@ -24,6 +24,11 @@ final class LoadTools {
   static final String CONNECTIONS = System.getProperty("bench.connections", "32");
   /** Measured here: C2 keeps one of the 2 cores busy for about 40 s of load before the gateway reaches steady state. */
   static final String WARMUP = System.getProperty("bench.warmup", "45s");
+  /**
+   * wrk counts a request slower than this as a socket error (timeout), which fails the run. wrk's default (2 s) failed
+   * runs on a loaded machine where new TLS connections queued behind each other.
+   */
+  static final String TIMEOUT = System.getProperty("bench.timeout", "10s");
   private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
 
   /** One wrk run: its raw output and the CPU the measured processes spent during it. */
@@ -95,7 +100,8 @@ final class LoadTools {
   }
 
   private static List<String> wrkCommand(String url, List<String> headers, String duration) {
-    List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + CONNECTIONS, "-d" + duration, "--latency"));
+    List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + CONNECTIONS, "-d" + duration, "--timeout",
+        TIMEOUT, "--latency"));
     for (String header : headers) {
       command.addAll(List.of("-H", header));
     }

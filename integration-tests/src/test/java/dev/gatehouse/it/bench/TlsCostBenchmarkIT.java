@@ -54,6 +54,8 @@ class TlsCostBenchmarkIT {
   private static final String PATH = "/api/v1/users";
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
   private static final String REWARM = System.getProperty("bench.rewarm", "5s");
+  /** The handshake path's own warm-up per HTTPS gateway JVM: a keep-alive warm-up hardly runs it. */
+  private static final String HANDSHAKE_WARMUP = System.getProperty("bench.handshakeWarmup", "30s");
   private static final String SUITE = "TLS_AES_128_GCM_SHA256";
   private static final String NGINX_TLS = "ssl_protocols TLSv1.3; ssl_conf_command Ciphersuites " + SUITE
       + "; ssl_ecdh_curve X25519;";
@@ -156,7 +158,8 @@ class TlsCostBenchmarkIT {
       for (Target gateway : List.of(gatewayPlain, gatewayTls, gatewayFull)) {
         // C2 needs about 40 s of load (LoadTools.WARMUP); then the handshake path on its own.
         LoadTools.warmUp(gateway.url(), LoadTools.bearer(token), LoadTools.WARMUP);
-        LoadTools.warmUp(gateway.url(), headers(token, Scenario.NEW_CONNECTION), REWARM);
+        LoadTools.warmUp(gateway.url(), headers(token, Scenario.NEW_CONNECTION),
+            gateway.tls() ? HANDSHAKE_WARMUP : REWARM);
       }
 
       List<String> rows = new ArrayList<>();
@@ -174,6 +177,7 @@ class TlsCostBenchmarkIT {
             LoadTools.Measurement m = LoadTools.measure(label, target.url(), headers, target.process());
             measured.put(scenario + "/" + target.name(), m);
             rows.add(m.row(label));
+            System.out.println(m.row(label)); // kept in the log even if a later row fails
           }
         }
         for (String server : List.of("nginx", "gateway")) {
@@ -195,8 +199,9 @@ class TlsCostBenchmarkIT {
           + "| round | server | scenario | requests/s, HTTPS / HTTP | CPU per request, HTTPS − HTTP |\n"
           + "|---|---|---|---|---|\n" + String.join("\n", costs)
           + "\n\nNegotiated (openssl s_client, two connections each):\n\n" + String.join("\n", handshakes)
-          + "\n\nwrk -t2 -c" + LoadTools.CONNECTIONS + " -d" + LoadTools.DURATION + " per row, after a "
-          + LoadTools.WARMUP + " keep-alive and a " + REWARM + " new-connection warm-up per gateway JVM and a "
+          + "\n\nwrk -t2 -c" + LoadTools.CONNECTIONS + " -d" + LoadTools.DURATION + " --timeout " + LoadTools.TIMEOUT + " per row, after a "
+          + LoadTools.WARMUP + " keep-alive and a " + HANDSHAKE_WARMUP + " (HTTPS) or " + REWARM
+          + " (HTTP) new-connection warm-up per gateway JVM and a "
           + REWARM + " re-warm per row; " + ROUNDS + " round(s); the whole run took " + Duration.between(started, Instant.now())
           .toMinutes() + " min.\nLoad average (1, 5, 15 min) before: " + loadBefore + "; after: " + loadAverage()
           + ".\nTools: " + versions() + ".\n";
