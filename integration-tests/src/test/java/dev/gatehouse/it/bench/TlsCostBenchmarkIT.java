@@ -101,8 +101,8 @@ class TlsCostBenchmarkIT {
     Process upstream = LoadTools.nginx(work.resolve("upstream"), """
         server { listen 127.0.0.1:%d; access_log off; location / { return 200 "ok\\n"; } }
         """.formatted(upstreamPort));
-    String toUpstream = "location / { proxy_pass http://app_%d; proxy_http_version 1.1; proxy_set_header Connection \"\"; }"
-        .formatted(nginxHttp);
+    String toUpstream = "location / { proxy_pass http://app_%d; proxy_http_version 1.1; "
+        .formatted(nginxHttp) + "proxy_set_header Connection \"\"; }";
     Process nginx = LoadTools.nginx(work.resolve("nginx"), LoadTools.proxyServer(nginxHttp, upstreamPort) + """
         server { listen 127.0.0.1:%d ssl; access_log off; ssl_certificate %s; ssl_certificate_key %s; %s %s }
         server { listen 127.0.0.1:%d ssl; access_log off; ssl_certificate %s; ssl_certificate_key %s; %s
@@ -199,11 +199,12 @@ class TlsCostBenchmarkIT {
           + "| round | server | scenario | requests/s, HTTPS / HTTP | CPU per request, HTTPS − HTTP |\n"
           + "|---|---|---|---|---|\n" + String.join("\n", costs)
           + "\n\nNegotiated (openssl s_client, two connections each):\n\n" + String.join("\n", handshakes)
-          + "\n\nwrk -t2 -c" + LoadTools.CONNECTIONS + " -d" + LoadTools.DURATION + " --timeout " + LoadTools.TIMEOUT + " per row, after a "
+          + "\n\nwrk -t2 -c" + LoadTools.CONNECTIONS + " -d" + LoadTools.DURATION + " --timeout " + LoadTools.TIMEOUT
+          + " per row, after a "
           + LoadTools.WARMUP + " keep-alive and a " + HANDSHAKE_WARMUP + " (HTTPS) or " + REWARM
           + " (HTTP) new-connection warm-up per gateway JVM and a "
-          + REWARM + " re-warm per row; " + ROUNDS + " round(s); the whole run took " + Duration.between(started, Instant.now())
-          .toMinutes() + " min.\nLoad average (1, 5, 15 min) before: " + loadBefore + "; after: " + loadAverage()
+          + REWARM + " re-warm per row; " + ROUNDS + " round(s); the whole run took "
+          + Duration.between(started, Instant.now()).toMinutes() + " min.\nLoad average (1, 5, 15 min) before: " + loadBefore + "; after: " + loadAverage()
           + ".\nTools: " + versions() + ".\n";
       System.out.println(report);
       Files.createDirectories(Path.of("target/benchmarks"));
