@@ -22,10 +22,12 @@ public final class GatewayMain {
     try {
       config = GatewayConfig.load(args, System.getenv());
     } catch (ConfigException e) {
-      System.err.println(e.getMessage());
+      LOG.error("{}", e.getMessage());
       System.exit(2);
       return;
     }
+    LOG.info("Starting Gatehouse gateway {} (pid {}, Java {})", Gateway.version(), ProcessHandle.current().pid(),
+        Runtime.version());
     GatewayMetrics metrics = new GatewayMetrics();
     Vertx vertx = newVertx(metrics);
     if (!vertx.isNativeTransportEnabled()) {
@@ -34,11 +36,15 @@ public final class GatewayMain {
     }
     Gateway.start(vertx, config, metrics)
         .onSuccess(gateway -> Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          long began = System.nanoTime();
+          LOG.info("Stop signal received (SIGTERM or SIGINT): shutting down; in-flight requests get up to {} ms to"
+              + " finish.", config.shutdownTimeoutMillis());
           try {
             gateway.close().toCompletionStage().toCompletableFuture()
                 .get(config.shutdownTimeoutMillis() + 5_000, TimeUnit.MILLISECONDS);
             // Not chained on the gateway's future: its context dies with Vert.x and the completion would be lost.
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            LOG.info("Gateway stopped in {} ms.", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
           } catch (Exception e) {
             LOG.warn("Shutdown did not complete cleanly: {}", e.toString());
           }

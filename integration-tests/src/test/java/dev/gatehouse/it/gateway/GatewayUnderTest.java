@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** A fresh in-JVM gateway (seeded from realm-config/activities.json) in front of its own recording upstream. */
@@ -62,9 +63,20 @@ final class GatewayUnderTest implements AutoCloseable {
     return send(gateway.baseUrl(), method, pathAndQuery, token, jsonBody);
   }
 
+  /** With extra request headers, e.g. {@code If-Match}. */
+  HttpResponse<String> send(String method, String pathAndQuery, String token, String jsonBody,
+      Map<String, String> headers) {
+    return send(gateway.baseUrl(), method, pathAndQuery, token, jsonBody, headers);
+  }
+
   /** One request to any gateway at {@code baseUrl}, e.g. one running in its own process. */
   static HttpResponse<String> send(String baseUrl, String method, String pathAndQuery, String token,
       String jsonBody) {
+    return send(baseUrl, method, pathAndQuery, token, jsonBody, Map.of());
+  }
+
+  static HttpResponse<String> send(String baseUrl, String method, String pathAndQuery, String token,
+      String jsonBody, Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
         .timeout(Duration.ofSeconds(30))
         .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
@@ -75,6 +87,7 @@ final class GatewayUnderTest implements AutoCloseable {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
+    headers.forEach(request::header);
     try {
       return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

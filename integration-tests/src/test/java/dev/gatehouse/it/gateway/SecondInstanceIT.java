@@ -9,6 +9,7 @@ import dev.gatehouse.stack.keycloak.KeycloakServer;
 import dev.gatehouse.stack.postgres.PostgresServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,7 +45,9 @@ class SecondInstanceIT {
           () -> b.get(path, erin).statusCode() == 200);
 
       HttpResponse<String> updated = a.send("PUT", "/gatehouse/admin/activities/" + id, dave,
-          "{\"method\":\"GET\",\"urlRegex\":\"" + path + "\",\"permissions\":[\"manage-activities\"]}");
+          "{\"method\":\"GET\",\"urlRegex\":\"" + path + "\",\"description\":\"second instance IT\","
+              + "\"permissions\":[\"manage-activities\"]}",
+          Map.of("If-Match", created.headers().firstValue("ETag").orElseThrow()));
       assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
       Duration updateSeen = Poll.until(DEADLINE, "B denies erin after the update on A",
           () -> b.get(path, erin).statusCode() == 403);

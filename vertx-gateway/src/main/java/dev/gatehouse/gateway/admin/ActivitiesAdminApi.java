@@ -1,146 +1,230 @@
 package dev.gatehouse.gateway.admin;
 
-import dev.gatehouse.gateway.policy.InvalidActivityException;
-
-import dev.gatehouse.gateway.policy.ActivityPatterns;
-
-import dev.gatehouse.gateway.policy.ActivityDefinition;
-
 import dev.gatehouse.gateway.http.ErrorResponses;
+import dev.gatehouse.gateway.policy.Activity;
+import dev.gatehouse.gateway.policy.ActivityDefinition;
+import dev.gatehouse.gateway.policy.ActivityPatterns;
+import dev.gatehouse.gateway.policy.ExpectedRevision;
+import dev.gatehouse.gateway.policy.InvalidActivityException;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.HashSet;
-import java.util.Locale;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * CRUD over activities, mounted under {@value #MOUNT}. It adds no access check of its own: the gateway's access
  * gate already decided the request against the activity index (the seed links these routes to
  * {@code manage-activities}), so with no allowing activity it is refused with 403 like any other route.
+ *
+ * <p>Input is taken exactly as sent or refused, and a refused request changes nothing: bodies are strict JSON
+ * ({@link JsonBody}), methods are not trimmed or case-folded, unknown fields and query parameters are errors, and
+ * permission names must exist in Keycloak unless {@value #ALLOW_UNKNOWN_PERMISSIONS}{@code =true} says otherwise.
+ * Every activity answer carries an {@code ETag}; {@code PUT} requires {@code If-Match}, and {@code DELETE} and the
+ * permission links honour it.
  */
 public final class ActivitiesAdminApi {
   public static final String MOUNT = "/gatehouse/admin";
+  /** The query parameter that stores permission names without asking Keycloak whether they exist. */
+  public static final String ALLOW_UNKNOWN_PERMISSIONS = "allowUnknownPermissions";
+
+  private static final List<String> NO_PARAMETERS = List.of();
+  private static final List<String> WRITE_PARAMETERS = List.of(ALLOW_UNKNOWN_PERMISSIONS);
 
   private final ActivityRepository repository;
   private final BiConsumer<String, String> patternRules;
   private final int maxBodyBytes;
   private final ExplainHandler explain;
+  private final PermissionCatalog permissions;
 
   /**
    * @param patternRules {@code ActivityPatterns::validate} in production: rejects bad regexes before they are stored
+   * @param permissions  which permission names exist (Keycloak in production)
    */
   public ActivitiesAdminApi(ActivityRepository repository, BiConsumer<String, String> patternRules, int maxBodyBytes,
-      ExplainHandler explain) {
+      ExplainHandler explain, PermissionCatalog permissions) {
     this.repository = repository;
     this.patternRules = patternRules;
     this.maxBodyBytes = maxBodyBytes;
     this.explain = explain;
+    this.permissions = permissions;
   }
 
   /** The sub-router to mount at {@value #MOUNT}; paths below are relative to it. */
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-    router.get("/activities").handler(ctx -> respond(ctx, 200, repository.list()
-        .map(list -> new JsonArray(list.stream().map(AdminJson::toJson).toList()))));
-    router.get("/activities/:id").handler(ctx -> withId(ctx, id ->
-        respond(ctx, 200, repository.find(id).map(AdminJson::toJson))));
-    router.post("/activities").handler(ctx -> withDraft(ctx, draft ->
-        respond(ctx, 201, repository.create(draft).map(AdminJson::toJson))));
-    router.put("/activities/:id").handler(ctx -> withId(ctx, id -> withDraft(ctx, draft ->
-        respond(ctx, 200, repository.update(id, draft).map(AdminJson::toJson)))));
-    router.delete("/activities/:id").handler(ctx -> withId(ctx, id ->
-        repository.delete(id).onSuccess(v -> ctx.response().setStatusCode(204).end())
-            .onFailure(e -> AdminJson.fail(ctx, e))));
-    router.put("/activities/:id/permissions/:permission").handler(ctx -> withId(ctx, id -> withPermission(ctx, p ->
-        respond(ctx, 200, repository.linkPermission(id, p).map(AdminJson::toJson)))));
-    router.delete("/activities/:id/permissions/:permission").handler(ctx -> withId(ctx, id -> withPermission(ctx, p ->
-        respond(ctx, 200, repository.unlinkPermission(id, p).map(AdminJson::toJson)))));
-    router.post("/explain").handler(explain);
+    router.get("/activities").handler(ctx -> answer(ctx, () -> {
+      bodiless(ctx);
+      return repository.list().map(list -> reply -> AdminJson.ok(reply, 200,
+          new JsonArray(list.stream().map(AdminJson::toJson).toList())));
+    }));
+    router.get("/activities/:id").handler(ctx -> answer(ctx, () -> {
+      bodiless(ctx);
+      return repository.find(id(ctx)).map(activity -> reply -> AdminJson.ok(reply, 200, activity));
+    }));
+    router.post("/activities").handler(ctx -> answer(ctx, () -> {
+      boolean allowUnknown = allowUnknownPermissions(ctx);
+      ActivityDefinition draft = validated(ActivityBody.forCreate(JsonBody.object(ctx)));
+      return known(draft.permissions(), allowUnknown)
+          .compose(checked -> repository.create(draft))
+          .map(created -> reply -> {
+            reply.response().putHeader(HttpHeaders.LOCATION, MOUNT + "/activities/" + created.id());
+            AdminJson.ok(reply, 201, created);
+          });
+    }));
+    router.put("/activities/:id").handler(ctx -> answer(ctx, () -> {
+      long id = id(ctx);
+      boolean allowUnknown = allowUnknownPermissions(ctx);
+      ExpectedRevision expected = EntityTags.ifMatch(ctx.request().headers().getAll(HttpHeaders.IF_MATCH), true);
+      ActivityDefinition draft = validated(ActivityBody.forReplace(JsonBody.object(ctx), id));
+      return known(draft.permissions(), allowUnknown)
+          .compose(checked -> repository.update(id, draft, expected))
+          .map(updated -> reply -> AdminJson.ok(reply, 200, updated));
+    }));
+    router.delete("/activities/:id").handler(ctx -> answer(ctx, () -> {
+      bodiless(ctx);
+      long id = id(ctx);
+      return repository.delete(id, ifMatch(ctx)).map(deleted -> reply -> reply.response().setStatusCode(204).end());
+    }));
+    router.put("/activities/:id/permissions/:permission").handler(ctx -> answer(ctx, () -> {
+      long id = id(ctx);
+      boolean allowUnknown = allowUnknownPermissions(ctx);
+      JsonBody.requireNone(ctx);
+      String permission = permission(ctx);
+      ExpectedRevision expected = ifMatch(ctx);
+      return known(Set.of(permission), allowUnknown)
+          .compose(checked -> repository.linkPermission(id, permission, expected))
+          .map(linked -> reply -> AdminJson.ok(reply, 200, linked));
+    }));
+    // Unlinking needs no check against Keycloak: removing a name that no longer exists must always be possible.
+    router.delete("/activities/:id/permissions/:permission").handler(ctx -> answer(ctx, () -> {
+      bodiless(ctx);
+      long id = id(ctx);
+      String permission = permission(ctx);
+      return repository.unlinkPermission(id, permission, ifMatch(ctx))
+          .map(unlinked -> reply -> AdminJson.ok(reply, 200, unlinked));
+    }));
+    router.post("/explain").handler(ctx -> {
+      try {
+        queryParameters(ctx, NO_PARAMETERS);
+      } catch (AdminRequestException e) {
+        AdminJson.fail(ctx, e);
+        return;
+      }
+      explain.handle(ctx);
+    });
     router.route().last().handler(ctx -> ErrorResponses.notFound(ctx, "No admin endpoint at "
         + ctx.request().method() + " " + ctx.normalizedPath() + "."));
     return router;
   }
 
-  private static void respond(RoutingContext ctx, int status, Future<?> result) {
-    result.onSuccess(body -> AdminJson.ok(ctx, status, body)).onFailure(e -> AdminJson.fail(ctx, e));
+  /** How a successful result is written. */
+  private interface Reply {
+    void write(RoutingContext ctx);
   }
 
-  private static void withId(RoutingContext ctx, java.util.function.LongConsumer next) {
-    String raw = ctx.pathParam("id");
-    long id;
+  /**
+   * Runs one endpoint: input problems thrown while reading the request and failures of the returned Future are both
+   * answered by {@link AdminJson#fail}, so each endpoint reads as the happy path.
+   */
+  private static void answer(RoutingContext ctx, Supplier<Future<Reply>> endpoint) {
+    Future<Reply> result;
     try {
-      id = Long.parseLong(raw);
-    } catch (NumberFormatException e) {
-      ErrorResponses.badRequest(ctx, "Activity ids are whole numbers, got \"" + raw + "\".");
-      return;
-    }
-    next.accept(id);
-  }
-
-  private static void withPermission(RoutingContext ctx, java.util.function.Consumer<String> next) {
-    String permission = ctx.pathParam("permission");
-    try {
-      ActivityPatterns.validatePermission(permission);
-    } catch (InvalidActivityException e) {
-      ErrorResponses.badRequest(ctx, e.getMessage());
-      return;
-    }
-    next.accept(permission);
-  }
-
-  private void withDraft(RoutingContext ctx, java.util.function.Consumer<ActivityDefinition> next) {
-    JsonObject body = AdminJson.bodyObject(ctx);
-    if (body == null) {
-      return;
-    }
-    ActivityDefinition draft;
-    try {
-      draft = draft(body);
-      patternRules.accept(draft.method(), draft.urlRegex());
+      result = endpoint.get();
     } catch (RuntimeException e) {
       AdminJson.fail(ctx, e);
       return;
     }
-    next.accept(draft);
+    result.onSuccess(reply -> reply.write(ctx)).onFailure(e -> AdminJson.fail(ctx, e));
   }
 
-  /** Throws IllegalArgumentException (answered 400) naming the field that is wrong. */
-  static ActivityDefinition draft(JsonObject body) {
-    Object method = body.getValue("method");
-    Object urlRegex = body.getValue("urlRegex");
-    Object description = body.getValue("description");
-    Object permissions = body.getValue("permissions");
-    if (!(method instanceof String m) || m.isBlank()) {
-      throw new IllegalArgumentException("\"method\" must be an HTTP method such as \"GET\".");
+  /** GET, DELETE, unlink: no query parameters, no body. */
+  private static void bodiless(RoutingContext ctx) {
+    queryParameters(ctx, NO_PARAMETERS);
+    JsonBody.requireNone(ctx);
+  }
+
+  private static boolean allowUnknownPermissions(RoutingContext ctx) {
+    MultiMap parameters = queryParameters(ctx, WRITE_PARAMETERS);
+    List<String> values = parameters.getAll(ALLOW_UNKNOWN_PERMISSIONS);
+    if (values.isEmpty()) {
+      return false;
     }
-    if (!(urlRegex instanceof String r) || r.isBlank()) {
-      throw new IllegalArgumentException("\"urlRegex\" must be a regex over the whole normalised path, such as "
-          + "\"/api/v1/roles/[^/]+\".");
+    if (values.size() > 1 || !(values.get(0).equals("true") || values.get(0).equals("false"))) {
+      throw AdminRequestException.badRequest("Send " + ALLOW_UNKNOWN_PERMISSIONS + " once, as true or false.");
     }
-    if (description != null && !(description instanceof String)) {
-      throw new IllegalArgumentException("\"description\" must be a string when given.");
+    return values.get(0).equals("true");
+  }
+
+  /** The query parameters, when each is one this endpoint takes. */
+  private static MultiMap queryParameters(RoutingContext ctx, List<String> accepted) {
+    MultiMap parameters;
+    try {
+      parameters = ctx.queryParams();
+    } catch (RuntimeException e) {
+      throw AdminRequestException.badRequest("The query string cannot be decoded; check its percent-escapes.");
     }
-    Set<String> names = new HashSet<>();
-    if (permissions != null) {
-      if (!(permissions instanceof JsonArray array)) {
-        throw new IllegalArgumentException("\"permissions\" must be a list of permission names.");
+    for (String name : parameters.names()) {
+      if (!accepted.contains(name)) {
+        throw AdminRequestException.badRequest("Unknown query parameter \"" + JsonBody.shorten(name) + "\"; this"
+            + " endpoint takes " + (accepted.isEmpty() ? "none" : String.join(", ", accepted)) + ".");
       }
-      for (Object item : array) {
-        if (!(item instanceof String name)) {
-          throw new IllegalArgumentException("\"permissions\" holds " + item + ", which is not a permission name.");
-        }
-        ActivityPatterns.validatePermission(name);
-        names.add(name);
-      }
     }
-    return new ActivityDefinition(m.trim().toUpperCase(Locale.ROOT), r, (String) description, names);
+    return parameters;
+  }
+
+  private static long id(RoutingContext ctx) {
+    String raw = ctx.pathParam("id");
+    if (raw == null || !raw.matches("[1-9][0-9]{0,17}")) {
+      throw AdminRequestException.badRequest("Activity ids are whole numbers such as 42 (no sign, no leading zeros),"
+          + " got \"" + JsonBody.shorten(String.valueOf(raw)) + "\".");
+    }
+    return Long.parseLong(raw);
+  }
+
+  private static String permission(RoutingContext ctx) {
+    String permission = ctx.pathParam("permission");
+    try {
+      ActivityPatterns.validatePermission(permission);
+    } catch (InvalidActivityException e) {
+      throw AdminRequestException.badRequest(e.getMessage());
+    }
+    return permission;
+  }
+
+  private static ExpectedRevision ifMatch(RoutingContext ctx) {
+    return EntityTags.ifMatch(ctx.request().headers().getAll(HttpHeaders.IF_MATCH), false);
+  }
+
+  /** Applies every activity rule before anything is stored or Keycloak is asked. */
+  private ActivityDefinition validated(ActivityDefinition draft) {
+    ActivityPatterns.validateMethod(draft.method());
+    patternRules.accept(draft.method(), draft.urlRegex());
+    ActivityPatterns.validateDescription(draft.description());
+    return draft;
+  }
+
+  /** Succeeds when every name is a permission (or {@code allowUnknown}); fails with 400 naming the unknown ones. */
+  private Future<Void> known(Set<String> names, boolean allowUnknown) {
+    if (allowUnknown || names.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return permissions.unknown(names).compose(unknown -> unknown.isEmpty() ? Future.succeededFuture()
+        : Future.failedFuture(new AdminRequestException(400, "unknown_permission", (unknown.size() == 1
+            ? "There is no permission named " : "There are no permissions named ")
+            + String.join(", ", unknown.stream().map(name -> "'" + name + "'").toList())
+            + ". Permissions are " + permissions.source() + ": check the spelling, or create the permission there"
+            + " first. To link a name that does not exist yet, repeat the request with ?" + ALLOW_UNKNOWN_PERMISSIONS
+            + "=true.", new JsonObject().put("unknownPermissions", new JsonArray(List.copyOf(unknown))))));
   }
 
   /** Mounts the API on {@code parent}; the caller decides where in the handler chain that is. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.admin;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.gateway.http.AccessPolicy;
 import dev.gatehouse.gateway.http.BadRequestTargetException;
 import dev.gatehouse.gateway.http.ErrorResponses;
@@ -10,13 +11,12 @@ import dev.gatehouse.gateway.token.TokenRejectedException;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -24,6 +24,11 @@ import java.util.function.Function;
  * (or for this token), and because of which activity? Decides exactly as the access gate does.
  */
 public final class ExplainHandler implements Handler<RoutingContext> {
+  private static final List<String> FIELDS = List.of("method", "path", "permissions", "token");
+  /** The methods the gateway decides (others never reach a decision: RequestGuard answers 405 or 501). */
+  private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+  private static final String METHODS_TEXT = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
   private final AccessPolicy policy;
   private final TokenVerifier verifier;
   private final Function<String, RequestTarget> targetParser;
@@ -36,40 +41,30 @@ public final class ExplainHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    JsonObject body = AdminJson.bodyObject(ctx);
-    if (body == null) {
-      return;
-    }
-    if (!(body.getValue("method") instanceof String method) || method.isBlank()
-        || !(body.getValue("path") instanceof String path) || path.isBlank()) {
-      ErrorResponses.badRequest(ctx, "Send {\"method\": \"GET\", \"path\": \"/api/...\"} plus either "
-          + "\"permissions\": [...] or \"token\": \"...\".");
-      return;
-    }
-    Object permissions = body.getValue("permissions");
-    Object token = body.getValue("token");
-    if ((permissions == null) == (token == null)) {
-      ErrorResponses.badRequest(ctx, "Send exactly one of \"permissions\" (a list) or \"token\" (a string).");
+    Query query;
+    try {
+      query = query(JsonBody.object(ctx));
+    } catch (AdminRequestException e) {
+      AdminJson.fail(ctx, e);
       return;
     }
     if (!policy.loaded()) {
       ErrorResponses.unavailable(ctx, "The activities are not loaded yet; try again shortly.");
       return;
     }
-    String upperMethod = method.trim().toUpperCase(Locale.ROOT);
     RequestTarget target;
     try {
-      target = targetParser.apply(path);
+      target = targetParser.apply(query.path());
     } catch (BadRequestTargetException e) {
       AdminJson.ok(ctx, 200, new JsonObject().put("allowed", false).putNull("normalizedPath")
           .putNull("decidingActivity").put("reason", "The gateway answers 400 for this path: " + e.getMessage()));
       return;
     }
-    permissionsOf(permissions, token).onComplete(result -> {
+    Future<Collection<String>> permissions = query.token() == null ? Future.succeededFuture(query.permissions())
+        : verifier.verify(query.token()).map(verified -> verified.permissions());
+    permissions.onComplete(result -> {
       if (result.failed()) {
-        if (result.cause() instanceof IllegalArgumentException e) {
-          ErrorResponses.badRequest(ctx, e.getMessage());
-        } else if (result.cause() instanceof TokenRejectedException e) {
+        if (result.cause() instanceof TokenRejectedException e) {
           AdminJson.ok(ctx, 200, new JsonObject().put("allowed", false).put("normalizedPath", target.path())
               .putNull("decidingActivity").put("reason", "The gateway answers 401: the token is rejected: "
                   + e.getMessage()));
@@ -78,9 +73,38 @@ public final class ExplainHandler implements Handler<RoutingContext> {
         }
         return;
       }
-      Decision decision = policy.decide(upperMethod, target.path(), result.result());
-      AdminJson.ok(ctx, 200, explanation(upperMethod, target.path(), result.result(), decision));
+      Decision decision = policy.decide(query.method(), target.path(), result.result());
+      AdminJson.ok(ctx, 200, explanation(query.method(), target.path(), result.result(), decision));
     });
+  }
+
+  /** What to explain: exactly one of {@code permissions} and {@code token} is set. */
+  record Query(String method, String path, Collection<String> permissions, String token) {}
+
+  /** Reads the body strictly, like the activity endpoints: exact method, known fields, strings where strings go. */
+  static Query query(ObjectNode body) {
+    JsonFields.requireKnown(body, FIELDS, "An explain request");
+    String method = JsonFields.string(body, "method", true, "the request's method, exactly one of " + METHODS_TEXT);
+    if (!METHODS.contains(method)) {
+      throw AdminRequestException.badRequest("\"method\" must be exactly one of " + METHODS_TEXT + " (upper case, no"
+          + " spaces), got \"" + JsonBody.shorten(method) + "\".");
+    }
+    String path = JsonFields.string(body, "path", true, "the request's path, such as \"/api/v1/roles\"");
+    if (path.isEmpty()) {
+      throw AdminRequestException.badRequest("\"path\" is empty; give the request's path, such as \"/api/v1/roles\".");
+    }
+    if (body.has("permissions") == body.has("token")) {
+      throw AdminRequestException.badRequest("Send exactly one of \"permissions\" (a list of names) or \"token\" (an"
+          + " access token as a string).");
+    }
+    if (body.has("token")) {
+      String token = JsonFields.string(body, "token", true, "a compact access token (three dot-separated parts)");
+      if (token.isEmpty()) {
+        throw AdminRequestException.badRequest("\"token\" is empty; give a compact access token.");
+      }
+      return new Query(method, path, null, token);
+    }
+    return new Query(method, path, List.copyOf(JsonFields.permissionNames(body, "permissions", true)), null);
   }
 
   static JsonObject explanation(String method, String path, Collection<String> permissions, Decision decision) {
@@ -99,25 +123,5 @@ public final class ExplainHandler implements Handler<RoutingContext> {
           + permissions.size() + " permission(s) given.");
     }
     return out;
-  }
-
-  private Future<Collection<String>> permissionsOf(Object permissions, Object token) {
-    if (token != null) {
-      if (!(token instanceof String compact) || compact.isBlank()) {
-        return Future.failedFuture(new IllegalArgumentException("\"token\" must be a compact JWT string."));
-      }
-      return verifier.verify(compact.trim()).map(verified -> verified.permissions());
-    }
-    if (!(permissions instanceof JsonArray array)) {
-      return Future.failedFuture(new IllegalArgumentException("\"permissions\" must be a list of names."));
-    }
-    List<String> names = new ArrayList<>();
-    for (Object item : array) {
-      if (!(item instanceof String name)) {
-        return Future.failedFuture(new IllegalArgumentException("\"permissions\" must hold strings only."));
-      }
-      names.add(name);
-    }
-    return Future.succeededFuture(names);
   }
 }

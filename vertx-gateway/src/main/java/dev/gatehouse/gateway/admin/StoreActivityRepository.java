@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.policy.ActivityDefinition;
 import dev.gatehouse.gateway.policy.ActivityNotFoundException;
 import dev.gatehouse.gateway.policy.ActivitySnapshot;
 import dev.gatehouse.gateway.policy.ActivityStore;
+import dev.gatehouse.gateway.policy.ExpectedRevision;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -33,24 +34,22 @@ public final class StoreActivityRepository implements ActivityRepository {
   }
 
   @Override
-  public Future<Activity> update(long id, ActivityDefinition definition) {
-    return store.update(id, definition);
+  public Future<Activity> update(long id, ActivityDefinition definition, ExpectedRevision expected) {
+    return store.update(id, definition, expected);
   }
 
   @Override
-  public Future<Void> delete(long id) {
-    return store.delete(id);
+  public Future<Void> delete(long id, ExpectedRevision expected) {
+    return store.delete(id, expected);
   }
 
   @Override
-  public Future<Activity> linkPermission(long id, String permission) {
-    return store.linkPermission(id, permission).compose(changed -> find(id));
+  public Future<Activity> linkPermission(long id, String permission, ExpectedRevision expected) {
+    return store.linkPermission(id, permission, expected).compose(changed -> find(id));
   }
 
   @Override
-  public Future<Activity> unlinkPermission(long id, String permission) {
-    return store.find(id).compose(found -> found.isEmpty()
-        ? Future.failedFuture(new ActivityNotFoundException(id))
-        : store.unlinkPermission(id, permission).compose(changed -> find(id)));
+  public Future<Activity> unlinkPermission(long id, String permission, ExpectedRevision expected) {
+    return store.unlinkPermission(id, permission, expected).compose(changed -> find(id));
   }
 }

@@ -10,6 +10,7 @@ import dev.gatehouse.gateway.apitoken.ResolutionCache.Resolved;
 import dev.gatehouse.gateway.apitoken.TokenEndpointClient.Answer;
 import dev.gatehouse.gateway.apitoken.TokenEndpointClient.Granted;
 import dev.gatehouse.gateway.apitoken.TokenEndpointClient.Unavailable;
+import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.token.TokenDigest;
 import dev.gatehouse.gateway.token.TokenRejectedException;
 import dev.gatehouse.gateway.token.TokenVerifier;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiTokenResolver {
   private static final Logger LOG = LoggerFactory.getLogger(ApiTokenResolver.class);
+  /** An outage or a misconfiguration fails every resolution alike: one line per kind per interval. */
+  private static final RateLimitedLog KEYCLOAK_LOG = RateLimitedLog.of(LOG);
   /** How long after a successful resolution a token still counts as known (exempt from the miss limiter). */
   static final Duration KNOWN_FOR = Duration.ofHours(1);
   /** How long before a resolution runs out a request renews it in the background (at most a fifth of its life). */
@@ -188,9 +192,9 @@ public final class ApiTokenResolver {
         }
         if (verified.cause() instanceof TokenRejectedException rejected) {
           // Keycloak issued a token this gateway does not accept: a configuration mismatch, not the caller's fault.
-          LOG.warn("Keycloak resolved an API token to an access token the gateway rejects ({}): check that the "
-              + "'{}' client's tokens carry this gateway's audience and issuer", rejected.getMessage(),
-              options.clientId());
+          KEYCLOAK_LOG.warn("rejected", "Keycloak resolved an API token to an access token the gateway rejects ({}):"
+              + " check that the '{}' client's tokens carry this gateway's audience and issuer",
+              rejected.getMessage(), options.clientId());
           listener.resolution(Resolution.REFUSED);
           return Future.succeededFuture(new Refused(rejected, now + options.refusalCache().toMillis()));
         }
@@ -211,9 +215,11 @@ public final class ApiTokenResolver {
   private Future<Entry> unavailable(Unavailable answer) {
     listener.resolution(Resolution.UNAVAILABLE);
     if (answer.misconfigured()) {
-      LOG.error("Cannot resolve API tokens: {}", answer.problem());
+      KEYCLOAK_LOG.error("misconfigured", "Cannot resolve API tokens: {}. API-token requests answer 503; check the"
+          + " '{}' client and its secret in Keycloak and in apiTokens.", answer.problem(), options.clientId());
     } else {
-      LOG.warn("Cannot resolve API tokens: {}", answer.problem());
+      KEYCLOAK_LOG.warn("unavailable", "Cannot resolve API tokens: {}. API-token requests answer 503; check that"
+          + " Keycloak is up and reachable at {}.", answer.problem(), options.tokenEndpoint());
     }
     ApiTokenUnavailableException failure = new ApiTokenUnavailableException(
         "The gateway cannot check API tokens right now (Keycloak is unavailable); try again shortly.");
@@ -226,13 +232,21 @@ public final class ApiTokenResolver {
     long byExpiry = verified.expiresAtEpochSecond() * 1_000 - ApiTokenOptions.EXPIRY_MARGIN.toMillis();
     long freshUntil = Math.min(now + options.maxCache().toMillis(), byExpiry);
     long refreshFrom = freshUntil - Math.min(REFRESH_AHEAD.toMillis(), Math.max(0, freshUntil - now) / 5);
-    return new Resolved(accessToken, refreshFrom, freshUntil, now + KNOWN_FOR.toMillis());
+    return new Resolved(accessToken, verified, refreshFrom, freshUntil, now + KNOWN_FOR.toMillis());
   }
 
   private static Future<String> answer(Entry entry) {
     return entry instanceof Resolved resolved
         ? Future.succeededFuture(resolved.accessToken())
         : Future.failedFuture(((Refused) entry).rejection());
+  }
+
+  /**
+   * Live revocation: forgets every cached resolution whose access token {@code revoked} refuses (a revoked API token,
+   * a disabled owner, changed permissions), so that the next use asks Keycloak again. Returns how many.
+   */
+  public int dropRevoked(Predicate<VerifiedToken> revoked) {
+    return cache.dropResolutions(revoked);
   }
 
   int cachedTokens() {

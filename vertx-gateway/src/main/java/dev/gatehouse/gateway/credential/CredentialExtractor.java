@@ -5,7 +5,6 @@ import dev.gatehouse.gateway.credential.CredentialResult.Invalid;
 import dev.gatehouse.gateway.credential.CredentialResult.Missing;
 import dev.gatehouse.gateway.credential.CredentialResult.Problem;
 import io.vertx.core.MultiMap;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -62,7 +61,10 @@ public final class CredentialExtractor {
     return cookieName;
   }
 
-  /** Reads {@code Authorization} and every {@code Cookie} header (HTTP/2 may split cookies over several). */
+  /**
+   * Reads {@code Authorization} and every {@code Cookie} header (HTTP/2 may split cookies over several), through
+   * {@link RequestCookies} like every other cookie reader of the gateway.
+   */
   public CredentialResult extract(MultiMap headers) {
     return extract(headers.getAll("Authorization"), headers.getAll("Cookie"));
   }
@@ -109,15 +111,7 @@ public final class CredentialExtractor {
   }
 
   private CredentialResult fromCookies(List<String> cookieHeaders) {
-    List<String> values = new ArrayList<>(1);
-    for (String header : cookieHeaders) {
-      for (String pair : header.split(";")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0 && pair.substring(0, eq).strip().equals(cookieName)) {
-          values.add(unquote(pair.substring(eq + 1).strip()));
-        }
-      }
-    }
+    List<String> values = RequestCookies.values(cookieHeaders, cookieName);
     if (values.isEmpty()) {
       return new Missing();
     }
@@ -130,13 +124,6 @@ public final class CredentialExtractor {
       return new Invalid(Problem.MALFORMED_COOKIE, "The " + cookieName + " cookie does not hold a token");
     }
     return new Found(new Credential(Credential.Source.COOKIE, token));
-  }
-
-  // RFC 6265 §4.1.1 allows a cookie value wrapped in double quotes.
-  private static String unquote(String value) {
-    return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-        ? value.substring(1, value.length() - 1)
-        : value;
   }
 
   /** {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="} (RFC 7235 section 2.1). */

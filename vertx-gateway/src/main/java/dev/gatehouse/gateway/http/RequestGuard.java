@@ -21,6 +21,8 @@ public final class RequestGuard implements Handler<RoutingContext> {
   static final Set<String> SUPPORTED_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
   /** Known methods a gateway must not forward: TRACE echoes credentials back, CONNECT would open a tunnel. */
   static final Set<String> REFUSED_METHODS = Set.of("TRACE", "CONNECT");
+  /** Request headers the cross-site checks read that must not be repeated. */
+  static final List<String> SINGLE_VALUED = List.of("Origin", "Sec-Fetch-Site", "Sec-Fetch-Mode");
   static final String ALLOW = String.join(", ", List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
 
   private final Function<String, RequestTarget> targetParser;
@@ -55,6 +57,14 @@ public final class RequestGuard implements Handler<RoutingContext> {
     String framingProblem = framingProblem(request);
     if (framingProblem != null) {
       reject(ctx, 400, "bad_request", framingProblem);
+      return;
+    }
+    String crossSiteProblem = upgradeProblem(request);
+    if (crossSiteProblem == null) {
+      crossSiteProblem = duplicateProblem(request);
+    }
+    if (crossSiteProblem != null) {
+      reject(ctx, 400, "bad_request", crossSiteProblem);
       return;
     }
     RequestTarget target;
@@ -109,6 +119,38 @@ public final class RequestGuard implements Handler<RoutingContext> {
     }
     if (lengths.size() > 1) {
       return "Send one Content-Length header, not " + lengths.size() + ".";
+    }
+    return null;
+  }
+
+  /**
+   * Only WebSocket upgrades are forwarded, and vertx-http-proxy tunnels whatever protocol the upstream then switches
+   * to. So a request that mentions "websocket" in Upgrade (matched as a substring, in any case, like the proxy does)
+   * must be exactly one clean handshake: with "websocket, h2c" an upstream could switch to HTTP/2 and take every
+   * later request on that connection past the gateway. Other upgrades (curl and the JDK client offer h2c on plain
+   * http) are hop-by-hop headers the proxy drops: they are served as ordinary HTTP/1.1.
+   */
+  static String upgradeProblem(HttpServerRequest request) {
+    List<String> upgrades = request.headers().getAll(HttpHeaders.UPGRADE);
+    if (upgrades.stream().noneMatch(value -> value.toLowerCase(java.util.Locale.ROOT).contains("websocket"))) {
+      return null;
+    }
+    if (upgrades.size() != 1 || !upgrades.get(0).strip().equalsIgnoreCase("websocket")) {
+      return "A WebSocket handshake needs exactly one \"Upgrade: websocket\" header with nothing else in it.";
+    }
+    if (request.method() != io.vertx.core.http.HttpMethod.GET || request.version() != HttpVersion.HTTP_1_1) {
+      return "A WebSocket handshake (Upgrade: websocket) must be an HTTP/1.1 GET.";
+    }
+    return null;
+  }
+
+  /** Browsers send these at most once; two would let the origin check and an upstream read different values. */
+  static String duplicateProblem(HttpServerRequest request) {
+    for (String name : SINGLE_VALUED) {
+      int count = request.headers().getAll(name).size();
+      if (count > 1) {
+        return "The request has " + count + " " + name + " headers; send at most one.";
+      }
     }
     return null;
   }

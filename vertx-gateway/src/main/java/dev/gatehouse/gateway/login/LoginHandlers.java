@@ -1,5 +1,10 @@
 package dev.gatehouse.gateway.login;
 
+import dev.gatehouse.gateway.logging.Failures;
+import dev.gatehouse.gateway.logging.RateLimitedLog;
+import dev.gatehouse.gateway.credential.CredentialExtractor;
+import dev.gatehouse.gateway.credential.CredentialResult;
+import dev.gatehouse.gateway.credential.RequestCookies;
 import dev.gatehouse.gateway.login.LoginStateCodec.Rejected;
 import dev.gatehouse.gateway.login.LoginStateCodec.Valid;
 import dev.gatehouse.gateway.login.OidcClient.TokenResponse;
@@ -30,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class LoginHandlers {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoginHandlers.class);
+  /** Keycloak down fails every login the same way: one line per kind of failure per interval. */
+  private static final RateLimitedLog PROVIDER_LOG = RateLimitedLog.of(LOG);
 
   private final LoginOptions options;
   private final OidcClient oidc;
@@ -39,6 +46,8 @@ public final class LoginHandlers {
   private final LoginStateCodec stateCodec;
   private final SessionCookies cookies;
   private final IdTokenValidator idTokens;
+  /** The gate's rules for finding the caller's token, so that whoami answers for the same credential the gate uses. */
+  private final CredentialExtractor credentials = new CredentialExtractor(SessionCookies.ACCESS_TOKEN);
 
   public LoginHandlers(LoginOptions options, OidcClient oidc, TokenVerifier verifier, Clock clock) {
     this.options = options;
@@ -189,21 +198,30 @@ public final class LoginHandlers {
   /** GET /auth/whoami: the verified identity behind the cookie or Bearer token. */
   public Handler<RoutingContext> whoami() {
     return ctx -> {
-      String token = bearerToken(ctx);
-      if (token == null) {
-        token = cookieValue(ctx, SessionCookies.ACCESS_TOKEN);
+      CredentialResult presented = credentials.extract(ctx.request().headers());
+      if (presented instanceof CredentialResult.Invalid invalid) {
+        String oauthError = invalid.problem().oauthError();
+        ctx.response().putHeader("WWW-Authenticate", oauthError == null ? "Bearer" : "Bearer error=\"" + oauthError + "\"");
+        JsonReplies.error(ctx, invalid.problem().status(), oauthError == null ? "not_logged_in" : oauthError,
+            invalid.message());
+        return;
       }
-      if (token == null) {
+      if (!(presented instanceof CredentialResult.Found found)) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
         JsonReplies.error(ctx, 401, "not_logged_in", "no jwt-token cookie or Bearer token: log in at /auth/login");
         return;
       }
+      String token = found.credential().token();
       verifier.verify(token).onSuccess(verified -> JsonReplies.ok(ctx, describe(verified))).onFailure(e -> {
             if (e instanceof TokenRejectedException rejected) {
               ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
               JsonReplies.error(ctx, 401, "invalid_token", rejected.getMessage());
             } else if (e instanceof KeysNotLoadedException) {
               JsonReplies.error(ctx, 503, "not_ready", "the gateway has not loaded Keycloak's signing keys yet");
+            } else if (Failures.isExpected(e)) {
+              PROVIDER_LOG.warn("whoami", "whoami answered 503: the token could not be verified right now ({})",
+                  Failures.describe(e));
+              JsonReplies.error(ctx, 503, "not_ready", "the token could not be verified right now: try again");
             } else {
               LOG.warn("whoami: token verification failed unexpectedly", e);
               JsonReplies.error(ctx, 503, "not_ready", "the token could not be verified right now: try again");
@@ -269,14 +287,9 @@ public final class LoginHandlers {
     return values.size() == 1 ? values.get(0) : null;
   }
 
+  /** Read like every other cookie of the gateway: from every Cookie header, refusing an ambiguous duplicate. */
   private static String cookieValue(RoutingContext ctx, String name) {
-    Cookie cookie = ctx.request().getCookie(name);
-    return cookie == null || cookie.getValue().isEmpty() ? null : cookie.getValue();
-  }
-
-  private static String bearerToken(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    return RequestCookies.single(ctx.request().headers().getAll("Cookie"), name);
   }
 
   private static void redirect(RoutingContext ctx, String location) {
@@ -294,7 +307,10 @@ public final class LoginHandlers {
       JsonReplies.error(ctx, 400, "login_failed", oidcError.getMessage()
           + ". The code may be used or expired: start again at /auth/login");
     } else if (e instanceof OidcException oidcError) {
-      LOG.warn("login: {}", oidcError.getMessage());
+      PROVIDER_LOG.warn("login " + oidcError.kind(), "Login answered 502: {}. {}", oidcError.getMessage(),
+          oidcError.kind() == OidcException.Kind.UNREACHABLE
+              ? "Check that Keycloak is up and reachable at " + options.issuer() + "."
+              : "Check the login settings (login.clientId, its secret, the realm's client) against Keycloak.");
       JsonReplies.error(ctx, 502, "identity_provider_error", oidcError.getMessage());
     } else {
       LOG.error("login: unexpected failure", e);

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.login;
 
+import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -53,7 +54,8 @@ public final class LoginRoutes {
     options.validate();
     RedirectTargets targets = new RedirectTargets(options);
     Cors cors = new Cors(targets, options);
-    OriginCheck originCheck = new OriginCheck(targets);
+    // The login sets the default cookie name (config validation keeps token.cookieName at jwt-token with login on).
+    OriginCheck originCheck = new OriginCheck(targets, new CredentialExtractor(SessionCookies.ACCESS_TOKEN));
     LoginHandlers handlers = new LoginHandlers(options, new OidcClient(client, options), verifier, clock);
 
     router.route(PREFIX + "*").handler(cors.handler()).handler(originCheck.handler());

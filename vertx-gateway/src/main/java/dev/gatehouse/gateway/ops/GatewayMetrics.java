@@ -74,11 +74,31 @@ public final class GatewayMetrics {
 
   /** Gauges read at scrape time from whatever is current. */
   public void activityIndexGauges(Supplier<Number> size, Supplier<Number> version) {
+    // Micrometer would keep the first gauge and only warn (its warning is turned off: Vert.x re-registers by design),
+    // so a second registration here, reading a stale source, would go unnoticed. Make it loud instead.
+    if (registry.find("gatehouse_activity_index_size").gauge() != null) {
+      throw new IllegalStateException("The activity index gauges are registered already: use one GatewayMetrics per"
+          + " gateway.");
+    }
     Gauge.builder("gatehouse_activity_index_size", size).description("Activities in the current index")
         .register(registry);
     Gauge.builder("gatehouse_activity_index_version", version)
         .description("Version of the current activity index (-1 before the first load)")
         .register(registry);
+  }
+
+  /** Live revocation: how stale the list may be (-1 before the first load) and how many keys are revoked. */
+  public void revocationGauges(Supplier<Number> stalenessSeconds, Supplier<Number> keys) {
+    Gauge.builder("gatehouse_revocation_staleness_seconds", stalenessSeconds)
+        .description("How stale the revocation list may be: 0 while LISTEN is up and reads succeed, -1 before the"
+            + " first load").register(registry);
+    Gauge.builder("gatehouse_revocation_keys", keys).description("Keys (session, subject, role, ...) revoked now")
+        .register(registry);
+  }
+
+  /** A token refused because it was revoked, by the reason in its revocation row. */
+  public void revokedToken(String reason) {
+    registry.counter("gatehouse_revoked_tokens_total", "reason", reason).increment();
   }
 
   public String scrape() {

@@ -4,10 +4,16 @@ import java.util.Set;
 
 /**
  * One protected operation: an HTTP method plus a regex over the whole normalised path, and the permission
- * names that grant it. Owned by the gateway, stored in PostgreSQL.
+ * names that grant it. Owned by the gateway, stored in PostgreSQL. {@code revision} changes with every change to the
+ * activity or its permissions (the admin API's ETag); it is 0 for activities that were never stored.
  */
-public record Activity(long id, String method, String urlRegex, String description, Set<String> permissions) {
+public record Activity(long id, String method, String urlRegex, String description, Set<String> permissions,
+    long revision) {
   public Activity {
     permissions = Set.copyOf(permissions);
+  }
+
+  public Activity(long id, String method, String urlRegex, String description, Set<String> permissions) {
+    this(id, method, urlRegex, description, permissions, 0);
   }
 }

@@ -1,26 +1,31 @@
 package dev.gatehouse.gateway.policy;
 
+import dev.gatehouse.gateway.listen.ChannelListener;
+import dev.gatehouse.gateway.logging.Failures;
+import dev.gatehouse.gateway.logging.RateLimitedLog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Keeps an {@link ActivityIndexHolder} in step with PostgreSQL. A LISTEN on {@code gatehouse_activities} triggers a
- * full reload; so does every (re)subscription, because notifications sent while disconnected are lost. A periodic
+ * full reload; so does every (re)subscription, because notifications sent while disconnected are lost (the
+ * connection itself is kept up by {@link ChannelListener}). A periodic
  * version check is the safety net. Reloads are single-flight, the index is built off the event loop, and a failed
  * load keeps the last good index serving.
  */
 public final class ActivityChangeWatcher {
   public static final String CHANNEL = "gatehouse_activities";
   private static final Logger LOG = LoggerFactory.getLogger(ActivityChangeWatcher.class);
-  private static final long MAX_RECONNECT_DELAY_MS = 10_000;
+  /** PostgreSQL down or flapping makes every poll, reload and reconnect fail: one line per interval each. */
+  private static final RateLimitedLog DOWN_LOG = RateLimitedLog.of(LOG);
 
   private final Vertx vertx;
   private final PgConnectOptions connectOptions;
@@ -31,7 +36,7 @@ public final class ActivityChangeWatcher {
   private final AtomicLong skippedActivities = new AtomicLong();
 
   private Context context;
-  private PgSubscriber subscriber;
+  private final ChannelListener listener;
   private long pollTimer = -1;
   /** The reload in progress and the one queued behind it; touched only on {@link #context}. */
   private Promise<Void> running;
@@ -44,6 +49,8 @@ public final class ActivityChangeWatcher {
     this.store = store;
     this.holder = holder;
     this.pollInterval = pollInterval;
+    this.listener = new ChannelListener(vertx, connectOptions, CHANNEL, "activity changes",
+        "the version poll every " + pollInterval.toSeconds() + " s", LOG);
   }
 
   /**
@@ -51,20 +58,18 @@ public final class ActivityChangeWatcher {
    * fails with the first load's error; either way the watcher keeps trying in the background until {@link #stop()}.
    */
   public Future<Void> start() {
+    if (context != null) {
+      // Started before (a caller retrying after a failed first load): one subscriber and one poll timer are enough.
+      return reloadNow();
+    }
     context = vertx.getOrCreateContext();
     Promise<Void> firstLoad = Promise.promise();
     context.runOnContext(v -> {
-      subscriber = PgSubscriber.subscriber(vertx, connectOptions)
-          .reconnectPolicy(attempt -> Math.min(MAX_RECONNECT_DELAY_MS, 100L << Math.min(attempt, 7)));
-      subscriber.channel(CHANNEL)
-          .subscribeHandler(subscribed -> onContext(() -> requestReload("subscribed to " + CHANNEL)))
-          .handler(payload -> onContext(() -> {
-            if (!String.valueOf(holder.version()).equals(payload)) {
-              requestReload("notified of version " + payload);
-            }
-          }));
-      subscriber.connect().onFailure(e -> LOG.warn("Cannot listen for activity changes yet ({}); the version poll"
-          + " keeps the index fresh meanwhile and listening is retried.", e.getMessage()));
+      listener.start(() -> requestReload("subscribed to " + CHANNEL), payload -> {
+        if (!String.valueOf(holder.version()).equals(payload)) {
+          requestReload("notified of version " + payload);
+        }
+      });
       pollTimer = vertx.setPeriodic(pollInterval.toMillis(), tick -> poll());
       requestReload("start").onComplete(firstLoad);
     });
@@ -77,7 +82,7 @@ public final class ActivityChangeWatcher {
       if (pollTimer >= 0) {
         vertx.cancelTimer(pollTimer);
       }
-      (subscriber == null ? Future.<Void>succeededFuture() : subscriber.close()).onComplete(stopped);
+      listener.close().onComplete(stopped);
     });
     return stopped.future();
   }
@@ -94,6 +99,11 @@ public final class ActivityChangeWatcher {
     return reloadFailures.get();
   }
 
+  /** Whether the LISTEN connection is up and subscribed (when not, the version poll alone catches changes). */
+  public boolean listening() {
+    return listener.listening();
+  }
+
   /** For metrics: invalid activities skipped by the latest load. */
   public long skippedActivities() {
     return skippedActivities.get();
@@ -102,8 +112,8 @@ public final class ActivityChangeWatcher {
   private void poll() {
     store.version().onComplete(version -> onContext(() -> {
       if (version.failed()) {
-        LOG.warn("Cannot check the activity version: {}. Serving the index at version {}.",
-            version.cause().getMessage(), holder.version());
+        DOWN_LOG.warn("poll", "Cannot check the activity version in PostgreSQL: {}. Serving the index at version {};"
+            + " check that PostgreSQL is up and reachable.", Failures.describe(version.cause()), holder.version());
       } else if (version.result() != holder.version()) {
         requestReload("poll saw version " + version.result());
       }
@@ -133,9 +143,10 @@ public final class ActivityChangeWatcher {
             thisRun.complete();
           } else {
             reloadFailures.incrementAndGet();
-            LOG.warn("Reloading activities failed: {}. {}", result.cause().getMessage(), holder.isLoaded()
-                ? "Still serving the index at version " + holder.version() + "."
-                : "No index loaded yet: protected routes answer 503 until one loads.");
+            DOWN_LOG.warn("reload", "Reloading activities from PostgreSQL failed: {}. {} Check that PostgreSQL is up"
+                + " and reachable.", Failures.describe(result.cause()), holder.isLoaded()
+                    ? "Still serving the index at version " + holder.version() + "."
+                    : "No index loaded yet: protected routes answer 503 until one loads.");
             thisRun.fail(result.cause());
           }
           running = null;
@@ -150,15 +161,18 @@ public final class ActivityChangeWatcher {
 
   private ActivityIndex build(ActivitySnapshot snapshot) {
     long[] skipped = {0};
+    // A reload of the version already serving (the one after each LISTEN subscription, say) changes nothing: its
+    // lines would only repeat the ones logged when that version arrived.
+    boolean changed = snapshot.version() != holder.version() || !holder.isLoaded();
     ActivityIndex index = ActivityIndex.buildSkippingInvalid(snapshot.activities(), snapshot.version(),
         (activity, reason) -> {
           skipped[0]++;
-          LOG.warn("SKIPPING INVALID ACTIVITY {} ({} {}): {} Fix or delete it; until then it grants nothing.",
-              activity.id(), activity.method(), activity.urlRegex(), reason);
+          LOG.atLevel(changed ? Level.WARN : Level.DEBUG).log("SKIPPING INVALID ACTIVITY {} ({} {}): {} Fix or delete"
+              + " it; until then it grants nothing.", activity.id(), activity.method(), activity.urlRegex(), reason);
         });
     skippedActivities.set(skipped[0]);
-    LOG.info("Activity index version {} loaded: {} activities ({} need a regex), {} skipped.",
-        index.version(), index.size(), index.fallbackSize(), skipped[0]);
+    LOG.atLevel(changed ? Level.INFO : Level.DEBUG).log("Activity index version {} loaded: {} activities ({} need a"
+        + " regex), {} skipped.", index.version(), index.size(), index.fallbackSize(), skipped[0]);
     return index;
   }
 }

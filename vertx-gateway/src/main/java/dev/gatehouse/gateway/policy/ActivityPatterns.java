@@ -24,6 +24,7 @@ import java.util.Set;
  */
 public final class ActivityPatterns {
   public static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+  private static final String ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE";
   public static final int MAX_REGEX_LENGTH = 512;
   public static final int MAX_PERMISSION_LENGTH = 255;
   public static final int MAX_DESCRIPTION_LENGTH = 1000;
@@ -60,6 +61,14 @@ public final class ActivityPatterns {
       throw new InvalidActivityException("The url regex is " + urlRegex.length() + " characters long; the limit is "
           + MAX_REGEX_LENGTH + ". Split it into several activities.");
     }
+    for (int i = 0; i < urlRegex.length(); i++) {
+      if (Character.isISOControl(urlRegex.charAt(i))) {
+        // Normalised paths never hold control characters (they are refused with 400), so such a regex is a mistake.
+        throw new InvalidActivityException("The url regex contains the control character U+"
+            + String.format("%04X", (int) urlRegex.charAt(i)) + " at position " + i + "; remove it (paths"
+            + " with control characters are refused with 400, so it could never match).");
+      }
+    }
     if (urlRegex.charAt(0) != '/') {
       String hint = urlRegex.startsWith("^/") ? " Remove the '^': regexes always match the whole path." : "";
       throw new InvalidActivityException("The url regex '" + urlRegex + "' must start with '/' (it matches the whole"
@@ -95,16 +104,26 @@ public final class ActivityPatterns {
     return pattern;
   }
 
+  /**
+   * The method exactly as it will be stored and matched: one of {@link #METHODS}, upper case, nothing around it. No
+   * trimming or case folding: what an admin wrote is what is enforced, or it is refused.
+   */
   public static void validateMethod(String method) {
-    if (method == null || method.isBlank()) {
-      throw new InvalidActivityException("The method is missing. Use one of GET, POST, PUT, PATCH, DELETE.");
+    if (method == null || method.isEmpty()) {
+      throw new InvalidActivityException("The method is missing. Use one of " + ALLOWED_METHODS + ".");
     }
     if (METHODS.contains(method)) {
       return;
     }
-    if (METHODS.contains(method.toUpperCase(java.util.Locale.ROOT))) {
-      throw new InvalidActivityException("The method '" + method + "' must be upper case: "
-          + method.toUpperCase(java.util.Locale.ROOT) + ".");
+    String shown = shown(method);
+    String upper = method.toUpperCase(java.util.Locale.ROOT);
+    if (METHODS.contains(upper)) {
+      throw new InvalidActivityException("The method '" + shown + "' must be upper case: " + upper + ". Methods are"
+          + " stored exactly as sent, so send exactly one of " + ALLOWED_METHODS + ".");
+    }
+    if (METHODS.contains(method.strip().toUpperCase(java.util.Locale.ROOT))) {
+      throw new InvalidActivityException("The method '" + shown + "' has spaces or other characters around it; send"
+          + " exactly one of " + ALLOWED_METHODS + ".");
     }
     if (method.equals("HEAD")) {
       throw new InvalidActivityException("HEAD needs no activity: it is decided as GET. Store a GET activity instead.");
@@ -112,8 +131,13 @@ public final class ActivityPatterns {
     if (method.equals("OPTIONS")) {
       throw new InvalidActivityException("OPTIONS needs no activity: CORS preflight is answered before authorisation.");
     }
-    throw new InvalidActivityException("The method '" + method + "' is not supported. Use one of GET, POST, PUT,"
-        + " PATCH, DELETE.");
+    throw new InvalidActivityException("The method '" + shown + "' is not supported. Use exactly one of "
+        + ALLOWED_METHODS + ".");
+  }
+
+  /** A value as echoed in a message: long values cut short, so a 60 KB "method" does not come back whole. */
+  private static String shown(String value) {
+    return value.length() > 40 ? value.substring(0, 40) + "..." : value;
   }
 
   public static void validatePermission(String permission) {
@@ -132,9 +156,20 @@ public final class ActivityPatterns {
     }
   }
 
+  /** At most {@value #MAX_DESCRIPTION_LENGTH} characters; line breaks and tabs are fine, other control characters not. */
   public static void validateDescription(String description) {
-    if (description != null && description.length() > MAX_DESCRIPTION_LENGTH) {
+    if (description == null) {
+      return;
+    }
+    if (description.length() > MAX_DESCRIPTION_LENGTH) {
       throw new InvalidActivityException("The description is longer than " + MAX_DESCRIPTION_LENGTH + " characters.");
+    }
+    for (int i = 0; i < description.length(); i++) {
+      char c = description.charAt(i);
+      if (Character.isISOControl(c) && c != '\n' && c != '\t') {
+        throw new InvalidActivityException("The description contains the control character U+"
+            + String.format("%04X", (int) c) + " at position " + i + "; remove it (line breaks and tabs are fine).");
+      }
     }
   }
 

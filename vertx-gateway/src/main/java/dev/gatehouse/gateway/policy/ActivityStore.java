@@ -24,7 +24,7 @@ import java.util.function.Function;
  */
 public final class ActivityStore {
 
-  private static final String SELECT_ACTIVITIES = "SELECT a.id, a.method, a.url_regex, a.description,"
+  private static final String SELECT_ACTIVITIES = "SELECT a.id, a.method, a.url_regex, a.description, a.revision,"
       + " COALESCE((SELECT array_agg(p.permission ORDER BY p.permission) FROM activity_permissions p"
       + " WHERE p.activity_id = a.id), '{}') AS permissions FROM activities a";
   private static final String UNIQUE_VIOLATION = "23505";
@@ -88,40 +88,76 @@ public final class ActivityStore {
    * edit (which could briefly widen access).
    */
   public Future<Activity> update(long id, ActivityDefinition definition) {
-    return validated(definition).compose(valid -> pool.withTransaction(connection -> connection
-        .preparedQuery("UPDATE activities SET method = $1, url_regex = $2, description = $3 WHERE id = $4")
-        .execute(Tuple.of(definition.method(), definition.urlRegex(), definition.description(), id))
-        .compose(rows -> rows.rowCount() == 0
-            ? Future.failedFuture(new ActivityNotFoundException(id))
-            : connection.preparedQuery("DELETE FROM activity_permissions WHERE activity_id = $1").execute(Tuple.of(id)))
+    return update(id, definition, ExpectedRevision.ANY);
+  }
+
+  /** As {@link #update(long, ActivityDefinition)}, only when the activity is at an {@code expected} revision. */
+  public Future<Activity> update(long id, ActivityDefinition definition, ExpectedRevision expected) {
+    return validated(definition).compose(valid -> pool.withTransaction(connection -> lock(connection, id, expected)
+        .compose(locked -> connection
+            .preparedQuery("UPDATE activities SET method = $1, url_regex = $2, description = $3 WHERE id = $4")
+            .execute(Tuple.of(definition.method(), definition.urlRegex(), definition.description(), id)))
+        .compose(updated -> connection.preparedQuery("DELETE FROM activity_permissions WHERE activity_id = $1")
+            .execute(Tuple.of(id)))
         .compose(deleted -> insertPermissions(connection, id, definition.permissions()))
         .compose(done -> find(connection, id).map(Optional::orElseThrow))))
         .recover(translate(definition.method(), definition.urlRegex(), id));
   }
 
   public Future<Void> delete(long id) {
-    return pool.preparedQuery("DELETE FROM activities WHERE id = $1").execute(Tuple.of(id))
-        .compose(rows -> rows.rowCount() == 0 ? Future.failedFuture(new ActivityNotFoundException(id)) : Future.succeededFuture());
+    return delete(id, ExpectedRevision.ANY);
+  }
+
+  public Future<Void> delete(long id, ExpectedRevision expected) {
+    return pool.withTransaction(connection -> lock(connection, id, expected)
+        .compose(locked -> connection.preparedQuery("DELETE FROM activities WHERE id = $1").execute(Tuple.of(id)))
+        .mapEmpty());
   }
 
   /** True when the link is new, false when it already existed. */
   public Future<Boolean> linkPermission(long id, String permission) {
+    return linkPermission(id, permission, ExpectedRevision.ANY);
+  }
+
+  public Future<Boolean> linkPermission(long id, String permission, ExpectedRevision expected) {
     try {
       ActivityPatterns.validatePermission(permission);
     } catch (InvalidActivityException e) {
       return Future.failedFuture(e);
     }
-    return pool.preparedQuery("INSERT INTO activity_permissions (activity_id, permission) VALUES ($1, $2)"
-            + " ON CONFLICT DO NOTHING").execute(Tuple.of(id, permission))
-        .map(rows -> rows.rowCount() > 0)
+    return pool.withTransaction(connection -> lock(connection, id, expected)
+        .compose(locked -> connection.preparedQuery("INSERT INTO activity_permissions (activity_id, permission)"
+            + " VALUES ($1, $2) ON CONFLICT DO NOTHING").execute(Tuple.of(id, permission)))
+        .map(rows -> rows.rowCount() > 0))
         .recover(translate(null, null, id));
   }
 
   /** True when a link was removed, false when there was none. */
   public Future<Boolean> unlinkPermission(long id, String permission) {
-    return pool.preparedQuery("DELETE FROM activity_permissions WHERE activity_id = $1 AND permission = $2")
-        .execute(Tuple.of(id, permission))
-        .map(rows -> rows.rowCount() > 0);
+    return unlinkPermission(id, permission, ExpectedRevision.ANY);
+  }
+
+  public Future<Boolean> unlinkPermission(long id, String permission, ExpectedRevision expected) {
+    return pool.withTransaction(connection -> lock(connection, id, expected)
+        .compose(locked -> connection.preparedQuery("DELETE FROM activity_permissions WHERE activity_id = $1"
+            + " AND permission = $2").execute(Tuple.of(id, permission)))
+        .map(rows -> rows.rowCount() > 0));
+  }
+
+  /**
+   * Locks the activity's row for the rest of the transaction and checks its revision: concurrent writers of the
+   * same activity take turns, so a conditional write never acts on a revision that changed under it.
+   */
+  private static Future<Void> lock(SqlClient client, long id, ExpectedRevision expected) {
+    return client.preparedQuery("SELECT revision FROM activities WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new ActivityNotFoundException(id));
+          }
+          long revision = rows.iterator().next().getLong(0);
+          return expected.accepts(revision) ? Future.succeededFuture()
+              : Future.failedFuture(new ActivityChangedException(id, revision));
+        });
   }
 
   /**
@@ -198,7 +234,7 @@ public final class ActivityStore {
 
   private static Activity toActivity(Row row) {
     return new Activity(row.getLong("id"), row.getString("method"), row.getString("url_regex"),
-        row.getString("description"), Set.of(row.getArrayOfStrings("permissions")));
+        row.getString("description"), Set.of(row.getArrayOfStrings("permissions")), row.getLong("revision"));
   }
 
   private static Future<Void> validated(ActivityDefinition definition) {

@@ -8,6 +8,7 @@ import dev.gatehouse.gateway.forwarded.TrustedProxies;
 import dev.gatehouse.gateway.http.ErrorResponses;
 import dev.gatehouse.gateway.http.RequestState;
 import dev.gatehouse.gateway.http.RequestTarget;
+import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.tls.UpstreamTls;
 import dev.gatehouse.gateway.token.VerifiedToken;
@@ -52,12 +53,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayProxy implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayProxy.class);
+  /** Shared by every verticle instance: one line per route and kind of failure per interval, not one per request. */
+  private static final RateLimitedLog UPSTREAM_LOG = RateLimitedLog.of(LOG);
   /** Ways to make an upstream run a different method than the one the gateway authorised. */
   static final List<String> METHOD_OVERRIDES = List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
   /** Overwritten, never appended to: the gateway is where the trust boundary starts (see the README). */
   static final List<String> FORWARDING = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Proto",
       "X-Forwarded-Host", "X-Forwarded-Port", "X-Real-IP");
 
+  private final Vertx vertx;
   private final HttpClient client;
   private final HttpProxy proxy;
   private final UpstreamRoutes routes;
@@ -74,6 +78,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
   private final Map<HttpServerRequest, ForwardPlan> plans = new WeakHashMap<>();
 
   public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
+    this.vertx = vertx;
     this.routes = new UpstreamRoutes(config.routes());
     this.identityHeaders = new IdentityHeaders(config.identityHeaderPrefix(), config.maxIdentityHeaderBytes());
     this.identityCache = new IdentityHeaderCache(identityHeaders);
@@ -114,7 +119,8 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     try {
       identity = token == null ? Map.of() : identityCache.forToken(token);
     } catch (IdentityTooLargeException e) {
-      LOG.warn("Not forwarding {} {}: {}", ctx.request().method(), target.path(), e.getMessage());
+      UPSTREAM_LOG.warn("identity too large", "Not forwarding {} {}: {}", ctx.request().method(), target.path(),
+          e.getMessage());
       ErrorResponses.send(ctx, 500, "identity_too_large", "Your identity is too large to forward to the service; "
           + "ask an administrator to reduce your permissions or raise identity.maxHeaderBytes.");
       return;
@@ -122,9 +128,13 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     String host = request.authority() == null ? null : request.authority().toString();
     ClientOrigin origin = trustedProxies.originOf(request);
+    UpstreamSilence silence = new UpstreamSilence(vertx, route.timeoutMillis());
     plans.put(request, new ForwardPlan(route, target.pathAndQuery(), identity, RequestState.credential(ctx),
-        origin.forwardedFor(), origin.scheme(), host, ctx));
-    ctx.addEndHandler(done -> plans.remove(request));
+        origin.forwardedFor(), origin.scheme(), host, ctx, silence));
+    ctx.addEndHandler(done -> {
+      plans.remove(request);
+      silence.finish();
+    });
     proxy.handle(request);
   }
 
@@ -145,14 +155,16 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         .setSsl(route.tls())
         .setSslOptions(route.tls() ? upstreamTls.get(route.prefix()) : null)
         .setConnectTimeout(connectTimeoutMillis);
-    if (!context.isWebSocket()) {
-      // Idle, not total: a slow but streaming download is fine, a silent upstream is not.
-      options.setIdleTimeout(route.timeoutMillis());
-    }
     // After a WebSocket upgrade the proxy keeps no handler on the request, so a normal close would be logged as
     // an error; failures that matter reach the proxy through its futures.
     return context.client().request(options)
-        .onSuccess(request -> request.exceptionHandler(e -> LOG.debug("Upstream connection ended: {}", e.toString())));
+        .onSuccess(request -> {
+          request.exceptionHandler(e -> LOG.debug("Upstream connection ended: {}", e.toString()));
+          if (!context.isWebSocket()) {
+            // Silence in both directions, not total time: slow but flowing uploads and downloads are fine.
+            plan.silence().start(request);
+          }
+        });
   }
 
   private final class ForwardingInterceptor implements ProxyInterceptor {
@@ -164,6 +176,10 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         return Future.succeededFuture(answer(request, 500, "internal_error", "The request lost its forwarding plan."));
       }
       rewrite(request, plan);
+      Body body = request.getBody();
+      if (body != null && !context.isWebSocket()) {
+        request.setBody(Body.body(plan.silence().watch(body.stream(), false), body.length(), body.mediaType()));
+      }
       long started = System.nanoTime();
       return context.sendRequest().transform(result -> {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -171,10 +187,10 @@ public final class GatewayProxy implements Handler<RoutingContext> {
           metrics.upstreamLatency(plan.route().prefix(), "response", took);
           return Future.succeededFuture(result.result());
         }
+        plan.silence().finish();
         UpstreamFailures.Answer answer = UpstreamFailures.of(result.cause(), plan.route().prefix());
         metrics.upstreamLatency(plan.route().prefix(), answer.outcome(), took);
-        LOG.warn("Upstream {} for {} failed: {}", plan.route().upstream(), plan.route().prefix(),
-            String.valueOf(result.cause()));
+        UpstreamFailures.log(UPSTREAM_LOG, plan.route(), answer, result.cause());
         return Future.succeededFuture(answer(request, answer.status(), answer.error(), answer.message()));
       });
     }
@@ -182,6 +198,11 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     @Override
     public Future<Void> handleProxyResponse(ProxyContext context) {
       ProxyResponse response = context.response();
+      ForwardPlan watched = context.isWebSocket() ? null : plans.get(context.request().proxiedRequest());
+      Body body = response.getBody();
+      if (watched != null && body != null) {
+        response.setBody(Body.body(watched.silence().watch(body.stream(), true), body.length(), body.mediaType()));
+      }
       MultiMap headers = response.headers();
       String upstreamDate = headers.get(HttpHeaders.DATE);
       // With a Warning header the library compares dates itself: leave that rare case to it.

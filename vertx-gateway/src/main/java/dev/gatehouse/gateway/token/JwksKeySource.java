@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.token;
 
+import dev.gatehouse.gateway.logging.RateLimitedLog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class JwksKeySource implements SigningKeyProvider {
 
   private static final Logger LOG = LoggerFactory.getLogger(JwksKeySource.class);
+  /** Keycloak down fails every retry and unknown-kid refetch alike: one line per interval. */
+  private static final RateLimitedLog FETCH_LOG = RateLimitedLog.of(LOG);
   private static final long NEVER = Long.MIN_VALUE;
 
   private final Vertx vertx;
@@ -197,11 +200,11 @@ public final class JwksKeySource implements SigningKeyProvider {
       consecutiveFailures++;
       lastFailure = error.getMessage();
       if (ready()) {
-        LOG.warn("Could not refresh signing keys from {}: {}. The {} keys loaded before stay in use.", url,
-            error.getMessage(), keys.get().size());
+        FETCH_LOG.warn("refresh", "Could not refresh signing keys from {}: {}. The {} keys loaded before stay in"
+            + " use.", url, error.getMessage(), keys.get().size());
       } else {
-        LOG.error("Could not load signing keys from {}: {}. Tokens are refused with 503 until this succeeds;"
-            + " check that Keycloak is up and that the JWKS URL is right. Retrying.", url, error.getMessage());
+        FETCH_LOG.error("load", "Could not load signing keys from {}: {}. Tokens are refused with 503 until this"
+            + " succeeds; check that Keycloak is up and that the JWKS URL is right. Retrying.", url, error.getMessage());
       }
     });
   }

@@ -44,11 +44,14 @@ class ActivitiesAdminApiTest {
 
   @Test
   void activitiesCanBeCreatedReadUpdatedLinkedAndDeleted() throws Exception {
-    HttpResponse<String> created = call("POST", BASE, ADMIN, draft("get", "/api/v1/skills"));
+    HttpResponse<String> created = call("POST", BASE, ADMIN, draft("GET", "/api/v1/skills"));
     long id = new JsonObject(created.body()).getLong("id");
 
     HttpResponse<String> one = call("GET", BASE + "/" + id, ADMIN, null);
-    HttpResponse<String> updated = call("PUT", BASE + "/" + id, ADMIN, draft("GET", "/api/v1/skills/[^/]+"));
+    HttpResponse<String> updated = gateway.send(gateway.request(BASE + "/" + id)
+        .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+        .header("If-Match", one.headers().firstValue("ETag").orElseThrow())
+        .PUT(HttpRequest.BodyPublishers.ofString(draft("GET", "/api/v1/skills/[^/]+"))));
     HttpResponse<String> linked = call("PUT", BASE + "/" + id + "/permissions/view-skills", ADMIN, null);
     HttpResponse<String> unlinked = call("DELETE", BASE + "/" + id + "/permissions/view-roles", ADMIN, null);
     HttpResponse<String> list = call("GET", BASE, ADMIN, null);
@@ -56,8 +59,10 @@ class ActivitiesAdminApiTest {
     HttpResponse<String> gone = call("GET", BASE + "/" + id, ADMIN, null);
 
     assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(created.headers().firstValue("Location")).hasValue(BASE + "/" + id);
     assertThat(new JsonObject(created.body()).getString("method")).isEqualTo("GET");
     assertThat(new JsonObject(one.body()).getString("urlRegex")).isEqualTo("/api/v1/skills");
+    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
     assertThat(new JsonObject(updated.body()).getString("urlRegex")).isEqualTo("/api/v1/skills/[^/]+");
     assertThat(new JsonObject(linked.body()).getJsonArray("permissions")).containsExactly("view-roles", "view-skills");
     assertThat(new JsonObject(unlinked.body()).getJsonArray("permissions")).containsExactly("view-skills");

@@ -163,6 +163,8 @@ class GatewayHttpTest {
     CompletableFuture<String> reply = new CompletableFuture<>();
     WebSocket socket = gateway.http.newWebSocketBuilder()
         .header("Cookie", "jwt-token=" + GOOD)
+        // Browsers always send Origin on a handshake; a cookie handshake without one is refused (CrossSiteRequestTest).
+        .header("Origin", "http://127.0.0.1:" + gateway.port)
         .buildAsync(gateway.uri("/api/v1/ws").resolve("ws://127.0.0.1:" + gateway.port + "/api/v1/ws"),
             new WebSocket.Listener() {
               @Override

@@ -116,12 +116,18 @@ class LoginWiringTest {
   }
 
   @Test
-  void withoutLoginTheCookieCsrfCheckIsNotInstalled() throws Exception {
-    HttpResponse<String> response = withoutLogin.send(withoutLogin.request("/api/v1/feedback")
+  void withoutLoginOnlyTheGatewaysOwnOriginMayRideTheCookie() throws Exception {
+    HttpResponse<String> foreign = withoutLogin.send(withoutLogin.request("/api/v1/feedback")
         .header("Origin", EVIL).header("Cookie", "jwt-token=" + GatewayHarness.GOOD)
         .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(foreign.body()).contains("cross_site_request");
+    assertThat(foreign.headers().firstValue("Access-Control-Allow-Origin")).as("no CORS without login").isEmpty();
 
-    assertThat(response.statusCode()).isEqualTo(201);
+    HttpResponse<String> own = withoutLogin.send(withoutLogin.request("/api/v1/feedback")
+        .header("Origin", "http://127.0.0.1:" + withoutLogin.port).header("Cookie", "jwt-token=" + GatewayHarness.GOOD)
+        .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    assertThat(own.statusCode()).isEqualTo(201);
   }
 
   private static HttpRequest.Builder preflight(String origin) {

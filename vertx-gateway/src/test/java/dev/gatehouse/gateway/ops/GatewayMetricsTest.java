@@ -2,6 +2,8 @@ package dev.gatehouse.gateway.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -27,5 +29,15 @@ class GatewayMetricsTest {
         .contains("gatehouse_upstream_latency_seconds_count{outcome=\"response\",route=\"/api/v1\"} 1")
         .contains("gatehouse_activity_index_size 42.0")
         .contains("gatehouse_activity_index_version 9.0");
+  }
+
+  @Test
+  void registeringTheIndexGaugesTwiceFailsLoudlyInsteadOfKeepingAStaleSource() {
+    GatewayMetrics metrics = new GatewayMetrics();
+    metrics.activityIndexGauges(() -> 1, () -> 1);
+
+    assertThatThrownBy(() -> metrics.activityIndexGauges(() -> 2, () -> 2))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("registered already");
+    assertThat(metrics.scrape()).contains("gatehouse_activity_index_size 1.0");
   }
 }

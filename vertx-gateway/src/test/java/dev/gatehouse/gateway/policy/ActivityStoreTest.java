@@ -67,7 +67,9 @@ class ActivityStoreTest {
 
     Activity updated = await(store.update(created.id(),
         new ActivityDefinition("PUT", "/api/v1/roles/[^/?#]+", "Replace a role", Set.of("manage-roles"))));
-    assertThat(updated).isEqualTo(new Activity(created.id(), "PUT", "/api/v1/roles/[^/?#]+", "Replace a role", Set.of("manage-roles")));
+    assertThat(updated).usingRecursiveComparison().ignoringFields("revision")
+        .isEqualTo(new Activity(created.id(), "PUT", "/api/v1/roles/[^/?#]+", "Replace a role", Set.of("manage-roles")));
+    assertThat(updated.revision()).isGreaterThan(created.revision());
 
     ActivitySnapshot snapshot = await(store.loadAll());
     assertThat(snapshot.activities()).containsExactly(updated);
@@ -79,6 +81,48 @@ class ActivityStoreTest {
     assertThat(failureOf(store.delete(created.id()))).isInstanceOf(ActivityNotFoundException.class);
     assertThat(failureOf(store.linkPermission(created.id(), "x"))).isInstanceOf(ActivityNotFoundException.class);
     assertThat(failureOf(store.update(created.id(), new ActivityDefinition("GET", "/x", "", Set.of())))).isInstanceOf(ActivityNotFoundException.class);
+    await(pool.close());
+  }
+
+  @Test
+  void everyChangeGivesANewRevisionAndStaleConditionalWritesChangeNothing() {
+    Pool pool = fixture.newMigratedPool();
+    ActivityStore store = new ActivityStore(pool);
+    Activity created = await(store.create(new ActivityDefinition("GET", "/api/v1/skills", "", Set.of("view-skills"))));
+    Activity other = await(store.create(new ActivityDefinition("GET", "/api/v1/ideas", "", Set.of("view-ideas"))));
+    assertThat(created.revision()).isPositive();
+    assertThat(other.revision()).as("one sequence for all activities").isNotEqualTo(created.revision());
+
+    ExpectedRevision read = ExpectedRevision.oneOf(Set.of(created.revision()));
+    assertThat(await(store.linkPermission(created.id(), "manage-skills", read))).isTrue();
+    Activity linked = await(store.find(created.id())).orElseThrow();
+    assertThat(linked.revision()).isGreaterThan(created.revision());
+    assertThat(await(store.linkPermission(created.id(), "manage-skills"))).as("already linked").isFalse();
+    assertThat(await(store.find(created.id())).orElseThrow().revision()).as("no change, same revision")
+        .isEqualTo(linked.revision());
+    long version = await(store.version());
+
+    ActivityDefinition replacement = new ActivityDefinition("POST", "/api/v1/skills", "", Set.of());
+    Throwable staleUpdate = failureOf(store.update(created.id(), replacement, read));
+    assertThat(staleUpdate).isInstanceOf(ActivityChangedException.class);
+    assertThat(((ActivityChangedException) staleUpdate).currentRevision()).isEqualTo(linked.revision());
+    assertThat(failureOf(store.delete(created.id(), read))).isInstanceOf(ActivityChangedException.class);
+    assertThat(failureOf(store.linkPermission(created.id(), "x", read))).isInstanceOf(ActivityChangedException.class);
+    assertThat(failureOf(store.unlinkPermission(created.id(), "view-skills", read)))
+        .isInstanceOf(ActivityChangedException.class);
+    assertThat(failureOf(store.update(4242, replacement, read))).isInstanceOf(ActivityNotFoundException.class);
+    assertThat(await(store.find(created.id())).orElseThrow()).as("refused writes change nothing").isEqualTo(linked);
+    assertThat(await(store.version())).isEqualTo(version);
+
+    Activity updated = await(store.update(created.id(), replacement,
+        ExpectedRevision.oneOf(Set.of(other.revision(), linked.revision()))));
+    assertThat(updated.method()).isEqualTo("POST");
+    assertThat(updated.revision()).isGreaterThan(linked.revision());
+    await(store.linkPermission(created.id(), "view-skills"));
+    await(store.delete(created.id(), ExpectedRevision.oneOf(Set.of(await(store.find(created.id())).orElseThrow()
+        .revision()))));
+    assertThat(await(store.find(created.id()))).isEmpty();
+    assertThat(await(store.find(other.id())).orElseThrow()).as("others untouched").isEqualTo(other);
     await(pool.close());
   }
 

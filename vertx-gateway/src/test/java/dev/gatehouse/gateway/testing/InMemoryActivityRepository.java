@@ -1,10 +1,12 @@
 package dev.gatehouse.gateway.testing;
 
+import dev.gatehouse.gateway.admin.ActivityRepository;
+import dev.gatehouse.gateway.policy.Activity;
+import dev.gatehouse.gateway.policy.ActivityChangedException;
+import dev.gatehouse.gateway.policy.ActivityConflictException;
 import dev.gatehouse.gateway.policy.ActivityDefinition;
 import dev.gatehouse.gateway.policy.ActivityNotFoundException;
-import dev.gatehouse.gateway.admin.ActivityRepository;
-import dev.gatehouse.gateway.policy.ActivityConflictException;
-import dev.gatehouse.gateway.policy.Activity;
+import dev.gatehouse.gateway.policy.ExpectedRevision;
 import io.vertx.core.Future;
 import java.util.HashSet;
 import java.util.List;
@@ -13,10 +15,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The repository contract without a database, for the admin API's HTTP tests. */
+/** The repository contract without a database, for the admin API's HTTP tests; revisions as PostgreSQL gives them. */
 public final class InMemoryActivityRepository implements ActivityRepository {
   private final Map<Long, Activity> activities = new TreeMap<>();
   private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong revisions = new AtomicLong(100);
 
   @Override
   public synchronized Future<List<Activity>> list() {
@@ -34,55 +37,68 @@ public final class InMemoryActivityRepository implements ActivityRepository {
     if (duplicate(draft, -1)) {
       return Future.failedFuture(new ActivityConflictException(draft.method(), draft.urlRegex()));
     }
-    Activity activity = new Activity(ids.incrementAndGet(), draft.method(), draft.urlRegex(), draft.description(),
-        draft.permissions());
-    activities.put(activity.id(), activity);
-    return Future.succeededFuture(activity);
+    return Future.succeededFuture(store(ids.incrementAndGet(), draft.method(), draft.urlRegex(), draft.description(),
+        draft.permissions()));
   }
 
   @Override
-  public synchronized Future<Activity> update(long id, ActivityDefinition draft) {
-    if (!activities.containsKey(id)) {
-      return Future.failedFuture(new ActivityNotFoundException(id));
+  public synchronized Future<Activity> update(long id, ActivityDefinition draft, ExpectedRevision expected) {
+    Future<Activity> current = current(id, expected);
+    if (current.failed()) {
+      return current;
     }
     if (duplicate(draft, id)) {
       return Future.failedFuture(new ActivityConflictException(draft.method(), draft.urlRegex()));
     }
-    Activity activity = new Activity(id, draft.method(), draft.urlRegex(), draft.description(), draft.permissions());
-    activities.put(id, activity);
-    return Future.succeededFuture(activity);
+    return Future.succeededFuture(store(id, draft.method(), draft.urlRegex(), draft.description(),
+        draft.permissions()));
   }
 
   @Override
-  public synchronized Future<Void> delete(long id) {
-    return activities.remove(id) == null ? Future.failedFuture(new ActivityNotFoundException(id))
-        : Future.succeededFuture();
+  public synchronized Future<Void> delete(long id, ExpectedRevision expected) {
+    Future<Activity> current = current(id, expected);
+    if (current.failed()) {
+      return current.mapEmpty();
+    }
+    activities.remove(id);
+    return Future.succeededFuture();
   }
 
   @Override
-  public synchronized Future<Activity> linkPermission(long id, String permission) {
-    return relink(id, permission, true);
+  public synchronized Future<Activity> linkPermission(long id, String permission, ExpectedRevision expected) {
+    return relink(id, permission, true, expected);
   }
 
   @Override
-  public synchronized Future<Activity> unlinkPermission(long id, String permission) {
-    return relink(id, permission, false);
+  public synchronized Future<Activity> unlinkPermission(long id, String permission, ExpectedRevision expected) {
+    return relink(id, permission, false, expected);
   }
 
-  private Future<Activity> relink(long id, String permission, boolean link) {
-    Activity current = activities.get(id);
-    if (current == null) {
+  private Future<Activity> relink(long id, String permission, boolean link, ExpectedRevision expected) {
+    Future<Activity> current = current(id, expected);
+    if (current.failed()) {
+      return current;
+    }
+    Activity activity = current.result();
+    Set<String> permissions = new HashSet<>(activity.permissions());
+    boolean changed = link ? permissions.add(permission) : permissions.remove(permission);
+    return Future.succeededFuture(changed ? store(id, activity.method(), activity.urlRegex(), activity.description(),
+        permissions) : activity);
+  }
+
+  private Future<Activity> current(long id, ExpectedRevision expected) {
+    Activity activity = activities.get(id);
+    if (activity == null) {
       return Future.failedFuture(new ActivityNotFoundException(id));
     }
-    Set<String> permissions = new HashSet<>(current.permissions());
-    if (link) {
-      permissions.add(permission);
-    } else {
-      permissions.remove(permission);
-    }
-    Activity updated = new Activity(id, current.method(), current.urlRegex(), current.description(), permissions);
-    activities.put(id, updated);
-    return Future.succeededFuture(updated);
+    return expected.accepts(activity.revision()) ? Future.succeededFuture(activity)
+        : Future.failedFuture(new ActivityChangedException(id, activity.revision()));
+  }
+
+  private Activity store(long id, String method, String urlRegex, String description, Set<String> permissions) {
+    Activity activity = new Activity(id, method, urlRegex, description, permissions, revisions.incrementAndGet());
+    activities.put(id, activity);
+    return activity;
   }
 
   private boolean duplicate(ActivityDefinition draft, long exceptId) {

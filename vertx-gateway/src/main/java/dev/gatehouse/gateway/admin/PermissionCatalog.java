@@ -1,0 +1,19 @@
+package dev.gatehouse.gateway.admin;
+
+import io.vertx.core.Future;
+import java.util.Set;
+
+/**
+ * Which permission names exist. The admin API refuses to link a name that is not a permission (a typo would link
+ * nothing anyone holds), unless the request says {@code allowUnknownPermissions=true}.
+ */
+public interface PermissionCatalog {
+  /**
+   * The names in {@code names} that are not permissions (empty when all exist). Fails with
+   * {@link PermissionCatalogUnavailableException} when that cannot be told now: the caller must then refuse.
+   */
+  Future<Set<String>> unknown(Set<String> names);
+
+  /** Where the permissions live, for messages: e.g. "client gatehouse-permissions in Keycloak realm gatehouse". */
+  String source();
+}

@@ -1,0 +1,176 @@
+package dev.gatehouse.gateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Against a stub of Keycloak's token endpoint and admin API on 127.0.0.1 (the real one: AdminApiIT). */
+class KeycloakPermissionCatalogTest {
+  private static final String SECRET = "s3cret: & more";
+  private static final String CLIENT_UUID = "0b5f3c1e-uuid";
+
+  private final Vertx vertx = Vertx.vertx();
+  private final List<String> calls = new CopyOnWriteArrayList<>();
+  private volatile int tokenStatus = 200;
+  private volatile int adminStatus = 200;
+  private volatile String rejectTokensBefore = "";
+  private volatile int tokensIssued;
+  private volatile List<String> roles = List.of("view-roles", "manage-activities");
+  private volatile String permissionsClient = "gatehouse-permissions";
+  private HttpServer keycloak;
+  private WebClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    keycloak = await(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
+    client = WebClient.create(vertx);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    await(vertx.close());
+  }
+
+  private void handle(HttpServerRequest request) {
+    calls.add(request.method() + " " + request.uri());
+    if (request.path().equals("/realms/test/protocol/openid-connect/token")) {
+      request.body().onSuccess(body -> {
+        String expected = "Basic " + Base64.getEncoder().encodeToString(("gateway:"
+            + java.net.URLEncoder.encode(SECRET, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        boolean ok = tokenStatus == 200 && expected.equals(request.getHeader("Authorization"))
+            && body.toString().equals("grant_type=client_credentials");
+        JsonObject answer = ok ? new JsonObject().put("access_token", "token-" + (++tokensIssued))
+            .put("expires_in", 300).put("token_type", "Bearer")
+            : new JsonObject().put("error", "unauthorized_client");
+        request.response().setStatusCode(ok ? 200 : tokenStatus == 200 ? 401 : tokenStatus).end(answer.encode());
+      });
+      return;
+    }
+    String bearer = String.valueOf(request.getHeader("Authorization"));
+    if (!bearer.startsWith("Bearer token-") || bearer.compareTo("Bearer " + rejectTokensBefore) < 0) {
+      request.response().setStatusCode(401).end();
+      return;
+    }
+    if (adminStatus != 200) {
+      request.response().setStatusCode(adminStatus).end("{\"error\":\"unknown_error\"}");
+      return;
+    }
+    if (request.path().equals("/admin/realms/test/clients")) {
+      JsonArray clients = new JsonArray();
+      if (permissionsClient.equals(request.getParam("clientId"))) {
+        clients.add(new JsonObject().put("id", CLIENT_UUID).put("clientId", permissionsClient));
+      }
+      request.response().end(clients.encode());
+    } else if (request.path().equals("/admin/realms/test/clients/" + CLIENT_UUID + "/roles")) {
+      JsonArray answer = new JsonArray();
+      roles.forEach(name -> answer.add(new JsonObject().put("name", name).put("clientRole", true)));
+      request.response().end(answer.encode());
+    } else {
+      request.response().setStatusCode(404).end();
+    }
+  }
+
+  private PermissionCheckOptions options() {
+    return new PermissionCheckOptions().setKeycloakUrl("http://127.0.0.1:" + keycloak.actualPort()).setRealm("test")
+        .setClientId("gateway").setClientSecret(SECRET).setHttpTimeoutMillis(2_000).validate();
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static Throwable failureOf(Future<?> future) throws Exception {
+    try {
+      await(future);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("expected a failure");
+  }
+
+  @Test
+  void namesTheUnknownPermissionsAndReusesTheServiceAccountToken() throws Exception {
+    KeycloakPermissionCatalog catalog = new KeycloakPermissionCatalog(client, options());
+
+    assertThat(await(catalog.unknown(Set.of("view-roles", "veiw-users", "manage-activities"))))
+        .containsExactly("veiw-users");
+    roles = List.of("view-roles", "veiw-users", "manage-activities");
+    assertThat(await(catalog.unknown(Set.of("view-roles", "veiw-users")))).as("a role created a moment ago is known")
+        .isEmpty();
+    assertThat(await(catalog.unknown(Set.of()))).isEmpty();
+
+    assertThat(calls.stream().filter(call -> call.contains("/token")).count()).as("one token, reused").isEqualTo(1);
+    assertThat(calls).contains("GET /admin/realms/test/clients?clientId=gatehouse-permissions",
+        "GET /admin/realms/test/clients/" + CLIENT_UUID + "/roles?briefRepresentation=true");
+    assertThat(catalog.source()).contains("'gatehouse-permissions'", "'test'");
+  }
+
+  @Test
+  void aTokenKeycloakNoLongerTakesIsReplacedOnce() throws Exception {
+    KeycloakPermissionCatalog catalog = new KeycloakPermissionCatalog(client, options());
+    await(catalog.unknown(Set.of("view-roles")));
+    rejectTokensBefore = "token-2";
+
+    assertThat(await(catalog.unknown(Set.of("view-roles")))).isEmpty();
+    assertThat(tokensIssued).isEqualTo(2);
+  }
+
+  @Test
+  void everyProblemFailsClosedWithAMessageSayingWhatToFix() throws Exception {
+    KeycloakPermissionCatalog catalog = new KeycloakPermissionCatalog(client, options());
+
+    adminStatus = 403;
+    Throwable forbidden = failureOf(catalog.unknown(Set.of("view-roles")));
+    adminStatus = 500;
+    Throwable failing = failureOf(catalog.unknown(Set.of("view-roles")));
+    adminStatus = 200;
+    permissionsClient = "renamed";
+    Throwable noClient = failureOf(catalog.unknown(Set.of("view-roles")));
+    tokenStatus = 401;
+    Throwable refusedClient = failureOf(new KeycloakPermissionCatalog(client, options()).unknown(Set.of("x")));
+    Throwable noSecret = failureOf(new KeycloakPermissionCatalog(client, options().setClientSecret(null))
+        .unknown(Set.of("x")));
+
+    assertThat(forbidden).isInstanceOf(PermissionCatalogUnavailableException.class)
+        .hasMessageContaining("HTTP 403").hasMessageContaining("view-clients");
+    assertThat(failing).isInstanceOf(PermissionCatalogUnavailableException.class).hasMessageContaining("HTTP 500");
+    assertThat(noClient).isInstanceOf(PermissionCatalogUnavailableException.class)
+        .hasMessageContaining("has no client 'gatehouse-permissions'");
+    assertThat(refusedClient).isInstanceOf(PermissionCatalogUnavailableException.class)
+        .hasMessageContaining("refused the client credentials").hasMessageContaining("unauthorized_client")
+        .hasMessageNotContaining(SECRET);
+    assertThat(noSecret).isInstanceOf(PermissionCatalogUnavailableException.class)
+        .hasMessageContaining("no secret");
+  }
+
+  @Test
+  void anUnreachableKeycloakFailsClosed() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    KeycloakPermissionCatalog catalog = new KeycloakPermissionCatalog(client,
+        options().setKeycloakUrl("http://127.0.0.1:" + closedPort));
+
+    assertThat(failureOf(catalog.unknown(Set.of("view-roles"))))
+        .isInstanceOf(PermissionCatalogUnavailableException.class)
+        .hasMessageContaining("could not be reached").hasMessageContaining("127.0.0.1:" + closedPort);
+  }
+}
