@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.admin.StoreActivityRepository;
 import dev.gatehouse.gateway.apitoken.ApiTokenResolver;
 import dev.gatehouse.gateway.apitoken.ApiTokenVerifier;
 import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.http.AccessPolicy;
 import dev.gatehouse.gateway.http.ActivityIndexPolicy;
@@ -20,6 +21,9 @@ import dev.gatehouse.gateway.policy.ActivityPatterns;
 import dev.gatehouse.gateway.policy.ActivitySeedFile;
 import dev.gatehouse.gateway.policy.ActivityStore;
 import dev.gatehouse.gateway.policy.SchemaMigrations;
+import dev.gatehouse.gateway.revocation.RevocationGuard;
+import dev.gatehouse.gateway.revocation.RevocationStore;
+import dev.gatehouse.gateway.revocation.RevocationWatcher;
 import dev.gatehouse.gateway.token.JwksKeySource;
 import dev.gatehouse.gateway.token.JwtTokenVerifier;
 import dev.gatehouse.gateway.token.SignatureAlgorithm;
@@ -33,6 +37,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -62,6 +67,9 @@ public final class Gateway {
   private final ActivityIndexHolder index = new ActivityIndexHolder();
   private final ActivityChangeWatcher watcher;
   private final AccessPolicy policy;
+  private final ClientConnections connections;
+  private final RevocationGuard revocations;
+  private final RevocationWatcher revocationWatcher;
   private volatile boolean closed;
   private String deploymentId;
   private long logSummaryTimer = -1;
@@ -73,14 +81,15 @@ public final class Gateway {
     this.keys = new JwksKeySource(vertx, tokenOptions);
     // AccessGate reports rejections to the metrics itself, so the verifier needs no listener.
     TokenVerifier accessTokens = new JwtTokenVerifier(tokenOptions, keys, TokenVerificationListener.NONE);
+    ApiTokenResolver apiTokenResolver = null;
     if (config.apiTokensEnabled()) {
       this.apiTokenClient = WebClient.create(vertx, new WebClientOptions()
           .setConnectTimeout((int) config.apiTokens().httpTimeoutMillis())
           .setKeepAlive(true)
           .setKeepAliveTimeout(30)
           .setUserAgent("gatehouse-gateway"));
-      this.verifier = new ApiTokenVerifier(accessTokens,
-          new ApiTokenResolver(apiTokenClient, config.apiTokens(), accessTokens, metrics.apiTokens()));
+      apiTokenResolver = new ApiTokenResolver(apiTokenClient, config.apiTokens(), accessTokens, metrics.apiTokens());
+      this.verifier = new ApiTokenVerifier(accessTokens, apiTokenResolver);
     } else {
       this.apiTokenClient = null;
       this.verifier = accessTokens;
@@ -100,6 +109,15 @@ public final class Gateway {
     this.watcher = new ActivityChangeWatcher(vertx, database, store, index,
         Duration.ofSeconds(config.activityPollSeconds()));
     this.policy = new ActivityIndexPolicy(index::current);
+    this.connections = new ClientConnections(config.connectionLimits());
+    this.revocations = new RevocationGuard(config.revocation(), Clock.systemUTC());
+    this.revocationWatcher = new RevocationWatcher(vertx, database, new RevocationStore(pool), revocations,
+        Clock.systemUTC());
+    if (apiTokenResolver != null) {
+      // A revoked API token, a disabled owner or changed permissions: the next use asks Keycloak again.
+      ApiTokenResolver resolver = apiTokenResolver;
+      revocationWatcher.onChange(state -> resolver.dropRevoked(token -> state.check(token) != null));
+    }
   }
 
   /** Starts listening; completes when the servers are bound (not when keys and activities are loaded). */
@@ -113,6 +131,10 @@ public final class Gateway {
     logSummaryTimer = vertx.setPeriodic(LOG_SUMMARY_PERIOD_MS, tick -> RateLimitedLog.reportSuppressedEverywhere());
     preparePolicy(FIRST_RETRY);
     metrics.activityIndexGauges(policy::size, policy::version);
+    metrics.revocationGauges(() -> {
+      Duration staleness = revocations.staleness();
+      return staleness == null ? -1 : staleness.toMillis() / 1000.0;
+    }, () -> revocations.state().size());
     ActivitiesAdminApi adminApi = new ActivitiesAdminApi(new StoreActivityRepository(store),
         ActivityPatterns::validate, config.adminMaxBodyBytes(),
         new ExplainHandler(policy, verifier, RequestTarget::parse),
@@ -122,9 +144,10 @@ public final class Gateway {
           + " refused with 503 unless they say allowUnknownPermissions=true.", config.permissionCheck().missingSetting());
     }
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), RequestTarget::parse,
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, adminApi, config.login());
+        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, adminApi, config.login(),
+        revocations);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return vertx.deployVerticle(() -> new GatewayVerticle(config, parts), new DeploymentOptions().setInstances(instances))
+    return vertx.deployVerticle(() -> new GatewayVerticle(config, parts, connections), new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
           deploymentId = id;
           LOG.info("Gatehouse gateway {} listening on {}:{} ({} server instances, {} route(s), TLS {}, trusted proxies {});"
@@ -146,6 +169,8 @@ public final class Gateway {
         .compose(applied -> seed())
         // The watcher logs each index version it loads, once.
         .compose(seeded -> watcher.start())
+        // Fail closed: protected routes answer 503 until the revocation list has loaded once.
+        .compose(loaded -> revocationWatcher.start())
         .onFailure(failure -> {
           if (closed) {
             return;
@@ -167,9 +192,9 @@ public final class Gateway {
         .onSuccess(added -> LOG.info("Seeded {} new activities from {}", added, config.activitySeedFile()));
   }
 
-  /** Keys loaded and activity index loaded: the gateway can decide. */
+  /** Keys loaded, activity index loaded, revocation list loaded and fresh enough: the gateway can decide. */
   public boolean ready() {
-    return verifier.ready() && policy.loaded();
+    return verifier.ready() && policy.loaded() && revocations.unavailableReason() == null;
   }
 
   /** This build's version, from the jar's manifest ("development build" when run from classes). */
@@ -186,9 +211,10 @@ public final class Gateway {
   public Future<Void> close() {
     closed = true;
     vertx.cancelTimer(logSummaryTimer);
-    Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : drain();
     return undeployed
         .eventually(watcher::stop)
+        .eventually(revocationWatcher::stop)
         .eventually(keys::close)
         .eventually(() -> {
           if (apiTokenClient != null) {
@@ -199,6 +225,21 @@ public final class Gateway {
         })
         .eventually(pool::close)
         .onComplete(done -> RateLimitedLog.flushSuppressedEverywhere());
+  }
+
+  /** Undeploys the servers: each stops accepting and drains its connections (see {@link GatewayVerticle#stop()}). */
+  private Future<Void> drain() {
+    connections.startDraining();
+    ClientConnections.Counts before = connections.counts();
+    long started = System.nanoTime();
+    LOG.info("Draining: stopped accepting connections; {} client connections open, {} requests in flight; waiting up "
+        + "to {} ms for them", before.openConnections(), before.requestsInFlight(), config.shutdownTimeoutMillis());
+    return vertx.undeploy(deploymentId).onComplete(done -> {
+      ClientConnections.Counts after = connections.counts();
+      LOG.info("Drain finished in {} ms: {} requests were cut at the shutdown timeout{}",
+          Duration.ofNanos(System.nanoTime() - started).toMillis(), after.requestsCutByDrain(),
+          done.succeeded() ? "" : "; stopping the servers failed: " + done.cause());
+    });
   }
 
   private static TokenVerifierOptions tokenOptions(GatewayConfig config) {

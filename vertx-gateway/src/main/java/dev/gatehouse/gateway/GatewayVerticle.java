@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.http.GatewayRouter;
 import dev.gatehouse.gateway.proxy.GatewayProxy;
 import dev.gatehouse.gateway.tls.HstsHandler;
@@ -21,14 +22,21 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final GatewayRouter.Parts parts;
+  private final ClientConnections connections;
   private HttpServer server;
   private GatewayProxy proxy;
   private WebClient loginClient;
   private ServerTls tls;
 
   public GatewayVerticle(GatewayConfig config, GatewayRouter.Parts parts) {
+    this(config, parts, new ClientConnections(config.connectionLimits()));
+  }
+
+  /** {@code connections} is shared by all instances of one gateway (drain flag, counts). */
+  public GatewayVerticle(GatewayConfig config, GatewayRouter.Parts parts, ClientConnections connections) {
     this.config = config;
     this.parts = parts;
+    this.connections = connections;
   }
 
   @Override
@@ -53,19 +61,29 @@ public final class GatewayVerticle extends VerticleBase {
       router.route().order(-1).handler(new HstsHandler(config.tls().hstsHeader(), config.trustedProxies()));
     }
     if (!config.tls().terminates()) {
-      server = vertx.createHttpServer(options).requestHandler(router);
+      server = vertx.createHttpServer(options)
+          // Strict framing, head and idle timeouts, drain behaviour: see the connection package.
+          .connectionHandler(connection -> connections.install(connection, options))
+          .requestHandler(router);
       return server.listen();
     }
     return ServerTls.load(vertx, config.tls()).compose(loaded -> {
       tls = loaded;
-      server = vertx.createHttpServer(tls.applyTo(options, config.maxHeaderBytes())).requestHandler(router);
+      HttpServerOptions secured = tls.applyTo(options, config.maxHeaderBytes());
+      server = vertx.createHttpServer(secured)
+          .connectionHandler(connection -> connections.install(connection, secured))
+          .requestHandler(router);
       return server.listen().onSuccess(listening -> tls.watch(vertx, listening));
     });
   }
 
-  /** Stops accepting, lets in-flight requests finish (bounded by the shutdown timeout), then closes the pool. */
+  /**
+   * Stops accepting, lets in-flight requests finish (bounded by the shutdown timeout) with {@code Connection: close}
+   * on their responses, then closes the pool.
+   */
   @Override
   public Future<?> stop() {
+    connections.startDraining();
     if (tls != null) {
       tls.stop(vertx);
     }

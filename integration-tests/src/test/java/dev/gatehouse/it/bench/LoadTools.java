@@ -24,12 +24,26 @@ final class LoadTools {
   static final String CONNECTIONS = System.getProperty("bench.connections", "32");
   /** Measured here: C2 keeps one of the 2 cores busy for about 40 s of load before the gateway reaches steady state. */
   static final String WARMUP = System.getProperty("bench.warmup", "45s");
+  /**
+   * wrk counts a request slower than this as a socket error (timeout), which fails the run. wrk's default (2 s) failed
+   * runs on a loaded machine where new TLS connections queued behind each other.
+   */
+  static final String TIMEOUT = System.getProperty("bench.timeout", "10s");
   private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
 
   /** One wrk run: its raw output and the CPU the measured processes spent during it. */
   record Measurement(String output, long cpuTicks) {
     long requests() {
       return Long.parseLong(find(output, "(\\d+) requests in"));
+    }
+
+    double requestsPerSecond() {
+      return Double.parseDouble(find(output, "Requests/sec:\\s+([\\d.]+)"));
+    }
+
+    /** CPU time of the measured processes per request served, in microseconds. */
+    double cpuMicrosPerRequest() {
+      return cpuTicks * (1_000_000.0 / CLOCK_TICKS) / requests();
     }
 
     /**
@@ -39,7 +53,7 @@ final class LoadTools {
     String row(String label) {
       return String.format("| %s | %s | %s | %s | %.1f µs |", label, find(output, "Requests/sec:\\s+([\\d.]+)"),
           find(output, "(?m)^\\s*50%\\s+(\\S+)"), find(output, "(?m)^\\s*99%\\s+(\\S+)"),
-          cpuTicks * (1_000_000.0 / CLOCK_TICKS) / requests());
+          cpuMicrosPerRequest());
     }
   }
 
@@ -47,7 +61,12 @@ final class LoadTools {
 
   /** Runs wrk against {@code url} for {@code duration}, output discarded: JIT compilation is not billed later. */
   static void warmUp(String url, String token, String duration) throws Exception {
-    new ProcessBuilder(wrkCommand(url, token, duration)).redirectErrorStream(true)
+    warmUp(url, bearer(token), duration);
+  }
+
+  /** The same with wrk's {@code -H} headers as given (e.g. {@code Connection: close}). */
+  static void warmUp(String url, List<String> headers, String duration) throws Exception {
+    new ProcessBuilder(wrkCommand(url, headers, duration)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
   }
 
@@ -59,8 +78,14 @@ final class LoadTools {
 
   /** A measured wrk run; fails on any non-2xx answer or socket error. CPU is summed over {@code measured}. */
   static Measurement measure(String label, String url, String token, ProcessHandle... measured) throws Exception {
+    return measure(label, url, bearer(token), measured);
+  }
+
+  /** The same with wrk's {@code -H} headers as given (e.g. {@code Connection: close}). */
+  static Measurement measure(String label, String url, List<String> headers, ProcessHandle... measured)
+      throws Exception {
     long cpuBefore = cpuTicks(measured);
-    Process wrk = new ProcessBuilder(wrkCommand(url, token, DURATION)).redirectErrorStream(true).start();
+    Process wrk = new ProcessBuilder(wrkCommand(url, headers, DURATION)).redirectErrorStream(true).start();
     String output = new String(wrk.getInputStream().readAllBytes());
     wrk.waitFor();
     long cpu = cpuTicks(measured) - cpuBefore;
@@ -69,10 +94,16 @@ final class LoadTools {
     return new Measurement(output, cpu);
   }
 
-  private static List<String> wrkCommand(String url, String token, String duration) {
-    List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + CONNECTIONS, "-d" + duration, "--latency"));
-    if (token != null) {
-      command.addAll(List.of("-H", "Authorization: Bearer " + token));
+  /** The Authorization header for {@code token}, or none. */
+  static List<String> bearer(String token) {
+    return token == null ? List.of() : List.of("Authorization: Bearer " + token);
+  }
+
+  private static List<String> wrkCommand(String url, List<String> headers, String duration) {
+    List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + CONNECTIONS, "-d" + duration, "--timeout",
+        TIMEOUT, "--latency"));
+    for (String header : headers) {
+      command.addAll(List.of("-H", header));
     }
     command.add(url);
     return command;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.RouteConfig;
+import dev.gatehouse.gateway.tls.TlsMode;
 import dev.gatehouse.stack.keycloak.TokenExchangePermissions;
 import java.io.IOException;
 import java.net.URI;
@@ -99,6 +100,28 @@ class ComposeConsistencyTest {
           .isEqualTo(config.listenPort());
     }
     assertThat(compose.setting("lb", "depends_on")).asString().contains("gateway");
+  }
+
+  /**
+   * nginx (lb) forwards to the gateways in the scheme of its proxy_pass, and the image's HEALTHCHECK speaks plain
+   * HTTP; the gateway's tls.mode must match both, or every request and every health check fails. Plain HTTP is only
+   * acceptable because a TLS proxy sits in front of lb: "terminated-by-proxy" says so (and the config loader refuses
+   * a public listener that states no mode).
+   */
+  @Test
+  void gatewayTlsModeMatchesHowTheLoadBalancerAndTheHealthCheckReachIt() throws IOException {
+    GatewayConfig config = gatewayConfig();
+    Matcher proxyPass = Pattern.compile("proxy_pass\\s+(https?)://gateways\\b").matcher(nginxConf());
+    assertThat(proxyPass.find()).as("deploy/nginx/nginx.conf must proxy_pass to upstream gateways").isTrue();
+    String scheme = proxyPass.group(1);
+    assertThat(config.tls().mode())
+        .as("nginx speaks %s to the gateways, so tls.mode in deploy/gateway/gateway.json (or GATEHOUSE_TLS_MODE) "
+            + "must be %s", scheme, scheme.equals("https") ? "terminate" : "terminated-by-proxy")
+        .isEqualTo(scheme.equals("https") ? TlsMode.TERMINATE : TlsMode.TERMINATED_BY_PROXY);
+    assertThat(Dockerfile.read(root.resolve("vertx-gateway/Dockerfile")).finalStage("HEALTHCHECK"))
+        .as("the gateway image's HEALTHCHECK speaks plain HTTP (bash /dev/tcp); with tls.mode terminate it "
+            + "would mark every gateway unhealthy")
+        .allSatisfy(check -> assertThat(config.tls().mode()).isNotEqualTo(TlsMode.TERMINATE));
   }
 
   @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.RouteConfig;
+import dev.gatehouse.gateway.testing.TestCertificates;
+import dev.gatehouse.gateway.tls.TlsMode;
 import dev.gatehouse.stack.StackLayout;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -42,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -72,6 +75,7 @@ class KubernetesManifestsTest {
   private static final Map<String, KubernetesObjects> OVERLAYS = new LinkedHashMap<>();
   private static Map<String, Path> dockerfiles;
   private static KeycloakOptions keycloakOptions;
+  private static TestCertificates.Issued standInCertificate;
   @TempDir
   static Path podFiles;
 
@@ -216,6 +220,18 @@ class KubernetesManifestsTest {
   void everySecretReferenceIsCreatedInTheOperationsGuide(String overlay) {
     Map<String, Set<String>> documented = documentedSecrets();
     objects(overlay).podTemplates().forEach((workload, template) -> {
+      for (Volume volume : template.getSpec().getVolumes()) {
+        if (volume.getSecret() != null) {
+          String name = volume.getSecret().getSecretName();
+          assertThat(documented).as("docs/operations.md must create Secret %s, mounted by %s %s (`kubectl create "
+              + "secret tls %s ...` or `create secret generic`)", name, overlay, workload, name).containsKey(name);
+          assertThat(volume.getSecret().getItems()).as("%s %s Secret volume %s: items would hide keys from the "
+              + "checks; mount the whole Secret", overlay, workload, name).isNullOrEmpty();
+          int mode = Objects.requireNonNullElse(volume.getSecret().getDefaultMode(), 0644);
+          assertThat(mode & 0007).as("%s %s Secret volume %s: defaultMode %o lets other users read the files; use "
+              + "e.g. 288 (0440) with the pod's fsGroup", overlay, workload, name, mode).isZero();
+        }
+      }
       for (Container container : template.getSpec().getContainers()) {
         for (EnvVar var : container.getEnv()) {
           if (var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null) {
@@ -245,6 +261,69 @@ class KubernetesManifestsTest {
     assertThat(config.activitySeedFile()).as("GATEHOUSE_ACTIVITY_SEED must be the seed the gateway image carries")
         .isEqualTo(root.resolve("realm-config/activities.json"));
     assertThat(config.loginEnabled()).as("the browser login is part of the deployment").isTrue();
+  }
+
+  /**
+   * The gateway's TLS mode, its probes and the Ingress in front must agree: a gateway serving HTTPS to a controller
+   * that speaks HTTP (or the reverse) answers every request with an error, and probes in the wrong scheme keep every
+   * pod unready. With TLS at the gateway its certificate and key come from a mounted Secret.
+   */
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void gatewayTlsModeMatchesTheIngressAndTheProbes(String overlay) throws IOException {
+    KubernetesObjects objects = objects(overlay);
+    GatewayConfig config = gatewayConfig(objects);
+    Container gateway = gatewayContainer(objects);
+    List<Ingress> toGateway = objects.all(Ingress.class).stream().filter(KubernetesManifestsTest::routesToGateway)
+        .toList();
+    assertThat(toGateway).as("%s: an Ingress must publish the gateway", overlay).isNotEmpty();
+    Set<String> backendProtocols = new TreeSet<>();
+    toGateway.forEach(ingress -> backendProtocols.add(backendProtocol(ingress)));
+    assertThat(backendProtocols).as("%s: every Ingress reaching the gateway must speak one protocol to it", overlay)
+        .hasSize(1);
+    boolean https = backendProtocols.contains("HTTPS");
+    assertThat(config.tls().mode())
+        .as("%s: the Ingress speaks %s to the gateway, so tls.mode (GATEHOUSE_TLS_MODE) must be %s", overlay,
+            https ? "HTTPS" : "HTTP", https ? "terminate" : "terminated-by-proxy")
+        .isEqualTo(https ? TlsMode.TERMINATE : TlsMode.TERMINATED_BY_PROXY);
+    for (Probe probe : Stream.of(gateway.getStartupProbe(), gateway.getReadinessProbe(), gateway.getLivenessProbe())
+        .filter(Objects::nonNull).toList()) {
+      assertThat(Objects.requireNonNullElse(probe.getHttpGet().getScheme(), "HTTP"))
+          .as("%s: gateway probe %s must use the scheme the gateway serves", overlay, probe.getHttpGet().getPath())
+          .isEqualTo(https ? "HTTPS" : "HTTP");
+    }
+    Map<String, EnvVar> env = new HashMap<>();
+    gateway.getEnv().forEach(var -> env.put(var.getName(), var));
+    if (https) {
+      PodSpec pod = objects.get(Deployment.class, GATEWAY).getSpec().getTemplate().getSpec();
+      for (String file : List.of("GATEHOUSE_TLS_CERT_FILE", "GATEHOUSE_TLS_KEY_FILE")) {
+        assertThat(env).as("%s: the gateway terminates TLS, so it needs %s", overlay, file).containsKey(file);
+        assertThat(secretVolumeHolding(pod, gateway, env.get(file).getValue()))
+            .as("%s: %s=%s must lie in a mounted Secret volume (key material stays in Secrets)", overlay, file,
+                env.get(file).getValue())
+            .isPresent();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void trustedProxiesAreASiteSettingOfTheIngressControllersAddresses(String overlay) throws IOException {
+    KubernetesObjects objects = objects(overlay);
+    EnvVar trusted = gatewayContainer(objects).getEnv().stream()
+        .filter(var -> var.getName().equals("GATEHOUSE_TRUSTED_PROXIES")).findFirst()
+        .orElseThrow(() -> new AssertionError(overlay + ": the gateway gets no GATEHOUSE_TRUSTED_PROXIES"));
+    assertThat(trusted.getValueFrom() == null ? null : trusted.getValueFrom().getConfigMapKeyRef())
+        .as("%s: GATEHOUSE_TRUSTED_PROXIES comes from the site settings (settings.env)", overlay).isNotNull()
+        .satisfies(ref -> {
+          assertThat(ref.getName()).startsWith("gatehouse-settings");
+          assertThat(ref.getKey()).isEqualTo("ingress-controller-cidrs");
+        });
+    String setting = objects.environment(gatewayContainer(objects)).get("GATEHOUSE_TRUSTED_PROXIES");
+    GatewayConfig config = gatewayConfig(objects);
+    assertThat(config.trustedProxies().cidrs()).as("%s: the gateway trusts exactly the blocks of settings.env's "
+        + "ingress-controller-cidrs (\"%s\")", overlay, setting)
+        .hasSize(setting.isBlank() ? 0 : setting.split(",").length);
   }
 
   @ParameterizedTest
@@ -337,18 +416,26 @@ class KubernetesManifestsTest {
   @MethodSource("overlays")
   void ingressPublishesTheGatewayAndOnlyKeycloaksPublicPaths(String overlay) throws Exception {
     KubernetesObjects objects = objects(overlay);
-    Ingress ingress = objects.get(Ingress.class, "gatehouse");
     GatewayConfig config = gatewayConfig(objects);
     String gatewayHost = URI.create(config.login().publicBaseUrl()).getHost();
     String keycloakHost = URI.create(keycloakEnvironment(objects).get("KC_HOSTNAME")).getHost();
     Map<String, IngressRule> rules = new HashMap<>();
-    ingress.getSpec().getRules().forEach(rule -> rules.put(rule.getHost(), rule));
+    for (Ingress ingress : objects.all(Ingress.class)) {
+      String name = ingress.getMetadata().getName();
+      Set<String> hosts = new TreeSet<>();
+      ingress.getSpec().getRules().forEach(rule -> {
+        assertThat(rules.put(rule.getHost(), rule)).as("%s: host %s has rules in two Ingresses", overlay,
+            rule.getHost()).isNull();
+        hosts.add(rule.getHost());
+      });
+      assertThat(ingress.getSpec().getTls()).as("%s: Ingress %s must serve its hosts over TLS", overlay, name)
+          .singleElement().satisfies(tls -> {
+            assertThat(tls.getHosts()).containsExactlyInAnyOrderElementsOf(hosts);
+            assertThat(tls.getSecretName()).isNotBlank();
+          });
+    }
     assertThat(rules.keySet()).as("%s: Ingress hosts must be the public hosts of the gateway and Keycloak", overlay)
         .containsExactlyInAnyOrder(gatewayHost, keycloakHost);
-    assertThat(ingress.getSpec().getTls()).singleElement().satisfies(tls -> {
-      assertThat(tls.getHosts()).containsExactlyInAnyOrder(gatewayHost, keycloakHost);
-      assertThat(tls.getSecretName()).isNotBlank();
-    });
     for (IngressRule rule : rules.values()) {
       for (var path : rule.getHttp().getPaths()) {
         IngressBackend backend = path.getBackend();
@@ -369,6 +456,12 @@ class KubernetesManifestsTest {
         .allSatisfy(path -> assertThat(path.getPath()).isIn("/realms/" + RepositoryFiles.realmName(root) + "/",
             "/resources/"))
         .allSatisfy(path -> assertThat(path.getBackend().getService().getPort().getName()).isEqualTo("http"));
+    for (Ingress ingress : objects.all(Ingress.class)) {
+      if (ingress.getSpec().getRules().stream().anyMatch(rule -> rule.getHost().equals(keycloakHost))) {
+        assertThat(backendProtocol(ingress)).as("%s: Ingress %s reaches Keycloak's plain HTTP port", overlay,
+            ingress.getMetadata().getName()).isEqualTo("HTTP");
+      }
+    }
   }
 
   @ParameterizedTest
@@ -584,6 +677,11 @@ class KubernetesManifestsTest {
           Files.writeString(dir.resolve(entry.getKey()), entry.getValue());
         }
         hostPaths.put(mount.getMountPath(), dir);
+      } else if (volume.getSecret() != null) {
+        Path dir = mounted.resolve(mount.getName());
+        Files.createDirectories(dir);
+        writeStandInSecret(volume.getSecret().getSecretName(), dir);
+        hostPaths.put(mount.getMountPath(), dir);
       }
     }
     Map<String, String> env = new HashMap<>(objects.environment(container));
@@ -594,6 +692,34 @@ class KubernetesManifestsTest {
     assertThat(Path.of(env.get(GatewayConfig.CONFIG_ENV))).as("%s must point at a file mounted from a ConfigMap",
         GatewayConfig.CONFIG_ENV).isRegularFile();
     return GatewayConfig.load(new String[0], env);
+  }
+
+  /**
+   * Stands in for a Secret volume's files, with the keys docs/operations.md creates the Secret with: a certificate
+   * and its key (valid now) for a TLS Secret's tls.crt and tls.key, a stand-in value for anything else.
+   */
+  private static void writeStandInSecret(String secretName, Path dir) throws IOException {
+    Set<String> keys = documentedSecrets().get(secretName);
+    assertThat(keys).as("docs/operations.md must create the mounted Secret %s", secretName).isNotNull();
+    for (String key : keys) {
+      switch (key) {
+        case "tls.crt" -> Files.writeString(dir.resolve(key), TestCertificates.pem(standInCertificate().certificate()));
+        case "tls.key" -> Files.writeString(dir.resolve(key), TestCertificates.pem(standInCertificate().keys()
+            .getPrivate()));
+        default -> Files.writeString(dir.resolve(key), KubernetesObjects.standInSecret(secretName + "/" + key));
+      }
+    }
+  }
+
+  private static synchronized TestCertificates.Issued standInCertificate() {
+    if (standInCertificate == null) {
+      try {
+        standInCertificate = TestCertificates.server(TestCertificates.ca("stand-in CA"));
+      } catch (Exception e) {
+        throw new AssertionError("cannot issue a stand-in certificate", e);
+      }
+    }
+    return standInCertificate;
   }
 
   private static String hostPathOf(String value, Map<String, Path> mounts, Dockerfile image) {
@@ -609,6 +735,25 @@ class KubernetesManifestsTest {
       }
     }
     return value;
+  }
+
+  private static boolean routesToGateway(Ingress ingress) {
+    return ingress.getSpec().getRules().stream().flatMap(rule -> rule.getHttp().getPaths().stream())
+        .anyMatch(path -> path.getBackend().getService().getName().equals(GATEWAY));
+  }
+
+  /** What ingress-nginx speaks to the Ingress's backends: HTTP unless the annotation says otherwise. */
+  private static String backendProtocol(Ingress ingress) {
+    Map<String, String> annotations = ingress.getMetadata().getAnnotations();
+    return annotations == null ? "HTTP"
+        : annotations.getOrDefault("nginx.ingress.kubernetes.io/backend-protocol", "HTTP");
+  }
+
+  /** The Secret volume mounted where {@code file} lies, if any. */
+  private static Optional<Volume> secretVolumeHolding(PodSpec pod, Container container, String file) {
+    return container.getVolumeMounts().stream().filter(mount -> file.startsWith(mount.getMountPath() + "/"))
+        .flatMap(mount -> pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())))
+        .filter(volume -> volume.getSecret() != null).findFirst();
   }
 
   private static String imageRepository(Container container) {
@@ -719,10 +864,17 @@ class KubernetesManifestsTest {
     }
   }
 
-  /** Secret name → keys, from the `kubectl create secret generic NAME --from-literal=KEY=...` commands in the docs. */
+  /**
+   * Secret name → keys, from the `kubectl create secret generic NAME --from-literal=KEY=...` commands in the docs,
+   * and `kubectl create secret tls NAME` (keys tls.crt and tls.key).
+   */
   private static Map<String, Set<String>> documentedSecrets() {
     String docs = read(root.resolve("docs/operations.md")).replace("\\\n", " ");
     Map<String, Set<String>> secrets = new HashMap<>();
+    Matcher tls = Pattern.compile("create secret tls ([a-z0-9-]+)").matcher(docs);
+    while (tls.find()) {
+      secrets.computeIfAbsent(tls.group(1), n -> new TreeSet<>()).addAll(List.of("tls.crt", "tls.key"));
+    }
     Matcher command = Pattern.compile("create secret generic ([a-z0-9-]+)([^\\n]*)").matcher(docs);
     while (command.find()) {
       Matcher key = Pattern.compile("--from-(?:literal|file)=([A-Za-z0-9._-]+)=").matcher(command.group(2));

@@ -162,6 +162,17 @@ class HostileRequestsIT {
     c.add(get("Upgrade: websocket, h2c", 400, skills, bearer(erin), "Upgrade: websocket, h2c",
         "Connection: Upgrade, HTTP2-Settings", "HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA"));
     c.add(get("two Origin headers", 400, skills, bearer(erin), "Origin: http://127.0.0.1:" + gw.port(), evil));
+    // Framing a front proxy could read differently (request smuggling): refused at the connection, before routing.
+    c.add(new Case("Transfer-Encoding together with Content-Length", 400, new String[] {
+        "POST /api/v1/feedback HTTP/1.1", host(), bearer(erin), "Transfer-Encoding: chunked", "Content-Length: 4"}));
+    c.add(new Case("Transfer-Encoding folded onto a second line (obs-fold)", 400, new String[] {
+        "POST /api/v1/feedback HTTP/1.1", host(), bearer(erin), "Transfer-Encoding:", " chunked"}));
+    c.add(new Case("whitespace before a header's colon", 400, new String[] {
+        "POST /api/v1/feedback HTTP/1.1", host(), bearer(erin), "Transfer-Encoding : chunked"}));
+    c.add(new Case("Content-Length with a sign", 400, new String[] {
+        "POST /api/v1/feedback HTTP/1.1", host(), bearer(erin), "Content-Length: +0"}));
+    c.add(new Case("Content-Length listing two values", 400, new String[] {
+        "POST /api/v1/feedback HTTP/1.1", host(), bearer(erin), "Content-Length: 0, 1"}));
     // Spoofed identity headers do not grant anything
     c.add(get("spoofed X-Auth-Permissions with a valid token", 403, users, bearer(erin),
         "X-Auth-Permissions: view-users,admin", "x-auth-permissions: view-users", "X-AUTH-ROLES: admin"));
@@ -172,6 +183,22 @@ class HostileRequestsIT {
     c.add(new Case("X-HTTP-Method-Override does not change the decided method", 403, new String[] {
         "DELETE /api/v1/skills/1 HTTP/1.1", host(), bearer(erin), "X-HTTP-Method-Override: GET"}));
     return c;
+  }
+
+  /** Netty 4.2.9 reads the size 0x100000011 as 17; a proxy reading it correctly would see one request, not two. */
+  @Test
+  void anOverflowingChunkSizeIsRefusedAndTheBytesBehindItNeverBecomeARequest() {
+    gw.upstream.clear();
+    String smuggled = "GET /api/v1/users HTTP/1.1\r\n" + host() + "\r\n" + bearer(dave) + "\r\n\r\n";
+    String request = "POST /api/v1/feedback HTTP/1.1\r\n" + host() + "\r\n" + bearer(dave)
+        + "\r\nTransfer-Encoding: chunked\r\n\r\n100000011\r\n" + "a".repeat(17) + "\r\n0\r\n\r\n" + smuggled;
+
+    String received = RawHttp.exchangeUntilClosed(gw.port(), request.getBytes(StandardCharsets.ISO_8859_1), () -> { });
+
+    assertThat(received).startsWith("HTTP/1.1 400").contains("\"error\":\"bad_request\"")
+        .containsIgnoringCase("connection: close");
+    assertThat(received.split("HTTP/1\\.1 ", -1)).as("one answer only: " + received).hasSize(2);
+    assertThat(gw.upstream.received()).noneMatch(r -> r.uri().startsWith("/api/v1/users"));
   }
 
   @Test

@@ -39,6 +39,22 @@ final class RawHttp {
     return sendBytes(port, request.toString().getBytes(StandardCharsets.ISO_8859_1));
   }
 
+  /**
+   * Writes {@code request} on a keep-alive connection, runs {@code afterWrite}, then returns everything the server
+   * sends until it closes the connection (undecoded; several responses would all be there).
+   */
+  static String exchangeUntilClosed(int port, byte[] request, Runnable afterWrite) {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request);
+      socket.getOutputStream().flush();
+      afterWrite.run();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Raw exchange with 127.0.0.1:" + port + " failed", e);
+    }
+  }
+
   static Response sendBytes(int port, byte[] request) {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(20_000);

@@ -3,6 +3,7 @@ package dev.gatehouse.it.support;
 import dev.gatehouse.stack.StackLayout;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,8 +11,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A gateway in its own JVM, started from the fat jar as a deployment would, so that it can be killed like a crashed
@@ -21,11 +29,14 @@ public final class GatewayProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path logFile;
+  /** The certificate the gateway serves (tls.certFile), trusted by the readiness check; null for plain HTTP. */
+  private final Path certificate;
 
-  private GatewayProcess(Process process, int port, Path logFile) {
+  private GatewayProcess(Process process, int port, Path logFile, Path certificate) {
     this.process = process;
     this.port = port;
     this.logFile = logFile;
+    this.certificate = certificate;
   }
 
   /** Starts {@code java -jar gatehouse-gateway-all.jar --config <workDir>/gateway.json}; does not wait for readiness. */
@@ -35,6 +46,11 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** The same from another build of the fat jar (benchmarks compare builds side by side). */
   public static GatewayProcess start(JsonObject config, Path workDir, Path jar) {
+    return start(config, workDir, jar, List.of());
+  }
+
+  /** The same with extra JVM options, e.g. JSSE system properties. */
+  public static GatewayProcess start(JsonObject config, Path workDir, Path jar, List<String> jvmOptions) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("Missing " + jar + "; build it with: mvn -DskipTests package -pl vertx-gateway");
     }
@@ -43,10 +59,14 @@ public final class GatewayProcess implements AutoCloseable {
       Path configFile = workDir.resolve("gateway.json");
       Files.writeString(configFile, config.encodePrettily());
       Path log = workDir.resolve("gateway.log");
-      Process process = new ProcessBuilder("java", "-Xmx512m", "-jar", jar.toString(), "--config",
-          configFile.toString())
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      return new GatewayProcess(process, config.getJsonObject("listen").getInteger("port"), log);
+      List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-jar", jar.toString(), "--config", configFile.toString()));
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      JsonObject tls = config.getJsonObject("tls", new JsonObject());
+      String certFile = tls.getString("certFile");
+      return new GatewayProcess(process, config.getJsonObject("listen").getInteger("port"), log,
+          certFile == null ? null : Path.of(certFile));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start a gateway process in " + workDir, e);
     }
@@ -57,7 +77,7 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + port;
+    return (certificate == null ? "http" : "https") + "://127.0.0.1:" + port;
   }
 
   public ProcessHandle handle() {
@@ -66,7 +86,11 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** Waits until {@code /health/ready} answers 200: keys and activities are loaded. */
   public GatewayProcess awaitReady(Duration timeout) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    if (certificate != null) {
+      builder.sslContext(trusting(certificate));
+    }
+    HttpClient http = builder.build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!ready(http)) {
       if (!process.isAlive()) {
@@ -97,6 +121,22 @@ public final class GatewayProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while waiting for the gateway", e);
+    }
+  }
+
+  /** A client context that trusts exactly the gateway's own certificate (the tests issue it for 127.0.0.1). */
+  private static SSLContext trusting(Path certificate) {
+    try (InputStream in = Files.newInputStream(certificate)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setCertificateEntry("gateway", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot trust the gateway's certificate " + certificate, e);
     }
   }
 

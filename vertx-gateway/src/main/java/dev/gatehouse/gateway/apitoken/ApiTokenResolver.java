@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,13 +232,21 @@ public final class ApiTokenResolver {
     long byExpiry = verified.expiresAtEpochSecond() * 1_000 - ApiTokenOptions.EXPIRY_MARGIN.toMillis();
     long freshUntil = Math.min(now + options.maxCache().toMillis(), byExpiry);
     long refreshFrom = freshUntil - Math.min(REFRESH_AHEAD.toMillis(), Math.max(0, freshUntil - now) / 5);
-    return new Resolved(accessToken, refreshFrom, freshUntil, now + KNOWN_FOR.toMillis());
+    return new Resolved(accessToken, verified, refreshFrom, freshUntil, now + KNOWN_FOR.toMillis());
   }
 
   private static Future<String> answer(Entry entry) {
     return entry instanceof Resolved resolved
         ? Future.succeededFuture(resolved.accessToken())
         : Future.failedFuture(((Refused) entry).rejection());
+  }
+
+  /**
+   * Live revocation: forgets every cached resolution whose access token {@code revoked} refuses (a revoked API token,
+   * a disabled owner, changed permissions), so that the next use asks Keycloak again. Returns how many.
+   */
+  public int dropRevoked(Predicate<VerifiedToken> revoked) {
+    return cache.dropResolutions(revoked);
   }
 
   int cachedTokens() {

@@ -1,8 +1,10 @@
 package dev.gatehouse.gateway.apitoken;
 
 import dev.gatehouse.gateway.token.CacheTrimmer;
+import dev.gatehouse.gateway.token.VerifiedToken;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * What Keycloak last said about each API token, keyed by the token's SHA-256 (never the token). Times are epoch
@@ -27,7 +29,8 @@ final class ResolutionCache {
   }
 
   /** From {@code refreshFrom} on, a request still gets this entry but also starts a refresh in the background. */
-  record Resolved(String accessToken, long refreshFrom, long freshUntil, long knownUntil) implements Entry {}
+  record Resolved(String accessToken, VerifiedToken verified, long refreshFrom, long freshUntil, long knownUntil)
+      implements Entry {}
 
   record Refused(RuntimeException rejection, long freshUntil) implements Entry {
     @Override
@@ -69,6 +72,13 @@ final class ResolutionCache {
       trimmer.makeRoom(entries, cached -> cached.keepUntil() <= now);
     }
     entries.put(key, entry);
+  }
+
+  /** Drops every resolution whose access token {@code revoked} refuses; returns how many. */
+  int dropResolutions(Predicate<VerifiedToken> revoked) {
+    int before = entries.size();
+    entries.values().removeIf(entry -> entry instanceof Resolved resolved && revoked.test(resolved.verified()));
+    return before - entries.size();
   }
 
   int size() {

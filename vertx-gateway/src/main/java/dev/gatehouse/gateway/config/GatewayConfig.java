@@ -3,7 +3,9 @@ package dev.gatehouse.gateway.config;
 import dev.gatehouse.gateway.admin.PermissionCheckOptions;
 import dev.gatehouse.gateway.apitoken.ApiTokenOptions;
 import dev.gatehouse.gateway.forwarded.TrustedProxies;
+import dev.gatehouse.gateway.connection.ClientConnectionLimits;
 import dev.gatehouse.gateway.login.LoginOptions;
+import dev.gatehouse.gateway.revocation.RevocationOptions;
 import dev.gatehouse.gateway.tls.ServerTlsOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -15,6 +17,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,7 +55,9 @@ public record GatewayConfig(
     ApiTokenOptions apiTokens,
     ServerTlsOptions tls,
     TrustedProxies trustedProxies,
-    PermissionCheckOptions permissionCheck) {
+    PermissionCheckOptions permissionCheck,
+    ClientConnectionLimits connectionLimits,
+    RevocationOptions revocation) {
 
   /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
   public boolean apiTokensEnabled() {
@@ -144,6 +149,7 @@ public record GatewayConfig(
     String host = in.string("listen.host", "127.0.0.1", false);
     int port = (int) in.number("listen.port", 8000, 0, 65535); // 0: any free port (tests)
     int maxHeaderBytes = (int) in.number("listen.maxHeaderBytes", 16 * 1024, 8 * 1024, 1024 * 1024);
+    ClientConnectionLimits connectionLimits = ConnectionSettings.read(in);
 
     String issuer = in.string("token.issuer", null, true);
     if (issuer != null) {
@@ -215,6 +221,8 @@ public record GatewayConfig(
     TrustedProxies trustedProxies = TlsSettings.trustedProxies(in);
     PermissionCheckOptions permissionCheck = PermissionCheckSettings.read(in, issuer);
 
+    RevocationOptions revocation = revocation(in);
+
     problems.addAll(in.problems());
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -222,7 +230,28 @@ public record GatewayConfig(
     return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
         maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens, tls,
-        trustedProxies, permissionCheck);
+        trustedProxies, permissionCheck, connectionLimits, revocation);
+  }
+
+  /** {@code revocation.*}: live revocation (issue #14). Strict by default: a stale list refuses, it does not serve. */
+  private static RevocationOptions revocation(SettingsReader in) {
+    RevocationOptions defaults = RevocationOptions.defaults();
+    long poll = in.number("revocation.pollIntervalSeconds", defaults.pollInterval().toSeconds(), 1, 3_600);
+    long maxStaleness = in.number("revocation.maxStalenessSeconds", defaults.maxStaleness().toSeconds(), 1, 86_400);
+    long purge = in.number("revocation.purgeIntervalSeconds", defaults.purgeInterval().toSeconds(), 1, 86_400);
+    String whenStale = in.string("revocation.whenStale", "refuse", false);
+    RevocationOptions.WhenStale mode = RevocationOptions.WhenStale.REFUSE;
+    if ("serve".equals(whenStale)) {
+      mode = RevocationOptions.WhenStale.SERVE;
+    } else if (!"refuse".equals(whenStale)) {
+      in.problem("revocation.whenStale", whenStale, "\"refuse\" (answer 503 while stale) or \"serve\" (keep serving)");
+    }
+    if (maxStaleness <= poll) {
+      in.problem("revocation.maxStalenessSeconds", maxStaleness,
+          "more than revocation.pollIntervalSeconds (" + poll + "), or every poll gap would count as stale");
+    }
+    return new RevocationOptions(Duration.ofSeconds(poll), Duration.ofSeconds(maxStaleness), mode,
+        Duration.ofSeconds(purge));
   }
 
   private static String passwordOf(SettingsReader in) {

@@ -9,6 +9,8 @@ import dev.gatehouse.gateway.credential.CredentialResult;
 import dev.gatehouse.gateway.ops.DecisionOutcome;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.policy.Decision;
+import dev.gatehouse.gateway.revocation.RevocationGuard;
+import dev.gatehouse.gateway.revocation.Revoked;
 import dev.gatehouse.gateway.token.KeysNotLoadedException;
 import dev.gatehouse.gateway.token.TokenRejectedException;
 import dev.gatehouse.gateway.token.TokenVerifier;
@@ -33,14 +35,21 @@ public final class AccessGate implements Handler<RoutingContext> {
   private final TokenVerifier verifier;
   private final AccessPolicy policy;
   private final GatewayMetrics metrics;
+  private final RevocationGuard revocations;
 
   public AccessGate(Set<String> publicRoutes, CredentialExtractor credentials, TokenVerifier verifier,
       AccessPolicy policy, GatewayMetrics metrics) {
+    this(publicRoutes, credentials, verifier, policy, metrics, RevocationGuard.alwaysFresh());
+  }
+
+  public AccessGate(Set<String> publicRoutes, CredentialExtractor credentials, TokenVerifier verifier,
+      AccessPolicy policy, GatewayMetrics metrics, RevocationGuard revocations) {
     this.publicRoutes = Set.copyOf(publicRoutes);
     this.credentials = credentials;
     this.verifier = verifier;
     this.policy = policy;
     this.metrics = metrics;
+    this.revocations = revocations;
   }
 
   @Override
@@ -84,6 +93,20 @@ public final class AccessGate implements Handler<RoutingContext> {
   }
 
   private void authorize(RoutingContext ctx, RequestTarget target, Credential credential, VerifiedToken token) {
+    String revocationUnavailable = revocations.unavailableReason();
+    if (revocationUnavailable != null) {
+      metrics.decision(DecisionOutcome.UNAVAILABLE);
+      ErrorResponses.unavailable(ctx, revocationUnavailable);
+      return;
+    }
+    Revoked revoked = revocations.check(token);
+    if (revoked != null) {
+      // A browser whose token is stale only because permissions changed gets a new one at POST /auth/refresh.
+      metrics.decision(DecisionOutcome.UNAUTHENTICATED);
+      metrics.revokedToken(revoked.reason());
+      ErrorResponses.invalidToken(ctx, revoked.description());
+      return;
+    }
     if (!policy.loaded()) {
       metrics.decision(DecisionOutcome.UNAVAILABLE);
       ErrorResponses.unavailable(ctx, "The gateway has not loaded its activities yet; try again shortly.");

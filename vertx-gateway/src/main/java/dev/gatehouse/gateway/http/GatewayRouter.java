@@ -8,6 +8,7 @@ import dev.gatehouse.gateway.login.OriginCheck;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.ops.HealthHandlers;
 import dev.gatehouse.gateway.ops.MetricsHandler;
+import dev.gatehouse.gateway.revocation.RevocationGuard;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * refuse bad targets (400/405/501) → browser login {@code /auth/*} (when configured; answers itself) → CORS (when
  * login is configured) and the cookie origin check (403; without login only the gateway's own origin counts) → public
  * route? → credential (401) → verify (401/503)
- * → index loaded? (503) → decide (403) → local endpoints (health, metrics, admin) → proxy (404 when no route
+ * → revocation list loaded and fresh? (503) → token revoked? (401) → index loaded? (503) → decide (403) → local endpoints (health, metrics, admin) → proxy (404 when no route
  * prefix matches).
  *
  * <p>The login routes are mounted ahead of the access gate instead of being listed as public routes: they are the
@@ -46,7 +47,16 @@ public final class GatewayRouter {
       AccessPolicy policy,
       GatewayMetrics metrics,
       ActivitiesAdminApi adminApi,
-      LoginOptions login) {
+      LoginOptions login,
+      RevocationGuard revocations) {
+
+    /** Without live revocation (nothing is ever revoked). */
+    public Parts(Set<String> publicRoutes, Function<String, RequestTarget> targetParser,
+        CredentialExtractor credentials, TokenVerifier verifier, AccessPolicy policy, GatewayMetrics metrics,
+        ActivitiesAdminApi adminApi, LoginOptions login) {
+      this(publicRoutes, targetParser, credentials, verifier, policy, metrics, adminApi, login,
+          RevocationGuard.alwaysFresh());
+    }
 
     /** Without the browser login. */
     public Parts(Set<String> publicRoutes, Function<String, RequestTarget> targetParser,
@@ -82,9 +92,9 @@ public final class GatewayRouter {
       router.route().handler(OriginCheck.sameOriginOnly(parts.credentials()).handler());
     }
     router.route().handler(new AccessGate(parts.publicRoutes(), parts.credentials(), parts.verifier(),
-        parts.policy(), parts.metrics()));
+        parts.policy(), parts.metrics(), parts.revocations()));
 
-    HealthHandlers health = new HealthHandlers(parts.verifier()::ready, parts.policy()::loaded);
+    HealthHandlers health = new HealthHandlers(parts.verifier()::ready, parts.policy()::loaded, parts.revocations());
     router.get("/health/live").handler(health::live);
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(new MetricsHandler(parts.metrics()));

@@ -1,21 +1,29 @@
 package dev.gatehouse.gateway.login;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObject;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import dev.gatehouse.gateway.token.JwksParser;
+import dev.gatehouse.gateway.token.SignatureAlgorithm;
+import dev.gatehouse.gateway.token.SigningKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.RSAPublicKeySpec;
+import java.security.interfaces.RSAPublicKey;
+import java.text.ParseException;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
 
 /**
  * Checks the ID token of a code exchange (OIDC Core 3.1.3.7): RS256 signature by a key of the provider's JWKS, issuer,
  * audience, authorized party, expiry, {@code typ} and, above all, the {@code nonce} we put in the login state. The
  * algorithm is pinned here rather than read from the token, so {@code none} and HMAC tricks never reach a verifier.
+ * Nimbus JOSE+JWT parses the token and checks the signature (refusing any {@code crit} header); the keys are read
+ * with the access-token verifier's {@link JwksParser}, so both apply one key policy ({@code use sig}, 2048-bit RSA).
  */
 public final class IdTokenValidator {
 
@@ -35,20 +43,24 @@ public final class IdTokenValidator {
     if (idToken == null) {
       throw bad("Keycloak returned no ID token: the login scope must include 'openid'");
     }
-    String[] parts = idToken.split("\\.", -1);
-    if (idToken.length() > MAX_TOKEN_LENGTH || parts.length != 3) {
+    if (idToken.length() > MAX_TOKEN_LENGTH) {
       throw bad("the ID token is not a compact JWS");
     }
-    JsonObject header = decodeJson(parts[0]);
-    JsonObject claims = decodeJson(parts[1]);
-    if (!"RS256".equals(header.getValue("alg"))) {
-      throw bad("the ID token is signed with " + header.getValue("alg")
+    JWT parsed;
+    try {
+      parsed = JWTParser.parse(idToken);
+    } catch (ParseException e) {
+      throw bad("the ID token is not a compact JWS");
+    }
+    if (!(parsed instanceof SignedJWT signed) || !JWSAlgorithm.RS256.equals(signed.getHeader().getAlgorithm())) {
+      throw bad("the ID token is signed with " + parsed.getHeader().getAlgorithm()
           + ": set the client's ID token signature algorithm to RS256 in Keycloak");
     }
-    PublicKey key = findRsaKey(jwks, header.getValue("kid"));
-    if (!verifies(key, (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII), decode(parts[2]))) {
+    SigningKey key = findRsaKey(jwks, signed.getHeader().getKeyID());
+    if (!verifies(signed, key)) {
       throw bad("the ID token's signature does not verify");
     }
+    JsonObject claims = decodeJson(signed.getPayload().toString());
     if (!issuer.equals(claims.getValue("iss"))) {
       throw bad("the ID token's issuer '" + claims.getValue("iss") + "' is not " + issuer);
     }
@@ -78,51 +90,35 @@ public final class IdTokenValidator {
 
   /** Reads the claims of a token without checking it: only for values the gateway itself just received. */
   static JsonObject unverifiedClaims(String jwt) {
-    String[] parts = jwt.split("\\.", -1);
-    return parts.length == 3 ? decodeJson(parts[1]) : new JsonObject();
-  }
-
-  private static PublicKey findRsaKey(JsonArray jwks, Object kid) {
-    for (Object entry : jwks) {
-      if (entry instanceof JsonObject jwk && "RSA".equals(jwk.getString("kty"))
-          && (jwk.getValue("use") == null || "sig".equals(jwk.getValue("use")))
-          && (kid == null || kid.equals(jwk.getValue("kid")))) {
-        try {
-          BigInteger n = new BigInteger(1, decode(jwk.getString("n")));
-          BigInteger e = new BigInteger(1, decode(jwk.getString("e")));
-          return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
-        } catch (GeneralSecurityException | RuntimeException ex) {
-          throw bad("the provider's JWKS holds an unreadable RSA key");
-        }
-      }
-    }
-    throw bad("no RSA signing key with kid '" + kid + "' in the provider's JWKS");
-  }
-
-  private static boolean verifies(PublicKey key, byte[] signedContent, byte[] signature) {
     try {
-      Signature verifier = Signature.getInstance("SHA256withRSA");
-      verifier.initVerify(key);
-      verifier.update(signedContent);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
+      return decodeJson(JOSEObject.split(jwt)[1].decodeToString());
+    } catch (ParseException | OidcException e) {
+      return new JsonObject();
+    }
+  }
+
+  private static SigningKey findRsaKey(JsonArray jwks, String kid) {
+    List<SigningKey> keys = new JwksParser(EnumSet.of(SignatureAlgorithm.RS256))
+        .parse(new JsonObject().put("keys", jwks).encode()).keys();
+    return keys.stream()
+        .filter(key -> kid == null || kid.equals(key.kid()))
+        .findFirst()
+        .orElseThrow(() -> bad("no RSA signing key with kid '" + kid + "' in the provider's JWKS"));
+  }
+
+  private static boolean verifies(SignedJWT token, SigningKey key) {
+    try {
+      return token.verify(new RSASSAVerifier((RSAPublicKey) key.publicKey()));
+    } catch (JOSEException | RuntimeException e) {
       return false;
     }
   }
 
-  private static JsonObject decodeJson(String part) {
+  private static JsonObject decodeJson(String json) {
     try {
-      return new JsonObject(new String(decode(part), StandardCharsets.UTF_8));
+      return new JsonObject(json);
     } catch (RuntimeException e) {
       throw bad("the ID token has a part that is not base64url JSON");
-    }
-  }
-
-  private static byte[] decode(String base64url) {
-    try {
-      return Base64.getUrlDecoder().decode(base64url);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw bad("the ID token or JWKS holds invalid base64url");
     }
   }
 

@@ -87,6 +87,20 @@ public final class GatewayMetrics {
         .register(registry);
   }
 
+  /** Live revocation: how stale the list may be (-1 before the first load) and how many keys are revoked. */
+  public void revocationGauges(Supplier<Number> stalenessSeconds, Supplier<Number> keys) {
+    Gauge.builder("gatehouse_revocation_staleness_seconds", stalenessSeconds)
+        .description("How stale the revocation list may be: 0 while LISTEN is up and reads succeed, -1 before the"
+            + " first load").register(registry);
+    Gauge.builder("gatehouse_revocation_keys", keys).description("Keys (session, subject, role, ...) revoked now")
+        .register(registry);
+  }
+
+  /** A token refused because it was revoked, by the reason in its revocation row. */
+  public void revokedToken(String reason) {
+    registry.counter("gatehouse_revoked_tokens_total", "reason", reason).increment();
+  }
+
   public String scrape() {
     return registry.scrape();
   }

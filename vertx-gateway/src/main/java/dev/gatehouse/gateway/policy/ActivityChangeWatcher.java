@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.policy;
 
+import dev.gatehouse.gateway.listen.ChannelListener;
 import dev.gatehouse.gateway.logging.Failures;
 import dev.gatehouse.gateway.logging.RateLimitedLog;
 import io.vertx.core.Context;
@@ -7,8 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -17,7 +16,8 @@ import org.slf4j.event.Level;
 
 /**
  * Keeps an {@link ActivityIndexHolder} in step with PostgreSQL. A LISTEN on {@code gatehouse_activities} triggers a
- * full reload; so does every (re)subscription, because notifications sent while disconnected are lost. A periodic
+ * full reload; so does every (re)subscription, because notifications sent while disconnected are lost (the
+ * connection itself is kept up by {@link ChannelListener}). A periodic
  * version check is the safety net. Reloads are single-flight, the index is built off the event loop, and a failed
  * load keeps the last good index serving.
  */
@@ -26,7 +26,6 @@ public final class ActivityChangeWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ActivityChangeWatcher.class);
   /** PostgreSQL down or flapping makes every poll, reload and reconnect fail: one line per interval each. */
   private static final RateLimitedLog DOWN_LOG = RateLimitedLog.of(LOG);
-  private static final long MAX_RECONNECT_DELAY_MS = 10_000;
 
   private final Vertx vertx;
   private final PgConnectOptions connectOptions;
@@ -37,15 +36,11 @@ public final class ActivityChangeWatcher {
   private final AtomicLong skippedActivities = new AtomicLong();
 
   private Context context;
-  private PgSubscriber subscriber;
+  private final ChannelListener listener;
   private long pollTimer = -1;
   /** The reload in progress and the one queued behind it; touched only on {@link #context}. */
   private Promise<Void> running;
   private Promise<Void> queued;
-  /** Why the LISTEN connection last failed (PostgreSQL's own words), for the one line its loss is logged with. */
-  private volatile String listenFailure;
-  private volatile boolean listenLost;
-  private volatile boolean listening;
 
   public ActivityChangeWatcher(Vertx vertx, PgConnectOptions connectOptions, ActivityStore store,
       ActivityIndexHolder holder, Duration pollInterval) {
@@ -54,6 +49,8 @@ public final class ActivityChangeWatcher {
     this.store = store;
     this.holder = holder;
     this.pollInterval = pollInterval;
+    this.listener = new ChannelListener(vertx, connectOptions, CHANNEL, "activity changes",
+        "the version poll every " + pollInterval.toSeconds() + " s", LOG);
   }
 
   /**
@@ -68,26 +65,11 @@ public final class ActivityChangeWatcher {
     context = vertx.getOrCreateContext();
     Promise<Void> firstLoad = Promise.promise();
     context.runOnContext(v -> {
-      subscriber = PgSubscriber.subscriber(vertx, connectOptions)
-          .reconnectPolicy(attempt -> {
-            long delay = Math.min(MAX_RECONNECT_DELAY_MS, 100L << Math.min(attempt, 7));
-            listenLost(attempt, delay);
-            return delay;
-          });
-      subscriber.channel(CHANNEL)
-          .subscribeHandler(subscribed -> {
-            routeListenConnectionErrors();
-            onContext(() -> requestReload("subscribed to " + CHANNEL));
-          })
-          .handler(payload -> onContext(() -> {
-            if (!String.valueOf(holder.version()).equals(payload)) {
-              requestReload("notified of version " + payload);
-            }
-          }));
-      // PgSubscriber retries only a connection it once had, not a first connect that failed.
-      subscriber.connect().onFailure(e -> LOG.warn("Cannot LISTEN for activity changes on PostgreSQL at {}:{} ({})."
-          + " Changes arrive only through the version poll, every {} s, until this gateway restarts.",
-          connectOptions.getHost(), connectOptions.getPort(), Failures.describe(e), pollInterval.toSeconds()));
+      listener.start(() -> requestReload("subscribed to " + CHANNEL), payload -> {
+        if (!String.valueOf(holder.version()).equals(payload)) {
+          requestReload("notified of version " + payload);
+        }
+      });
       pollTimer = vertx.setPeriodic(pollInterval.toMillis(), tick -> poll());
       requestReload("start").onComplete(firstLoad);
     });
@@ -100,7 +82,7 @@ public final class ActivityChangeWatcher {
       if (pollTimer >= 0) {
         vertx.cancelTimer(pollTimer);
       }
-      (subscriber == null ? Future.<Void>succeededFuture() : subscriber.close()).onComplete(stopped);
+      listener.close().onComplete(stopped);
     });
     return stopped.future();
   }
@@ -119,7 +101,7 @@ public final class ActivityChangeWatcher {
 
   /** Whether the LISTEN connection is up and subscribed (when not, the version poll alone catches changes). */
   public boolean listening() {
-    return listening;
+    return listener.listening();
   }
 
   /** For metrics: invalid activities skipped by the latest load. */
@@ -136,48 +118,6 @@ public final class ActivityChangeWatcher {
         requestReload("poll saw version " + version.result());
       }
     }));
-  }
-
-  /**
-   * The subscriber's connection has no exception handler of its own, and the SQL client then prints errors such as
-   * PostgreSQL's "terminating connection due to administrator command" to stderr, without time or logger. Keep the
-   * reason instead: the reconnect policy logs the loss once, with it.
-   */
-  private void routeListenConnectionErrors() {
-    PgConnection connection = subscriber == null ? null : subscriber.actualConnection();
-    if (listenLost) {
-      listenLost = false;
-      DOWN_LOG.info("listen-back", "Listening on PostgreSQL for activity changes again (channel {}); reloading the"
-          + " index to catch up.", CHANNEL);
-    }
-    if (connection != null) {
-      connection.exceptionHandler(error -> {
-        if (Failures.isExpected(error)) {
-          listenFailure = Failures.describe(error);
-          LOG.debug("LISTEN connection error: {}", listenFailure);
-        } else {
-          LOG.error("Unexpected error on the LISTEN connection to PostgreSQL", error);
-        }
-      });
-    }
-    listening = true;
-  }
-
-  /** Called by the subscriber for each reconnect attempt after its connection closed (attempt 0 right after). */
-  private void listenLost(int attempt, long delayMillis) {
-    listening = false;
-    listenLost = true;
-    if (attempt == 0) {
-      String reason = listenFailure == null ? "the connection closed" : listenFailure;
-      listenFailure = null;
-      DOWN_LOG.warn("listen-lost", "Lost the LISTEN connection to PostgreSQL at {}:{} ({}). Reconnecting with"
-          + " backoff; until then activity changes arrive through the version poll every {} s.",
-          connectOptions.getHost(), connectOptions.getPort(), reason, pollInterval.toSeconds());
-    } else {
-      DOWN_LOG.warn("listen", "Still reconnecting the LISTEN connection to PostgreSQL at {}:{} (attempt {}, next in {}"
-          + " ms); check that PostgreSQL is up.", connectOptions.getHost(), connectOptions.getPort(), attempt,
-          delayMillis);
-    }
   }
 
   private void onContext(Runnable action) {

@@ -14,4 +14,5 @@ record ForwardPlan(
     String clientAddress,
     String scheme,
     String host,
-    RoutingContext context) {}
+    RoutingContext context,
+    UpstreamSilence silence) {}

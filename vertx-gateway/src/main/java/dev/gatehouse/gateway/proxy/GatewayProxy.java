@@ -61,6 +61,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
   static final List<String> FORWARDING = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Proto",
       "X-Forwarded-Host", "X-Forwarded-Port", "X-Real-IP");
 
+  private final Vertx vertx;
   private final HttpClient client;
   private final HttpProxy proxy;
   private final UpstreamRoutes routes;
@@ -77,6 +78,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
   private final Map<HttpServerRequest, ForwardPlan> plans = new WeakHashMap<>();
 
   public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
+    this.vertx = vertx;
     this.routes = new UpstreamRoutes(config.routes());
     this.identityHeaders = new IdentityHeaders(config.identityHeaderPrefix(), config.maxIdentityHeaderBytes());
     this.identityCache = new IdentityHeaderCache(identityHeaders);
@@ -126,9 +128,13 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     String host = request.authority() == null ? null : request.authority().toString();
     ClientOrigin origin = trustedProxies.originOf(request);
+    UpstreamSilence silence = new UpstreamSilence(vertx, route.timeoutMillis());
     plans.put(request, new ForwardPlan(route, target.pathAndQuery(), identity, RequestState.credential(ctx),
-        origin.forwardedFor(), origin.scheme(), host, ctx));
-    ctx.addEndHandler(done -> plans.remove(request));
+        origin.forwardedFor(), origin.scheme(), host, ctx, silence));
+    ctx.addEndHandler(done -> {
+      plans.remove(request);
+      silence.finish();
+    });
     proxy.handle(request);
   }
 
@@ -149,14 +155,16 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         .setSsl(route.tls())
         .setSslOptions(route.tls() ? upstreamTls.get(route.prefix()) : null)
         .setConnectTimeout(connectTimeoutMillis);
-    if (!context.isWebSocket()) {
-      // Idle, not total: a slow but streaming download is fine, a silent upstream is not.
-      options.setIdleTimeout(route.timeoutMillis());
-    }
     // After a WebSocket upgrade the proxy keeps no handler on the request, so a normal close would be logged as
     // an error; failures that matter reach the proxy through its futures.
     return context.client().request(options)
-        .onSuccess(request -> request.exceptionHandler(e -> LOG.debug("Upstream connection ended: {}", e.toString())));
+        .onSuccess(request -> {
+          request.exceptionHandler(e -> LOG.debug("Upstream connection ended: {}", e.toString()));
+          if (!context.isWebSocket()) {
+            // Silence in both directions, not total time: slow but flowing uploads and downloads are fine.
+            plan.silence().start(request);
+          }
+        });
   }
 
   private final class ForwardingInterceptor implements ProxyInterceptor {
@@ -168,6 +176,10 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         return Future.succeededFuture(answer(request, 500, "internal_error", "The request lost its forwarding plan."));
       }
       rewrite(request, plan);
+      Body body = request.getBody();
+      if (body != null && !context.isWebSocket()) {
+        request.setBody(Body.body(plan.silence().watch(body.stream(), false), body.length(), body.mediaType()));
+      }
       long started = System.nanoTime();
       return context.sendRequest().transform(result -> {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -175,6 +187,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
           metrics.upstreamLatency(plan.route().prefix(), "response", took);
           return Future.succeededFuture(result.result());
         }
+        plan.silence().finish();
         UpstreamFailures.Answer answer = UpstreamFailures.of(result.cause(), plan.route().prefix());
         metrics.upstreamLatency(plan.route().prefix(), answer.outcome(), took);
         UpstreamFailures.log(UPSTREAM_LOG, plan.route(), answer, result.cause());
@@ -185,6 +198,11 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     @Override
     public Future<Void> handleProxyResponse(ProxyContext context) {
       ProxyResponse response = context.response();
+      ForwardPlan watched = context.isWebSocket() ? null : plans.get(context.request().proxiedRequest());
+      Body body = response.getBody();
+      if (watched != null && body != null) {
+        response.setBody(Body.body(watched.silence().watch(body.stream(), true), body.length(), body.mediaType()));
+      }
       MultiMap headers = response.headers();
       String upstreamDate = headers.get(HttpHeaders.DATE);
       // With a Warning header the library compares dates itself: leave that rare case to it.

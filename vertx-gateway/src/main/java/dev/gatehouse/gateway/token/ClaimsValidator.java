@@ -19,6 +19,10 @@ import java.util.Set;
  *
  * <p>Fails closed on types: a claim the gateway relies on with an unexpected JSON type rejects the token rather than
  * being read as "no value". A missing permissions or roles claim is an empty set (the caller then has no rights).
+ *
+ * <p>The payload is read with strict Jackson ({@link Json}), not Nimbus's {@code JWTClaimsSet}: Nimbus's JSON refuses
+ * duplicate member names only at the top level (a second {@code roles} inside {@code realm_access} silently wins),
+ * and its NumericDate reading turns {@code 1e30} into {@code Long.MAX_VALUE} and {@code null} into "absent".
  */
 final class ClaimsValidator {
 
@@ -81,7 +85,9 @@ final class ClaimsValidator {
         stringSet(claims, rolesPath, options.getRolesClaim()),
         azp,
         exp,
-        optionalString(claims, "api_token_id"));
+        optionalString(claims, "api_token_id"),
+        optionalString(claims, "sid"),
+        claims.has("iat") ? numericDate(claims, "iat") : 0);
   }
 
   private boolean audienceMatches(JsonNode aud) {

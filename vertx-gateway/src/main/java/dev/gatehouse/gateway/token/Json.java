@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 
-/** Strict JSON reading for tokens and key sets: duplicate member names and trailing data are errors. */
+/** Strict JSON reading for token claims: duplicate member names (at any depth) and trailing data are errors. */
 final class Json {
 
   // Duplicate names matter: two parsers that pick different "alg" or "sub" values are a classic JWT bypass.

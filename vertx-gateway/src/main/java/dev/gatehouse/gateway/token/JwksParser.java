@@ -1,28 +1,32 @@
 package dev.gatehouse.gateway.token;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigInteger;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyOperation;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.charset.StandardCharsets;
-import java.security.AlgorithmParameters;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
-import java.security.spec.RSAPublicKeySpec;
+import java.text.ParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns a JWKS document (RFC 7517) into verification keys. Pure. A key is kept only when it is meant for
- * signatures ({@code use} absent or {@code sig}; {@code key_ops}, if present, includes {@code verify}), has a
- * {@code kid}, and fits an allowed algorithm; every other key is skipped with a reason for the log.
+ * Turns a JWKS document (RFC 7517) into verification keys. Pure. Nimbus JOSE+JWT reads the JSON and each JWK (key
+ * material, EC point on its curve, an {@code x5c} certificate matching the key, {@code use}/{@code key_ops}
+ * consistency); this class applies the gateway's policy on top. A key is kept only when it is meant for signatures
+ * ({@code use} absent or {@code sig}; {@code key_ops}, if present, includes {@code verify}), has a {@code kid}, and
+ * fits an allowed algorithm; every other key is skipped with a reason for the log.
+ *
+ * <p>Keys are read one by one rather than with {@code JWKSet.parse}, which refuses the whole set when one key is
+ * unreadable: one odd key in the issuer's JWKS must not stop the gateway from picking up a rotated signing key.
  */
 public final class JwksParser {
 
@@ -37,19 +41,23 @@ public final class JwksParser {
 
   /** Throws {@link IllegalArgumentException} when the document is not a JWKS at all. */
   public Result parse(byte[] document) {
-    JsonNode root = Json.object(document);
-    JsonNode keys = root == null ? null : root.get("keys");
-    if (keys == null || !keys.isArray()) {
+    List<Object> keys;
+    try {
+      keys = JSONObjectUtils.getJSONArray(JSONObjectUtils.parse(new String(document, StandardCharsets.UTF_8)), "keys");
+    } catch (ParseException e) {
+      keys = null;
+    }
+    if (keys == null) {
       throw new IllegalArgumentException("The JWKS document is not a JSON object with a \"keys\" array");
     }
     List<SigningKey> usable = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     Set<String> seenKids = new HashSet<>();
-    for (JsonNode jwk : keys) {
-      String kid = text(jwk, "kid");
+    for (Object entry : keys) {
+      String kid = entry instanceof Map<?, ?> member && member.get("kid") instanceof String text ? text : null;
       String label = "key '" + (kid == null ? "(no kid)" : kid) + "'";
       try {
-        SigningKey key = toSigningKey(jwk, kid);
+        SigningKey key = toSigningKey(entry, kid);
         if (!seenKids.add(kid)) {
           skipped.add(label + ": a second key with the same kid");
         } else {
@@ -66,25 +74,25 @@ public final class JwksParser {
     return parse(document.getBytes(StandardCharsets.UTF_8));
   }
 
-  private SigningKey toSigningKey(JsonNode jwk, String kid) throws SkipKey {
-    if (!jwk.isObject()) {
+  private SigningKey toSigningKey(Object entry, String kid) throws SkipKey {
+    if (!(entry instanceof Map<?, ?>)) {
       throw new SkipKey("not a JSON object");
     }
     if (kid == null || kid.isEmpty()) {
       throw new SkipKey("no kid, so no token could select it");
     }
-    JsonNode use = jwk.get("use");
-    if (use != null && !"sig".equals(use.asText())) {
-      throw new SkipKey("use is '" + use.asText() + "', not 'sig'");
+    @SuppressWarnings("unchecked")
+    JWK jwk = parseJwk((Map<String, Object>) entry);
+    if (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse())) {
+      throw new SkipKey("use is '" + jwk.getKeyUse().identifier() + "', not 'sig'");
     }
-    JsonNode ops = jwk.get("key_ops");
-    if (ops != null && !(ops.isArray() && containsText(ops, "verify"))) {
+    if (jwk.getKeyOperations() != null && !jwk.getKeyOperations().contains(KeyOperation.VERIFY)) {
       throw new SkipKey("key_ops does not include 'verify'");
     }
-    String kty = text(jwk, "kty");
-    String algName = text(jwk, "alg");
+    String kty = jwk.getKeyType().getValue();
     SignatureAlgorithm algorithm = null;
-    if (algName != null) {
+    if (jwk.getAlgorithm() != null) {
+      String algName = jwk.getAlgorithm().getName();
       Optional<SignatureAlgorithm> known = SignatureAlgorithm.fromJoseName(algName);
       if (known.isEmpty() || !allowed.contains(known.get())) {
         throw new SkipKey("algorithm '" + algName + "' is not on the allow-list " + allowed);
@@ -96,7 +104,7 @@ public final class JwksParser {
     } else if (allowed.stream().noneMatch(a -> a.keyType().equals(kty))) {
       throw new SkipKey("kty '" + kty + "' fits no allowed algorithm " + allowed);
     }
-    PublicKey publicKey = publicKey(jwk, kty);
+    PublicKey publicKey = publicKey(jwk);
     boolean fitsSomething = algorithm != null
         ? algorithm.fits(publicKey)
         : allowed.stream().anyMatch(a -> a.fits(publicKey));
@@ -106,47 +114,30 @@ public final class JwksParser {
     return new SigningKey(kid, algorithm, publicKey);
   }
 
-  private static PublicKey publicKey(JsonNode jwk, String kty) throws SkipKey {
+  private static JWK parseJwk(Map<String, Object> member) throws SkipKey {
     try {
-      if ("RSA".equals(kty)) {
-        return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(number(jwk, "n"), number(jwk, "e")));
+      return JWK.parse(member);
+    } catch (ParseException | RuntimeException e) {
+      // Nimbus's messages name the member at fault ("The modulus value must not be null", "Invalid JWK operation").
+      throw new SkipKey("unreadable: " + e.getMessage());
+    }
+  }
+
+  private static PublicKey publicKey(JWK jwk) throws SkipKey {
+    try {
+      if (jwk instanceof RSAKey rsa) {
+        return rsa.toRSAPublicKey();
       }
-      if ("EC".equals(kty)) {
-        if (!"P-256".equals(text(jwk, "crv"))) {
-          throw new SkipKey("curve '" + text(jwk, "crv") + "' is not P-256");
+      if (jwk instanceof ECKey ec) {
+        if (!Curve.P_256.equals(ec.getCurve())) {
+          throw new SkipKey("curve '" + ec.getCurve() + "' is not P-256");
         }
-        AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
-        parameters.init(new ECGenParameterSpec("secp256r1"));
-        ECParameterSpec spec = parameters.getParameterSpec(ECParameterSpec.class);
-        ECPoint point = new ECPoint(number(jwk, "x"), number(jwk, "y"));
-        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, spec));
+        return ec.toECPublicKey();
       }
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
+    } catch (JOSEException | RuntimeException e) {
       throw new SkipKey("its key material is invalid");
     }
-    throw new SkipKey("kty '" + kty + "' is not supported");
-  }
-
-  private static BigInteger number(JsonNode jwk, String member) throws SkipKey {
-    String value = text(jwk, member);
-    if (value == null || value.isEmpty()) {
-      throw new SkipKey("member '" + member + "' is missing");
-    }
-    return new BigInteger(1, Base64.getUrlDecoder().decode(value));
-  }
-
-  private static String text(JsonNode node, String member) {
-    JsonNode value = node.get(member);
-    return value != null && value.isTextual() ? value.asText() : null;
-  }
-
-  private static boolean containsText(JsonNode array, String wanted) {
-    for (JsonNode element : array) {
-      if (wanted.equals(element.asText())) {
-        return true;
-      }
-    }
-    return false;
+    throw new SkipKey("kty '" + jwk.getKeyType() + "' is not supported");
   }
 
   private static final class SkipKey extends Exception {

@@ -14,18 +14,20 @@ import java.time.Clock;
 /**
  * Verifies access tokens of one issuer. In order, cheapest first:
  * <ol>
- *   <li>structure and header without any key: length cap, three base64url parts, allowed {@code alg}, {@code kid},
- *       no {@code crit} ({@link CompactJwt});</li>
+ *   <li>form and header without any key: length cap, three strict base64url parts, allowed {@code alg}, {@code kid},
+ *       no {@code crit} ({@link SignedToken});</li>
  *   <li>the verified-token cache (by SHA-256 of the token; an entry whose key left the JWKS is dropped);</li>
  *   <li>the key named by {@code kid} from the issuer's JWKS (an unknown kid may trigger one shared refetch), whose
- *       algorithm must match the token's; then the signature, with {@code java.security} directly;</li>
+ *       algorithm must match the token's; then the signature, checked by Nimbus JOSE+JWT ({@link SigningKey});</li>
  *   <li>the claims ({@link ClaimsValidator}): {@code iss}, {@code typ} Bearer, {@code exp}/{@code nbf}/{@code iat},
  *       audience and authorized party, claim types.</li>
  * </ol>
  *
- * <p>Signatures are checked with {@code java.security} rather than vertx-auth-jwt's JWTAuth: JWTAuth built without
- * usable keys accepts unsigned tokens, throws on some claim types, and serialises threads on one Signature per key.
- * Here a token is only ever checked against the one JWKS key its {@code kid} names, so there is no keyless mode.
+ * <p>Nimbus JOSE+JWT does the JOSE work (header JSON, JWK parsing, RSASSA and ECDSA verification); the gateway keeps
+ * its stricter policy on top and never lets Nimbus fetch or choose keys: a token is only ever checked against the one
+ * JWKS key its {@code kid} names, held in an immutable, never-empty {@link SigningKeys}, so there is no keyless mode.
+ * Nimbus rather than vertx-auth-jwt: its verifiers are small, stateless per call and take one key each, where JWTAuth
+ * cannot take new keys once built, accepts unsigned tokens when built without usable keys, and throws on some claims.
  *
  * <p>Thread-safe: one instance can serve every event loop. The result completes on the caller's context.
  * Every failure is a failed Future: {@link TokenRejectedException} (answer 401) or {@link KeysNotLoadedException}
@@ -74,7 +76,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
         }
         cache.remove(cacheKey);
       }
-      CompactJwt jwt = CompactJwt.parse(compactJwt, options.getMaxTokenBytes(), options.getAllowedAlgorithms());
+      SignedToken jwt = SignedToken.parse(compactJwt, options.getMaxTokenBytes(), options.getAllowedAlgorithms());
       if (keys == null) {
         listener.keysNotLoaded();
         return Future.failedFuture(new KeysNotLoadedException(
@@ -96,12 +98,12 @@ public final class JwtTokenVerifier implements TokenVerifier {
     }
   }
 
-  private VerifiedToken verifyWithKey(CompactJwt jwt, SigningKey key, String cacheKey) {
+  private VerifiedToken verifyWithKey(SignedToken jwt, SigningKey key, String cacheKey) {
     if (!key.accepts(jwt.algorithm())) {
       throw new TokenRejectedException(BAD_ALGORITHM, "token algorithm does not match its key");
     }
     listener.signatureChecked();
-    if (!jwt.algorithm().verify(key.publicKey(), jwt.signingInput(), jwt.signature())) {
+    if (!key.verifies(jwt.algorithm(), jwt.signingInput(), jwt.signature())) {
       throw new TokenRejectedException(BAD_SIGNATURE, "token signature is invalid");
     }
     VerifiedToken token = claimsValidator.validate(jwt.payload(), clock.instant());

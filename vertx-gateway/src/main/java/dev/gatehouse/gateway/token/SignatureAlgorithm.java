@@ -1,30 +1,33 @@
 package dev.gatehouse.gateway.token;
 
-import java.security.GeneralSecurityException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.MGF1ParameterSpec;
-import java.security.spec.PSSParameterSpec;
 import java.util.Optional;
 
 /**
  * The asymmetric JWS algorithms the gateway can verify (RFC 7518 §3). There is deliberately no {@code none} and no
- * HMAC: a verifier that accepts either can be fooled with a public key or no key at all.
+ * HMAC: a verifier that accepts either can be fooled with a public key or no key at all. The signature checks
+ * themselves are Nimbus JOSE+JWT's; this enum is the gateway's policy: which names exist and which keys are strong
+ * enough.
  */
 public enum SignatureAlgorithm {
-  RS256("RSA"),
-  PS256("RSA"),
-  ES256("EC");
+  RS256("RSA", JWSAlgorithm.RS256),
+  PS256("RSA", JWSAlgorithm.PS256),
+  ES256("EC", JWSAlgorithm.ES256);
 
   private static final int MIN_RSA_BITS = 2048;
-  private static final int ES256_SIGNATURE_BYTES = 64;
 
   private final String keyType;
+  // The verifiers read only alg and crit from the header; a fixed, crit-free header per algorithm keeps the token's
+  // other header members (jwk, jku, x5c, ...) from ever being parsed.
+  private final JWSHeader verificationHeader;
 
-  SignatureAlgorithm(String keyType) {
+  SignatureAlgorithm(String keyType, JWSAlgorithm jwsAlgorithm) {
     this.keyType = keyType;
+    this.verificationHeader = new JWSHeader(jwsAlgorithm);
   }
 
   /** The JWK {@code kty} this algorithm needs. */
@@ -50,43 +53,7 @@ public enum SignatureAlgorithm {
     };
   }
 
-  /** Checks a JWS signature over {@code signingInput}. Never throws: any problem is a failed check. */
-  public boolean verify(PublicKey key, byte[] signingInput, byte[] signature) {
-    if (!fits(key)) {
-      return false;
-    }
-    try {
-      Signature verifier = switch (this) {
-        case RS256 -> rsaPkcs1(key, signature);
-        case PS256 -> rsaPss(key, signature);
-        case ES256 -> signature.length == ES256_SIGNATURE_BYTES ? Signature.getInstance("SHA256withECDSAinP1363Format") : null;
-      };
-      if (verifier == null) {
-        return false;
-      }
-      verifier.initVerify(key);
-      verifier.update(signingInput);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  // An RSA signature is exactly as long as the modulus; refusing other lengths avoids provider leniency.
-  private static Signature rsaPkcs1(PublicKey key, byte[] signature) throws GeneralSecurityException {
-    return hasModulusLength(key, signature) ? Signature.getInstance("SHA256withRSA") : null;
-  }
-
-  private static Signature rsaPss(PublicKey key, byte[] signature) throws GeneralSecurityException {
-    if (!hasModulusLength(key, signature)) {
-      return null;
-    }
-    Signature pss = Signature.getInstance("RSASSA-PSS");
-    pss.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
-    return pss;
-  }
-
-  private static boolean hasModulusLength(PublicKey key, byte[] signature) {
-    return signature.length == (((RSAPublicKey) key).getModulus().bitLength() + 7) / 8;
+  JWSHeader verificationHeader() {
+    return verificationHeader;
   }
 }

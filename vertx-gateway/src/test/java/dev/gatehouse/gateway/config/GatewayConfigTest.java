@@ -278,4 +278,39 @@ class GatewayConfigTest {
     assertThat(List.of("api", "/api/", "//api", "/api/../x", "/a/./b", "/a%2Fb", "/a?b", "/a;b"))
         .noneMatch(GatewayConfig::validPrefix);
   }
+
+  @Test
+  void clientConnectionTimeoutsDefaultToTwentyAndSeventyFiveSeconds() {
+    GatewayConfig config = GatewayConfig.load(new String[0], MINIMAL_ENV);
+
+    assertThat(config.connectionLimits().requestHeadTimeout()).isEqualTo(java.time.Duration.ofSeconds(20));
+    assertThat(config.connectionLimits().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(75));
+  }
+
+  @Test
+  void clientConnectionTimeoutsAreRead() {
+    JsonObject json = new JsonObject().put("listen", new JsonObject().put("requestHeadTimeoutSeconds", 5)
+        .put("idleTimeoutSeconds", "120"));
+
+    GatewayConfig config = GatewayConfig.fromJson(json, MINIMAL_ENV);
+
+    assertThat(config.connectionLimits().requestHeadTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(config.connectionLimits().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(120));
+  }
+
+  @Test
+  void zeroNegativeOrOversizedClientConnectionTimeoutsAreRefusedWithTheirRange() {
+    for (Object bad : List.of(0, -1, "0", "soon", 1.5, 100_000)) {
+      JsonObject json = new JsonObject().put("listen", new JsonObject().put("requestHeadTimeoutSeconds", bad)
+          .put("idleTimeoutSeconds", bad));
+
+      ConfigException e = catchThrowableOfType(ConfigException.class, () -> GatewayConfig.fromJson(json, MINIMAL_ENV));
+
+      assertThat(e).as("value " + bad).isNotNull();
+      assertThat(e.problems()).as("value " + bad).anySatisfy(p -> assertThat(p)
+          .startsWith("listen.requestHeadTimeoutSeconds: expected a whole number between 1 and 300"));
+      assertThat(e.problems()).as("value " + bad).anySatisfy(p -> assertThat(p)
+          .startsWith("listen.idleTimeoutSeconds: expected a whole number between 1 and 3600"));
+    }
+  }
 }

@@ -83,9 +83,12 @@ final class FakeOidcProvider {
   }
 
   String sign(JsonObject claims) {
+    return sign(new JsonObject().put("alg", "RS256").put("kid", KID).put("typ", "JWT"), claims);
+  }
+
+  String sign(JsonObject header, JsonObject claims) {
     try {
-      String header = b64(new JsonObject().put("alg", "RS256").put("kid", KID).put("typ", "JWT").encode());
-      String content = header + "." + b64(claims.encode());
+      String content = b64(header.encode()) + "." + b64(claims.encode());
       Signature signature = Signature.getInstance("SHA256withRSA");
       signature.initSign(keys.getPrivate());
       signature.update(content.getBytes(StandardCharsets.US_ASCII));

@@ -81,6 +81,13 @@ class IdTokenValidatorTest {
     assertThatThrownBy(() -> validator.validate(good, new JsonArray(), state, NOW)).isInstanceOf(OidcException.class);
   }
 
+  @Test
+  void refusesCriticalHeaderExtensions() {
+    JsonObject header = new JsonObject().put("alg", "RS256").put("kid", "test-key").put("crit", new JsonArray().add("exp"))
+        .put("exp", 0);
+    assertRefused(signer.sign(header, claims()), "signature");
+  }
+
   private void assertRefused(String idToken, String messagePart) {
     assertThatThrownBy(() -> validator.validate(idToken, jwks, state, NOW))
         .isInstanceOf(OidcException.class).hasMessageContaining(messagePart);

@@ -15,13 +15,13 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** A real PostgreSQL for one test class, plus the small waiting helpers the tests share. */
-final class PostgresFixture implements AutoCloseable {
+public final class PostgresFixture implements AutoCloseable {
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
-  final EmbeddedPostgres postgres;
-  final Vertx vertx = Vertx.vertx();
+  public final EmbeddedPostgres postgres;
+  public final Vertx vertx = Vertx.vertx();
 
-  PostgresFixture() throws IOException {
+  public PostgresFixture() throws IOException {
     postgres = EmbeddedPostgres.builder().start();
   }
 
@@ -31,7 +31,7 @@ final class PostgresFixture implements AutoCloseable {
   }
 
   /** A fresh, empty database, so tests do not see each other's rows. */
-  PgConnectOptions newDatabase() {
+  public PgConnectOptions newDatabase() {
     String name = "gatehouse_test_" + DATABASES.incrementAndGet();
     Pool admin = ActivityStore.createPool(vertx, options("postgres"), 1);
     try {
@@ -49,7 +49,7 @@ final class PostgresFixture implements AutoCloseable {
     return pool;
   }
 
-  static <T> T await(Future<T> future) {
+  public static <T> T await(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -71,7 +71,7 @@ final class PostgresFixture implements AutoCloseable {
   }
 
   /** Polls {@code condition} until it holds or {@code deadline} passes; returns whether it held. */
-  static boolean eventually(BooleanSupplier condition, Duration deadline) {
+  public static boolean eventually(BooleanSupplier condition, Duration deadline) {
     long end = System.nanoTime() + deadline.toNanos();
     while (System.nanoTime() < end) {
       if (condition.getAsBoolean()) {

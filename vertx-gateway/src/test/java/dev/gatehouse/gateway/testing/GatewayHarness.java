@@ -11,6 +11,7 @@ import dev.gatehouse.gateway.http.GatewayRouter;
 import dev.gatehouse.gateway.http.RequestTarget;
 import dev.gatehouse.gateway.login.LoginOptions;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.gateway.revocation.RevocationGuard;
 import dev.gatehouse.gateway.token.VerifiedToken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -48,6 +50,7 @@ public final class GatewayHarness implements AutoCloseable {
   public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   public final int port;
   public final int demoPort;
+  private final String deploymentId;
 
   public GatewayHarness(ActivityRepository repository) throws Exception {
     this(repository, TestTargets::parse);
@@ -64,12 +67,28 @@ public final class GatewayHarness implements AutoCloseable {
     this(repository, targetParser, login, json -> { }, 1);
   }
 
+  /** {@code tweak} edits the JSON configuration (routes, limits) before it is validated. */
+  public static GatewayHarness withConfig(Consumer<JsonObject> tweak) throws Exception {
+    return new GatewayHarness(null, TestTargets::parse, null, tweak, 1);
+  }
+
   /**
    * {@code configure} edits the gateway's JSON config before it is loaded (TLS, trusted proxies, extra routes);
    * {@code instances} server verticles share the port, as in production.
    */
   public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
-      LoginOptions login, java.util.function.Consumer<JsonObject> configure, int instances) throws Exception {
+      LoginOptions login, Consumer<JsonObject> configure, int instances) throws Exception {
+    this(repository, targetParser, login, configure, instances, RevocationGuard.alwaysFresh());
+  }
+
+  /** With live revocation enforced from {@code revocations}. */
+  public static GatewayHarness withRevocations(RevocationGuard revocations) throws Exception {
+    return new GatewayHarness(null, TestTargets::parse, null, json -> { }, 1, revocations);
+  }
+
+  private GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
+      LoginOptions login, Consumer<JsonObject> configure, int instances, RevocationGuard revocations)
+      throws Exception {
     HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
     HttpServer silent = await(vertx.createHttpServer().requestHandler(request -> { }).listen(0, "127.0.0.1"));
     demoPort = demo.actualPort();
@@ -119,9 +138,9 @@ public final class GatewayHarness implements AutoCloseable {
           dev.gatehouse.gateway.policy.ActivityPatterns.validate(method, regex);
         }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser), permissions);
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login);
+        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login, revocations);
     java.util.List<GatewayVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
-    await(vertx.deployVerticle(() -> {
+    deploymentId = await(vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(config, parts);
       deployed.add(gateway);
       return gateway;
@@ -156,6 +175,11 @@ public final class GatewayHarness implements AutoCloseable {
 
   public static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /** Stops the gateway as SIGTERM does (drain, then close); completes when the drain is over. */
+  public Future<Void> stopGateway() {
+    return vertx.undeploy(deploymentId);
   }
 
   @Override

@@ -45,7 +45,9 @@ class JwksParserTest {
         Arguments.of("RSA key of 1024 bits", TestSigner.rsa("weak", 1024).jwk(), "too weak"),
         Arguments.of("alg RS256 on an EC key", EC.jwk("RS256", "sig"), "kty"),
         Arguments.of("missing modulus", RSA.jwk().put("n", (String) null), "n"),
-        Arguments.of("not an object", null, "not a JSON object"));
+        Arguments.of("not an object", null, "not a JSON object"),
+        Arguments.of("EC point not on the curve", EC.jwk().put("y", EC.jwk().getString("x")), "curve"),
+        Arguments.of("key_ops with an unknown operation", RSA.jwk(null, null).put("key_ops", new JsonArray().add("verify").add("fly")), "fly"));
   }
 
   private static JsonObject removeKid(JsonObject jwk) {
@@ -88,8 +90,17 @@ class JwksParserTest {
   }
 
   @Test
+  void oneUnreadableKeyDoesNotCostTheOthers() {
+    // Nimbus's JWKSet.parse refuses the whole set for one bad key; the gateway must still pick up a rotated key.
+    JwksParser.Result result = rs256Only.parse(jwks(RSA.jwk().put("n", (String) null), TestSigner.rsa("next").jwk()));
+
+    assertThat(result.keys()).extracting(SigningKey::kid).containsExactly("next");
+    assertThat(result.skipped()).singleElement().asString().contains("rsa");
+  }
+
+  @Test
   void refusesDocumentsThatAreNotAJwks() {
-    for (String document : new String[] {"", "[]", "{}", "{\"keys\":{}}", "<html>", "{\"keys\":[]} trailing"}) {
+    for (String document : new String[] {"", "[]", "{}", "{\"keys\":{}}", "<html>", "{\"keys\":[]} trailing", "{\"keys\":[],\"keys\":[]}"}) {
       assertThatThrownBy(() -> rs256Only.parse(document)).as(document)
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keys");
     }

@@ -169,7 +169,32 @@ class JwtTokenVerifierTest {
         Arguments.of("roles a string", withClaims(c -> c.put("roles", "admin")), INVALID_CLAIM),
         Arguments.of("no sub", withClaims(c -> { c.remove("sub"); return c; }), INVALID_CLAIM),
         Arguments.of("empty sub", withClaims(c -> c.put("sub", "")), INVALID_CLAIM),
-        Arguments.of("email not a string", withClaims(c -> c.put("email", new JsonArray())), INVALID_CLAIM));
+        Arguments.of("email not a string", withClaims(c -> c.put("email", new JsonArray())), INVALID_CLAIM),
+        // Traps of the JOSE library underneath: Nimbus's base64url decoder skips characters outside the alphabet, so
+        // without the gateway's own form check these altered copies of a valid token would verify.
+        Arguments.of("signature with a character outside base64url", parts[0] + "." + parts[1] + "."
+            + parts[2].substring(0, 100) + "*" + parts[2].substring(100), MALFORMED),
+        Arguments.of("signature with a space inside", parts[0] + "." + parts[1] + "."
+            + parts[2].substring(0, 100) + " " + parts[2].substring(100), MALFORMED),
+        Arguments.of("leading whitespace", " " + good, MALFORMED),
+        Arguments.of("header not UTF-8", TestSigner.b64(concat(("{\"alg\":\"RS256\",\"kid\":\"" + KEY.kid).getBytes(),
+            new byte[] {(byte) 0xff}, "\"}".getBytes())) + "." + parts[1] + "." + parts[2], MALFORMED),
+        Arguments.of("deeply nested header JSON", TestSigner.b64(("{\"alg\":\"RS256\",\"kid\":\"" + KEY.kid + "\",\"x\":"
+            + "[".repeat(5000) + "]".repeat(5000) + "}").getBytes()) + "." + parts[1] + "." + parts[2], MALFORMED),
+        Arguments.of("deeply nested payload, validly signed", KEY.signRaw(header("RS256").encode(),
+            claims().encode().replaceFirst("\\{", "{\"x\":" + "[".repeat(5000) + "]".repeat(5000) + ",")), MALFORMED),
+        // Nimbus's NumericDate reading would make this Long.MAX_VALUE, a token that never expires.
+        Arguments.of("exp beyond the range of a long", KEY.signRaw(header("RS256").encode(),
+            claims().put("exp", 0).encode().replace("\"exp\":0", "\"exp\":1e30")), INVALID_CLAIM),
+        Arguments.of("x5u to the attacker", ATTACKER.sign(header("RS256").put("x5u", "https://evil.test/cert.pem"), admin), BAD_SIGNATURE));
+  }
+
+  private static byte[] concat(byte[]... arrays) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] array : arrays) {
+      out.writeBytes(array);
+    }
+    return out.toByteArray();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -193,7 +218,23 @@ class JwtTokenVerifierTest {
     VerifiedToken token = Await.result(verifier(options()).verify(valid()));
 
     assertThat(token).isEqualTo(new VerifiedToken("user-1", "ada", "ada@example.test",
-        Set.of("view-roles", "manage-users"), Set.of("fellow"), "web-app", NOW.getEpochSecond() + 300));
+        Set.of("view-roles", "manage-users"), Set.of("fellow"), "web-app", NOW.getEpochSecond() + 300, null, null,
+        NOW.getEpochSecond() - 10));
+  }
+
+  @Test
+  void keepsTheSessionIdAndIssueTimeForLiveRevocation() throws Exception {
+    String withSession = KEY.sign("RS256", claims().put("sid", "session-7"));
+
+    VerifiedToken token = Await.result(verifier(options()).verify(withSession));
+    assertThat(token.sessionId()).isEqualTo("session-7");
+    assertThat(token.issuedAtEpochSecond()).isEqualTo(NOW.getEpochSecond() - 10);
+    String withoutIat = withClaims(c -> {
+      c.remove("iat");
+      return c;
+    });
+    assertThat(Await.result(verifier(options()).verify(withoutIat)).issuedAtEpochSecond())
+        .as("0: any matching revocation refuses it").isZero();
   }
 
   @Test
@@ -297,6 +338,41 @@ class JwtTokenVerifierTest {
     // A key published for PS256 does not verify RS256, even though both are RSA.
     Throwable crossAlgorithm = Await.failure(verifier.verify(pss.sign("RS256", claims())));
     assertThat(((TokenRejectedException) crossAlgorithm).reason()).isEqualTo(BAD_ALGORITHM);
+  }
+
+  @Test
+  void refusesASignatureWithACharacterNimbusWouldDropSilently() throws Exception {
+    // A 3072-bit RSA signature is 512 base64url characters, a multiple of 4: one more character is dangling, and
+    // Nimbus's decoder drops it, so the altered token would verify with the original signature.
+    TestSigner big = TestSigner.rsa("rsa-3072", 3072);
+    JwtTokenVerifier verifier = new JwtTokenVerifier(options(), new FixedKeys(keysOf(big)), listener, clock);
+    String token = big.sign("RS256", claims());
+    assertThat(token.substring(token.lastIndexOf('.') + 1)).hasSize(512);
+
+    assertThat(Await.result(verifier.verify(token)).subject()).isEqualTo("user-1");
+    Throwable dangling = Await.failure(verifier.verify(token + "A"));
+    assertThat(((TokenRejectedException) dangling).reason()).isEqualTo(MALFORMED);
+  }
+
+  @Test
+  void refusesADuplicateClaimNestedInsideAnObject() throws Exception {
+    // Nimbus's JSON refuses duplicate names only at the top level; nested ones would silently take the last value.
+    String token = KEY.signRaw(header("RS256").encode(), claims().encode().replaceFirst("\\{",
+        "{\"realm_access\":{\"roles\":[\"fellow\"],\"roles\":[\"admin\"]},"));
+    Throwable failure = Await.failure(verifier(options().setRolesClaim("realm_access.roles")).verify(token));
+    assertThat(((TokenRejectedException) failure).reason()).isEqualTo(MALFORMED);
+  }
+
+  @Test
+  void refusesAnAllZeroEs256Signature() throws Exception {
+    // CVE-2022-21449 ("psychic signatures"): r = s = 0 verified on some JDKs.
+    TestSigner ec = TestSigner.ec("ec-1");
+    JwtTokenVerifier verifier = new JwtTokenVerifier(options().setAllowedAlgorithms(EnumSet.of(SignatureAlgorithm.ES256)),
+        new FixedKeys(keysOf(ec)), listener, clock);
+    String[] parts = ec.sign("ES256", claims().put("permissions", new JsonArray().add("admin"))).split("\\.");
+
+    Throwable failure = Await.failure(verifier.verify(parts[0] + "." + parts[1] + "." + TestSigner.b64(new byte[64])));
+    assertThat(((TokenRejectedException) failure).reason()).isEqualTo(BAD_SIGNATURE);
   }
 
   @Test
