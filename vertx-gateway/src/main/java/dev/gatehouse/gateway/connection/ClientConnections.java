@@ -3,7 +3,9 @@ package dev.gatehouse.gateway.connection;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.Http1xServerConnection;
+import io.vertx.core.http.impl.Http2ServerConnection;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Vert.x 5 offers no public hook into an HTTP server's Netty pipeline. The connection handler runs synchronously
  * while Vert.x sets the connection up, before its first byte is read, so the pipeline is changed there through
  * {@link Http1xServerConnection#channelHandlerContext()} (an internal class: the framing tests fail if an upgrade
- * changes it). HTTP/2 connections keep Vert.x's own handling: a drain sends them GOAWAY.
+ * changes it). HTTP/2 connections keep Vert.x's own framing (a drain sends them GOAWAY and lets their open streams
+ * finish); they get the same idle timeout through {@link Http2IdleWatch}.
  */
 public final class ClientConnections {
   private static final Logger LOG = LoggerFactory.getLogger(ClientConnections.class);
@@ -39,6 +42,10 @@ public final class ClientConnections {
 
   /** For {@code HttpServer.connectionHandler}: puts the checks of this package in front of Vert.x. */
   public void install(HttpConnection connection, HttpServerOptions options) {
+    if (connection instanceof Http2ServerConnection http2) {
+      installHttp2(http2);
+      return;
+    }
     if (!(connection instanceof Http1xServerConnection http1)) {
       return;
     }
@@ -53,6 +60,22 @@ public final class ClientConnections {
           + "pipeline is not the one this gateway was built for.", e.toString());
       pipeline.channel().close();
     }
+  }
+
+  private void installHttp2(Http2ServerConnection connection) {
+    ChannelPipeline pipeline = connection.channelHandlerContext().pipeline();
+    Http2ConnectionHandler handler = pipeline.get(Http2ConnectionHandler.class);
+    if (handler == null) {
+      // Fail closed: without the idle timeout an abandoned connection would be held forever.
+      LOG.error("Cannot install the idle timeout on an HTTP/2 client connection (no HTTP/2 handler in its pipeline); "
+          + "closing it. Vert.x's HTTP/2 pipeline is not the one this gateway was built for.");
+      pipeline.channel().close();
+      return;
+    }
+    connectionOpened();
+    pipeline.channel().closeFuture().addListener(closed -> connectionClosed());
+    Http2IdleWatch.start(connection, handler.connection(), connection.channelHandlerContext(),
+        limits.idleTimeout().toNanos());
   }
 
   /** From now on responses carry {@code Connection: close} and new requests on open connections get 503. */
