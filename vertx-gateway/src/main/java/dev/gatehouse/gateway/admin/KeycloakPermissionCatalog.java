@@ -5,7 +5,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URLEncoder;
@@ -18,13 +17,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Permissions are the client roles of one Keycloak client ({@code gatehouse-permissions}). This reads them on every
- * check through Keycloak's admin REST API, non-blocking, so a permission created a second ago is known: admin writes
- * are rare, a stale list is not worth its cache. The service-account token is reused until shortly before it
- * expires.
+ * check from the extension pack's {@code GET /realms/{realm}/gatehouse-permissions}, non-blocking, so a permission
+ * created a second ago is known: admin writes are rare, a stale list is not worth its cache. That endpoint needs only
+ * the realm role {@code gatehouse-permission-reader}; Keycloak's admin API would need {@code view-clients}, which also
+ * shows every client's secret. The service-account token is reused until shortly before it expires.
  */
 public final class KeycloakPermissionCatalog implements PermissionCatalog {
   /** A token is not reused in its last seconds: it could expire on the way. */
   private static final long TOKEN_MARGIN_SECONDS = 10;
+  /** The realm role the endpoint requires (keycloak-providers' {@code PermissionCatalogResource.READER_ROLE}). */
+  static final String READER_ROLE = "gatehouse-permission-reader";
 
   private record CachedToken(String value, long validUntilNanos) {}
 
@@ -60,13 +62,14 @@ public final class KeycloakPermissionCatalog implements PermissionCatalog {
   }
 
   private Future<Set<String>> permissions(boolean retryWithNewToken) {
-    return accessToken().compose(bearer -> permissionsClientId(bearer)
-        .compose(id -> get(bearer, options.adminRealmUrl() + "/clients/" + encode(id) + "/roles")
-            .addQueryParam("briefRepresentation", "true").send()
-            .recover(this::unreachable)
-            .compose(response -> adminAnswer(response, "read the roles of client '" + options.permissionsClient()
-                + "'")))
-        .map(KeycloakPermissionCatalog::roleNames))
+    return accessToken()
+        .compose(bearer -> client.getAbs(options.permissionsUrl())
+            .timeout(options.httpTimeoutMillis())
+            .putHeader("Accept", "application/json")
+            .bearerTokenAuthentication(bearer)
+            .send()
+            .recover(this::unreachable))
+        .compose(this::permissionNames)
         .recover(failure -> {
           if (retryWithNewToken && failure instanceof TokenRejected) {
             // Keycloak no longer takes the cached token (restarted, session ended): one retry with a fresh one.
@@ -78,53 +81,49 @@ public final class KeycloakPermissionCatalog implements PermissionCatalog {
         });
   }
 
-  private Future<String> permissionsClientId(String bearer) {
-    return get(bearer, options.adminRealmUrl() + "/clients")
-        .addQueryParam("clientId", options.permissionsClient())
-        .send()
-        .recover(this::unreachable)
-        .compose(response -> adminAnswer(response, "list the clients of realm '" + options.realm() + "'"))
-        .compose(body -> {
-          if (body instanceof JsonArray clients) {
-            for (Object item : clients) {
-              if (item instanceof JsonObject c && options.permissionsClient().equals(c.getString("clientId"))
-                  && c.getValue("id") instanceof String id) {
-                return Future.succeededFuture(id);
-              }
-            }
-          }
-          return Future.failedFuture(new PermissionCatalogUnavailableException("Keycloak realm '" + options.realm()
-              + "' has no client '" + options.permissionsClient() + "' (admin.permissionCheck.permissionsClient names"
-              + " the client whose roles are the permissions)"));
-        });
-  }
-
-  private HttpRequest<Buffer> get(String bearer, String url) {
-    return client.getAbs(url)
-        .timeout(options.httpTimeoutMillis())
-        .putHeader("Accept", "application/json")
-        .bearerTokenAuthentication(bearer);
-  }
-
-  private Future<Object> adminAnswer(HttpResponse<Buffer> response, String what) {
+  /** The names in Keycloak's answer, or a failure that says what to fix. */
+  private Future<Set<String>> permissionNames(HttpResponse<Buffer> response) {
     int status = response.statusCode();
+    Object parsed = parse(response.bodyAsString());
+    JsonObject body = parsed instanceof JsonObject o ? o : new JsonObject();
+    String what = "the request to list the permissions (GET " + options.permissionsUrl() + ")";
     if (status == 200) {
-      Object body = parse(response.bodyAsString());
-      return body instanceof JsonArray ? Future.succeededFuture(body) : Future.failedFuture(
-          new PermissionCatalogUnavailableException("Keycloak answered the request to " + what + " with a body that"
-              + " is not a JSON list"));
+      if (!(body.getValue("permissions") instanceof JsonArray list)) {
+        return unavailable("Keycloak answered " + what + " with a body that has no \"permissions\" list");
+      }
+      if (!options.permissionsClient().equals(body.getValue("client"))) {
+        return unavailable("Keycloak lists the roles of client '" + body.getValue("client") + "' as the permissions,"
+            + " but admin.permissionCheck.permissionsClient is '" + options.permissionsClient() + "': make them the"
+            + " same (Keycloak's option spi-realm-restapi-extension--gatehouse-permissions--client, default"
+            + " gatehouse-permissions, and the mapper's permissions.client)");
+      }
+      Set<String> names = new HashSet<>();
+      for (Object item : list) {
+        if (item instanceof JsonObject permission && permission.getValue("name") instanceof String name) {
+          names.add(name);
+        }
+      }
+      return Future.succeededFuture(names);
     }
+    String reason = body.getValue("error_description") instanceof String d ? ": " + d : "";
     if (status == 401) {
       return Future.failedFuture(new TokenRejected("Keycloak did not accept the service-account token of client '"
-          + options.clientId() + "' to " + what + " (HTTP 401)"));
+          + options.clientId() + "' for " + what + " (HTTP 401" + reason + ")"));
     }
     if (status == 403) {
-      return Future.failedFuture(new PermissionCatalogUnavailableException("Keycloak does not let the service account"
-          + " of client '" + options.clientId() + "' " + what + " (HTTP 403): give it the realm-management role"
-          + " view-clients"));
+      return unavailable("Keycloak refused " + what + " to the service account of client '" + options.clientId()
+          + "' (HTTP 403" + reason + "): give that service account the realm role " + READER_ROLE);
     }
-    return Future.failedFuture(new PermissionCatalogUnavailableException("Keycloak answered HTTP " + status
-        + " to the request to " + what));
+    if (status == 404 && reason.isEmpty()) {
+      return unavailable("Keycloak has no endpoint " + options.permissionsUrl() + " (HTTP 404): install the Gatehouse"
+          + " extension pack (keycloak-providers) in Keycloak's providers/ directory, or check"
+          + " admin.permissionCheck.keycloakUrl and realm");
+    }
+    return unavailable("Keycloak answered HTTP " + status + " to " + what + reason);
+  }
+
+  private static <T> Future<T> unavailable(String message) {
+    return Future.failedFuture(new PermissionCatalogUnavailableException(message));
   }
 
   private Future<String> accessToken() {
@@ -165,16 +164,6 @@ public final class KeycloakPermissionCatalog implements PermissionCatalog {
         + " could not be reached (" + failure.getClass().getSimpleName() + ": " + failure.getMessage() + ")"));
   }
 
-  private static Set<String> roleNames(Object roles) {
-    Set<String> names = new HashSet<>();
-    for (Object role : (JsonArray) roles) {
-      if (role instanceof JsonObject r && r.getValue("name") instanceof String name) {
-        names.add(name);
-      }
-    }
-    return names;
-  }
-
   private static Object parse(String body) {
     try {
       return body == null || body.isBlank() ? null : io.vertx.core.json.Json.decodeValue(body);
@@ -187,7 +176,7 @@ public final class KeycloakPermissionCatalog implements PermissionCatalog {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
-  /** A 401 from the admin API: the cached token is no longer good. */
+  /** A 401 from Keycloak: the cached token is no longer good. */
   private static final class TokenRejected extends RuntimeException {
     TokenRejected(String message) {
       super(message, null, false, false);

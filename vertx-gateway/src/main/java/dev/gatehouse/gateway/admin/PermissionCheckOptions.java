@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * How the admin API asks Keycloak which permissions exist: with the client-credentials grant of a confidential client
- * whose service account may list the realm's clients ({@code realm-management} role {@code view-clients}), it reads
- * the client roles of the permissions client.
+ * whose service account holds the realm role {@code gatehouse-permission-reader}, it reads the client roles of the
+ * permissions client from the extension pack's {@code /realms/{realm}/gatehouse-permissions}.
  */
 public final class PermissionCheckOptions {
   private String keycloakUrl;
@@ -92,8 +92,9 @@ public final class PermissionCheckOptions {
     return keycloakUrl + "/realms/" + realm + "/protocol/openid-connect/token";
   }
 
-  public String adminRealmUrl() {
-    return keycloakUrl + "/admin/realms/" + realm;
+  /** The extension pack's read-only list of permissions (keycloak-providers, {@code PermissionCatalogResource}). */
+  public String permissionsUrl() {
+    return keycloakUrl + "/realms/" + realm + "/gatehouse-permissions";
   }
 
   /** Returns this, or throws listing every problem (one per line, each starting with "- "). */
@@ -108,7 +109,8 @@ public final class PermissionCheckOptions {
           + " name after /realms/ in token.issuer)");
     }
     if (clientId == null || clientId.isBlank()) {
-      problems.add("admin.permissionCheck.clientId: expected a confidential client with a service account");
+      problems.add("admin.permissionCheck.clientId: expected a confidential client with a service account holding the"
+          + " realm role gatehouse-permission-reader");
     }
     if (permissionsClient == null || permissionsClient.isBlank()) {
       problems.add("admin.permissionCheck.permissionsClient: expected the clientId of the permissions client");

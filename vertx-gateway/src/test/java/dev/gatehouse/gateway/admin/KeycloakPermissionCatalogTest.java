@@ -21,19 +21,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Against a stub of Keycloak's token endpoint and admin API on 127.0.0.1 (the real one: AdminApiIT). */
+/**
+ * Against a stub of Keycloak's token endpoint and the extension pack's {@code /realms/{realm}/gatehouse-permissions} on
+ * 127.0.0.1 (the real ones: AdminApiIT, PermissionCatalogIT).
+ */
 class KeycloakPermissionCatalogTest {
   private static final String SECRET = "s3cret: & more";
-  private static final String CLIENT_UUID = "0b5f3c1e-uuid";
+  private static final String CATALOG_PATH = "/realms/test/gatehouse-permissions";
 
   private final Vertx vertx = Vertx.vertx();
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private volatile int tokenStatus = 200;
-  private volatile int adminStatus = 200;
+  private volatile int catalogStatus = 200;
+  private volatile String catalogError = "{\"error\":\"access_denied\",\"error_description\":\"needs the realm role\"}";
   private volatile String rejectTokensBefore = "";
   private volatile int tokensIssued;
   private volatile List<String> roles = List.of("view-roles", "manage-activities");
   private volatile String permissionsClient = "gatehouse-permissions";
+  private volatile boolean extensionInstalled = true;
+  /** Replaces the 200 answer's body when set. */
+  private volatile String okBody;
   private HttpServer keycloak;
   private WebClient client;
 
@@ -63,33 +70,32 @@ class KeycloakPermissionCatalogTest {
       });
       return;
     }
+    if (!request.path().equals(CATALOG_PATH) || !extensionInstalled) {
+      // What Keycloak answers for a path no provider serves.
+      request.response().setStatusCode(404).end("{\"error\":\"Unable to find matching target resource method\"}");
+      return;
+    }
     String bearer = String.valueOf(request.getHeader("Authorization"));
     if (!bearer.startsWith("Bearer token-") || bearer.compareTo("Bearer " + rejectTokensBefore) < 0) {
-      request.response().setStatusCode(401).end();
+      request.response().setStatusCode(401).end("{\"error\":\"invalid_token\"}");
       return;
     }
-    if (adminStatus != 200) {
-      request.response().setStatusCode(adminStatus).end("{\"error\":\"unknown_error\"}");
+    if (catalogStatus != 200) {
+      request.response().setStatusCode(catalogStatus).end(catalogError);
       return;
     }
-    if (request.path().equals("/admin/realms/test/clients")) {
-      JsonArray clients = new JsonArray();
-      if (permissionsClient.equals(request.getParam("clientId"))) {
-        clients.add(new JsonObject().put("id", CLIENT_UUID).put("clientId", permissionsClient));
-      }
-      request.response().end(clients.encode());
-    } else if (request.path().equals("/admin/realms/test/clients/" + CLIENT_UUID + "/roles")) {
-      JsonArray answer = new JsonArray();
-      roles.forEach(name -> answer.add(new JsonObject().put("name", name).put("clientRole", true)));
-      request.response().end(answer.encode());
-    } else {
-      request.response().setStatusCode(404).end();
+    if (okBody != null) {
+      request.response().end(okBody);
+      return;
     }
+    JsonArray permissions = new JsonArray();
+    roles.forEach(name -> permissions.add(new JsonObject().put("name", name).put("description", "about " + name)));
+    request.response().end(new JsonObject().put("client", permissionsClient).put("permissions", permissions).encode());
   }
 
   private PermissionCheckOptions options() {
     return new PermissionCheckOptions().setKeycloakUrl("http://127.0.0.1:" + keycloak.actualPort()).setRealm("test")
-        .setClientId("gateway").setClientSecret(SECRET).setHttpTimeoutMillis(2_000).validate();
+        .setClientId("gateway").setClientSecret(SECRET).setHttpTimeoutMillis(10_000).validate();
   }
 
   private static <T> T await(Future<T> future) throws Exception {
@@ -117,8 +123,8 @@ class KeycloakPermissionCatalogTest {
     assertThat(await(catalog.unknown(Set.of()))).isEmpty();
 
     assertThat(calls.stream().filter(call -> call.contains("/token")).count()).as("one token, reused").isEqualTo(1);
-    assertThat(calls).contains("GET /admin/realms/test/clients?clientId=gatehouse-permissions",
-        "GET /admin/realms/test/clients/" + CLIENT_UUID + "/roles?briefRepresentation=true");
+    assertThat(calls).as("only the token endpoint and the narrow list, never the admin API")
+        .containsOnly("POST /realms/test/protocol/openid-connect/token", "GET " + CATALOG_PATH);
     assertThat(catalog.source()).contains("'gatehouse-permissions'", "'test'");
   }
 
@@ -136,28 +142,58 @@ class KeycloakPermissionCatalogTest {
   void everyProblemFailsClosedWithAMessageSayingWhatToFix() throws Exception {
     KeycloakPermissionCatalog catalog = new KeycloakPermissionCatalog(client, options());
 
-    adminStatus = 403;
+    catalogStatus = 403;
     Throwable forbidden = failureOf(catalog.unknown(Set.of("view-roles")));
-    adminStatus = 500;
+    catalogStatus = 500;
+    catalogError = "oops";
     Throwable failing = failureOf(catalog.unknown(Set.of("view-roles")));
-    adminStatus = 200;
-    permissionsClient = "renamed";
+    catalogStatus = 404;
+    catalogError = "{\"error\":\"permissions_client_not_found\",\"error_description\":\"Realm 'test' has no client"
+        + " 'gatehouse-permissions'\"}";
     Throwable noClient = failureOf(catalog.unknown(Set.of("view-roles")));
+    catalogStatus = 200;
+    permissionsClient = "acme-permissions";
+    Throwable otherClient = failureOf(catalog.unknown(Set.of("view-roles")));
+    extensionInstalled = false;
+    Throwable noExtension = failureOf(catalog.unknown(Set.of("view-roles")));
     tokenStatus = 401;
     Throwable refusedClient = failureOf(new KeycloakPermissionCatalog(client, options()).unknown(Set.of("x")));
     Throwable noSecret = failureOf(new KeycloakPermissionCatalog(client, options().setClientSecret(null))
         .unknown(Set.of("x")));
 
     assertThat(forbidden).isInstanceOf(PermissionCatalogUnavailableException.class)
-        .hasMessageContaining("HTTP 403").hasMessageContaining("view-clients");
+        .hasMessageContaining("HTTP 403").hasMessageContaining("needs the realm role")
+        .hasMessageContaining("give that service account the realm role gatehouse-permission-reader");
     assertThat(failing).isInstanceOf(PermissionCatalogUnavailableException.class).hasMessageContaining("HTTP 500");
     assertThat(noClient).isInstanceOf(PermissionCatalogUnavailableException.class)
-        .hasMessageContaining("has no client 'gatehouse-permissions'");
+        .hasMessageContaining("HTTP 404").hasMessageContaining("has no client 'gatehouse-permissions'");
+    assertThat(otherClient).isInstanceOf(PermissionCatalogUnavailableException.class)
+        .hasMessageContaining("'acme-permissions'").hasMessageContaining("admin.permissionCheck.permissionsClient is"
+            + " 'gatehouse-permissions'");
+    assertThat(noExtension).isInstanceOf(PermissionCatalogUnavailableException.class)
+        .hasMessageContaining("install the Gatehouse extension pack");
     assertThat(refusedClient).isInstanceOf(PermissionCatalogUnavailableException.class)
         .hasMessageContaining("refused the client credentials").hasMessageContaining("unauthorized_client")
         .hasMessageNotContaining(SECRET);
     assertThat(noSecret).isInstanceOf(PermissionCatalogUnavailableException.class)
         .hasMessageContaining("no secret");
+  }
+
+  @Test
+  void anEmptyListMakesEveryNameUnknownAndAnAnswerWithoutAListFailsClosed() throws Exception {
+    KeycloakPermissionCatalog catalog = new KeycloakPermissionCatalog(client, options());
+    roles = List.of();
+    assertThat(await(catalog.unknown(Set.of("view-roles")))).containsExactly("view-roles");
+
+    okBody = "{\"client\":\"gatehouse-permissions\",\"roles\":[]}";
+    Throwable noList = failureOf(catalog.unknown(Set.of("view-roles")));
+    okBody = "[\"view-roles\"]";
+    Throwable notAnObject = failureOf(catalog.unknown(Set.of("view-roles")));
+
+    assertThat(noList).isInstanceOf(PermissionCatalogUnavailableException.class)
+        .hasMessageContaining("no \"permissions\" list");
+    assertThat(notAnObject).isInstanceOf(PermissionCatalogUnavailableException.class)
+        .hasMessageContaining("no \"permissions\" list");
   }
 
   @Test

@@ -35,7 +35,7 @@ class PermissionCheckSettingsTest {
     assertThat(options.clientSecret()).isEqualTo("from-env");
     assertThat(options.permissionsClient()).isEqualTo("gatehouse-permissions");
     assertThat(options.tokenEndpoint()).isEqualTo("https://sso.example.com/realms/suite/protocol/openid-connect/token");
-    assertThat(options.adminRealmUrl()).isEqualTo("https://sso.example.com/admin/realms/suite");
+    assertThat(options.permissionsUrl()).isEqualTo("https://sso.example.com/realms/suite/gatehouse-permissions");
     assertThat(options.missingSetting()).isNull();
   }
 
