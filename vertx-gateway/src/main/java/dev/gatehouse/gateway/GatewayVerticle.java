@@ -41,7 +41,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    proxy = new GatewayProxy(vertx, config, parts.metrics());
+    proxy = new GatewayProxy(vertx, config, parts.metrics(), parts.revocations().connections());
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.listenHost())
         .setPort(config.listenPort())

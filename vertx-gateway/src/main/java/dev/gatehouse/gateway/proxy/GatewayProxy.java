@@ -10,6 +10,7 @@ import dev.gatehouse.gateway.http.RequestState;
 import dev.gatehouse.gateway.http.RequestTarget;
 import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.gateway.revocation.LiveConnections;
 import dev.gatehouse.gateway.tls.UpstreamTls;
 import dev.gatehouse.gateway.token.VerifiedToken;
 import io.vertx.core.Future;
@@ -27,6 +28,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.httpproxy.Body;
@@ -76,9 +78,13 @@ public final class GatewayProxy implements Handler<RoutingContext> {
   private final Map<String, ClientSSLOptions> upstreamTls = new HashMap<>();
   /** Hands each request's plan from the router to the proxy's callbacks; entries leave when the request ends. */
   private final Map<HttpServerRequest, ForwardPlan> plans = new WeakHashMap<>();
+  /** WebSockets and responses in flight, each closed when the token that authorised it expires or is revoked. */
+  private final LiveConnections connections;
 
-  public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
+  /** {@code connections}: shared by the gateway's verticles, closed by its revocation guard (see LiveConnections). */
+  public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics, LiveConnections connections) {
     this.vertx = vertx;
+    this.connections = connections;
     this.routes = new UpstreamRoutes(config.routes());
     this.identityHeaders = new IdentityHeaders(config.identityHeaderPrefix(), config.maxIdentityHeaderBytes());
     this.identityCache = new IdentityHeaderCache(identityHeaders);
@@ -131,15 +137,28 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     UpstreamSilence silence = new UpstreamSilence(vertx, route.timeoutMillis());
     plans.put(request, new ForwardPlan(route, target.pathAndQuery(), identity, RequestState.credential(ctx),
         origin.forwardedFor(), origin.scheme(), host, ctx, silence));
+    // A WebSocket is bound to its token once upgraded (see WebSocketTunnel); any other exchange from the start, so
+    // that a response still streaming when the token expires or is revoked is cut.
+    LiveConnections.Registration live = token == null || request.canUpgradeToWebSocket() ? null
+        : connections.register(token, reason -> cut(request, reason));
     ctx.addEndHandler(done -> {
       plans.remove(request);
       silence.finish();
+      if (live != null) {
+        live.unregister();
+      }
     });
     proxy.handle(request);
   }
 
   public Future<Void> close() {
     return client.close();
+  }
+
+  /** HTTP has no way to say "stop, your token ended" mid-response: reset the stream (HTTP/1.1: the connection). */
+  private static void cut(HttpServerRequest request, String reason) {
+    LOG.debug("Cutting {} {}: {}", request.method(), request.path(), reason);
+    request.response().reset();
   }
 
   private Future<HttpClientRequest> openUpstreamRequest(ProxyContext context) {
@@ -197,6 +216,9 @@ public final class GatewayProxy implements Handler<RoutingContext> {
 
     @Override
     public Future<Void> handleProxyResponse(ProxyContext context) {
+      if (context.isWebSocket()) {
+        return sendUpgrade(context);
+      }
       ProxyResponse response = context.response();
       ForwardPlan watched = context.isWebSocket() ? null : plans.get(context.request().proxiedRequest());
       Body body = response.getBody();
@@ -217,6 +239,21 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         }
       }
       return context.sendResponse();
+    }
+
+    /** The proxy answers the client and joins the two sockets; then the tunnel takes them over, bound to the token. */
+    private Future<Void> sendUpgrade(ProxyContext context) {
+      HttpServerRequest request = context.request().proxiedRequest();
+      ForwardPlan plan = plans.get(request);
+      VerifiedToken token = plan == null ? null : RequestState.token(plan.context());
+      boolean upgraded = context.response().getStatusCode() == 101;
+      Future<Void> sent = context.sendResponse();
+      if (upgraded && token != null) {
+        NetSocket upstream = context.response().proxiedResponse().netSocket();
+        // The same socket the proxy just asked for; this listener runs after the proxy's, replacing its handlers.
+        request.toNetSocket().onSuccess(client -> WebSocketTunnel.open(vertx, client, upstream, token, connections));
+      }
+      return sent;
     }
 
     private void rewrite(ProxyRequest request, ForwardPlan plan) {

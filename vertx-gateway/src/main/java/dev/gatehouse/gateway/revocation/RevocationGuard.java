@@ -19,10 +19,12 @@ public final class RevocationGuard {
   private volatile boolean loaded;
   private volatile boolean live;
   private volatile long freshAsOfMillis;
+  private final LiveConnections connections;
 
   public RevocationGuard(RevocationOptions options, Clock clock) {
     this.options = options;
     this.clock = clock;
+    this.connections = new LiveConnections(this::check, clock);
   }
 
   /** A guard with nothing revoked and always fresh: for gateways and tests without the revocation feed. */
@@ -54,6 +56,11 @@ public final class RevocationGuard {
 
   public RevocationState state() {
     return state;
+  }
+
+  /** The WebSockets and streaming responses bound to their tokens: closed at expiry and by each new snapshot. */
+  public LiveConnections connections() {
+    return connections;
   }
 
   public boolean loaded() {
@@ -89,7 +96,11 @@ public final class RevocationGuard {
 
   /** A read that started at {@code readStartMillis} succeeded; {@code live}: the LISTEN connection covers since. */
   void loaded(RevocationState next, long readStartMillis, boolean live) {
+    RevocationState before = state;
     state = next;
+    if (next != before) {
+      connections.closeRefused(next);
+    }
     freshAsOfMillis = Math.max(freshAsOfMillis, readStartMillis);
     this.live = live;
     loaded = true;
