@@ -137,28 +137,18 @@ public final class GatewayProxy implements Handler<RoutingContext> {
     UpstreamSilence silence = new UpstreamSilence(vertx, route.timeoutMillis());
     plans.put(request, new ForwardPlan(route, target.pathAndQuery(), identity, RequestState.credential(ctx),
         origin.forwardedFor(), origin.scheme(), host, ctx, silence));
-    // A WebSocket is bound to its token once upgraded (see WebSocketTunnel); any other exchange from the start, so
-    // that a response still streaming when the token expires or is revoked is cut.
-    LiveConnections.Registration live = token == null || request.canUpgradeToWebSocket() ? null
-        : connections.register(token, reason -> cut(request, reason));
+    // A WebSocket is bound to its token once upgraded (see WebSocketTunnel). Plain exchanges are not registered: a
+    // timer and a shared-map entry per request would cost more than the revocation check itself, for the rare
+    // response that outlives its token (a known limit, see docs/operations.md).
     ctx.addEndHandler(done -> {
       plans.remove(request);
       silence.finish();
-      if (live != null) {
-        live.unregister();
-      }
     });
     proxy.handle(request);
   }
 
   public Future<Void> close() {
     return client.close();
-  }
-
-  /** HTTP has no way to say "stop, your token ended" mid-response: reset the stream (HTTP/1.1: the connection). */
-  private static void cut(HttpServerRequest request, String reason) {
-    LOG.debug("Cutting {} {}: {}", request.method(), request.path(), reason);
-    request.response().reset();
   }
 
   private Future<HttpClientRequest> openUpstreamRequest(ProxyContext context) {
