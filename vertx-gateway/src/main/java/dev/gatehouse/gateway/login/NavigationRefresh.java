@@ -83,11 +83,11 @@ public final class NavigationRefresh {
   }
 
   /**
-   * A top-level navigation with a safe method: {@code Sec-Fetch-Mode: navigate}, or, from browsers that send no
-   * Sec-Fetch headers, an {@code Accept} that asks for HTML.
+   * A GET top-level navigation: {@code Sec-Fetch-Mode: navigate}, or, from browsers that send no Sec-Fetch headers,
+   * an {@code Accept} that asks for HTML. (Browsers navigate with GET only; the refresh endpoint serves no HEAD.)
    */
   static boolean isPageLoad(HttpMethod method, MultiMap headers) {
-    if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+    if (method != HttpMethod.GET) {
       return false;
     }
     String mode = headers.get("Sec-Fetch-Mode");

@@ -120,6 +120,7 @@ class NavigationRefreshTest {
     assertInvalidToken(send(HttpMethod.POST, "/page", jar, Map.of("Sec-Fetch-Mode", "navigate",
         "Sec-Fetch-Site", "same-origin")), "permissions changed, get a new token");
     assertInvalidToken(get("/page", jar, Map.of("Accept", "application/json")), "permissions changed, get a new token");
+    assertInvalidToken(send(HttpMethod.HEAD, "/page", jar, NAVIGATION), "permissions changed, get a new token");
     // No Sec-Fetch headers (older browsers): Accept text/html marks a page load.
     assertThat(get("/page", jar, Map.of("Accept", "text/html")).statusCode()).isEqualTo(303);
 
