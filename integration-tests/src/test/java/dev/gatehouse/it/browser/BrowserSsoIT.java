@@ -2,6 +2,7 @@ package dev.gatehouse.it.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
@@ -159,6 +160,83 @@ class BrowserSsoIT {
       assertThat(replayed.statusCode()).isEqualTo(400);
       assertThat(replayed.body()).contains("login_failed");
       assertThat(replayed.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("jwt-token=") && !c.contains("Max-Age=0"));
+    }
+  }
+
+  /**
+   * Issue #14: a role removed in Keycloak while the browser is signed in. Page loads on the gateway go through
+   * GET /auth/refresh and back: the user gets the new permissions (403 where the role was needed, 200 elsewhere)
+   * with a new jwt-token cookie, and never sees a login page.
+   */
+  @Test
+  void aRemovedRoleIsPickedUpByPageLoadsWithoutSigningInAgain() throws Exception {
+    String username = "nav-" + Long.toHexString(System.nanoTime());
+    String userId = stack.keycloak.admin().post("gatehouse/users", Map.of(
+        "username", username, "enabled", true, "email", username + "@gatehouse.test", "emailVerified", true,
+        "firstName", "Navigation", "lastName", "Refresh",
+        "credentials", List.of(Map.of("type", "password", "value", username, "temporary", false)))).createdId();
+    JsonNode talentManager = stack.keycloak.admin().get("gatehouse/roles/talent-manager").expect(200).json();
+    stack.keycloak.admin().post("gatehouse/users/" + userId + "/role-mappings/realm", List.of(talentManager))
+        .expect(204);
+    // Creating the user and granting the role are revocations too: a token from the same second would be refused.
+    awaitNextSecond();
+
+    try (BrowserContext context = browser.newContext()) {
+      context.setDefaultTimeout(TIMEOUT_MS);
+      Page page = context.newPage();
+      open(page, "app1");
+      page.click("#login");
+      page.waitForSelector("#username");
+      page.fill("#username", username);
+      page.fill("#password", username);
+      page.click("#kc-login");
+      AppView signedIn = awaitApp(page, "app1");
+      assertThat(signedIn.guardedStatus()).as("talent-manager gives view-users").isEqualTo("200");
+
+      String guarded = stack.publicUrl + LocalApps.GUARDED_API_PATH;
+      assertThat(page.navigate(guarded).status()).isEqualTo(200);
+      String tokenBefore = sessionCookie(context).orElseThrow().value;
+      List<String> visited = new java.util.concurrent.CopyOnWriteArrayList<>();
+      page.onFrameNavigated(frame -> {
+        if (frame == page.mainFrame()) {
+          visited.add(frame.url());
+        }
+      });
+      List<String> requested = new java.util.concurrent.CopyOnWriteArrayList<>();
+      page.onRequest(request -> requested.add(request.url()));
+
+      stack.keycloak.admin().delete("gatehouse/users/" + userId + "/role-mappings/realm", List.of(talentManager))
+          .expect(204);
+
+      // Until the revocation reaches the gateway the old token still works; then the page load is refreshed.
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      Response afterChange = page.navigate(guarded);
+      while (afterChange.status() != 403 && System.nanoTime() < deadline) {
+        assertThat(afterChange.status()).as("200 (not yet revoked) or 401 (refreshed in the same second)")
+            .isIn(200, 401);
+        afterChange = page.navigate(guarded);
+      }
+      shot(page, "07-role-removed-page-load-refreshed");
+      assertThat(afterChange.status()).as("the new token lacks view-users").isEqualTo(403);
+      assertThat(page.url()).isEqualTo(guarded);
+      assertThat(requested).as("the gateway refreshed the page load").anyMatch(url ->
+          url.startsWith(stack.publicUrl + "/auth/refresh?redirect="));
+      assertThat(requested).as("no login page on the way").noneMatch(url ->
+          url.startsWith(stack.keycloak.issuer("gatehouse")) || url.startsWith(stack.publicUrl + "/auth/login"));
+      String tokenAfter = sessionCookie(context).orElseThrow().value;
+      assertThat(tokenAfter).as("a new jwt-token cookie").isNotEqualTo(tokenBefore);
+
+      Response stillAllowed = page.navigate(stack.publicUrl + LocalApps.OPEN_API_PATH);
+      assertThat(stillAllowed.status()).as("view-roles stays (default roles)").isEqualTo(200);
+      assertThat(sessionCookie(context).orElseThrow().value).isEqualTo(tokenAfter);
+      assertThat(visited).noneMatch(url -> url.startsWith(stack.keycloak.issuer("gatehouse")));
+    }
+  }
+
+  private static void awaitNextSecond() throws InterruptedException {
+    long second = System.currentTimeMillis() / 1000;
+    while (System.currentTimeMillis() / 1000 <= second) {
+      Thread.sleep(20);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.apitoken.ApiTokenUnavailableException;
 import dev.gatehouse.gateway.credential.Credential;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.credential.CredentialResult;
+import dev.gatehouse.gateway.login.NavigationRefresh;
 import dev.gatehouse.gateway.ops.DecisionOutcome;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.policy.Decision;
@@ -36,6 +37,8 @@ public final class AccessGate implements Handler<RoutingContext> {
   private final AccessPolicy policy;
   private final GatewayMetrics metrics;
   private final RevocationGuard revocations;
+  /** Null without the browser login. */
+  private final NavigationRefresh navigationRefresh;
 
   public AccessGate(Set<String> publicRoutes, CredentialExtractor credentials, TokenVerifier verifier,
       AccessPolicy policy, GatewayMetrics metrics) {
@@ -44,6 +47,13 @@ public final class AccessGate implements Handler<RoutingContext> {
 
   public AccessGate(Set<String> publicRoutes, CredentialExtractor credentials, TokenVerifier verifier,
       AccessPolicy policy, GatewayMetrics metrics, RevocationGuard revocations) {
+    this(publicRoutes, credentials, verifier, policy, metrics, revocations, null);
+  }
+
+  /** @param navigationRefresh the login's page-load refresh, or null when the gateway has no browser login */
+  public AccessGate(Set<String> publicRoutes, CredentialExtractor credentials, TokenVerifier verifier,
+      AccessPolicy policy, GatewayMetrics metrics, RevocationGuard revocations, NavigationRefresh navigationRefresh) {
+    this.navigationRefresh = navigationRefresh;
     this.publicRoutes = Set.copyOf(publicRoutes);
     this.credentials = credentials;
     this.verifier = verifier;
@@ -101,9 +111,14 @@ public final class AccessGate implements Handler<RoutingContext> {
     }
     Revoked revoked = revocations.check(token);
     if (revoked != null) {
-      // A browser whose token is stale only because permissions changed gets a new one at POST /auth/refresh.
+      // A token stale only because permissions changed: a page load riding the login's cookie goes through
+      // GET /auth/refresh and comes back; scripts get the 401 and call POST /auth/refresh themselves.
       metrics.decision(DecisionOutcome.UNAUTHENTICATED);
       metrics.revokedToken(revoked.reason());
+      if (navigationRefresh != null && revoked.refreshable() && credential.source() == Credential.Source.COOKIE
+          && navigationRefresh.redirectToRefresh(ctx, credential.token())) {
+        return;
+      }
       ErrorResponses.invalidToken(ctx, revoked.description());
       return;
     }

@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.login.LoginOptions;
 import dev.gatehouse.gateway.login.LoginRoutes;
+import dev.gatehouse.gateway.login.NavigationRefresh;
 import dev.gatehouse.gateway.login.OriginCheck;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.ops.HealthHandlers;
@@ -83,8 +84,10 @@ public final class GatewayRouter {
   public static Router create(Vertx vertx, Parts parts, Handler<RoutingContext> proxy, WebClient loginClient) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestGuard(parts.targetParser(), parts.metrics()));
+    NavigationRefresh navigationRefresh = null;
     if (parts.login() != null) {
       LoginRoutes login = LoginRoutes.mount(router, parts.login(), loginClient, parts.verifier());
+      navigationRefresh = login.navigationRefresh();
       // Before the token is honoured: a cross-site page must neither read our answers nor ride the cookie.
       router.route().handler(login.cors().handler()).handler(login.originCheck().handler());
     } else {
@@ -92,7 +95,7 @@ public final class GatewayRouter {
       router.route().handler(OriginCheck.sameOriginOnly(parts.credentials()).handler());
     }
     router.route().handler(new AccessGate(parts.publicRoutes(), parts.credentials(), parts.verifier(),
-        parts.policy(), parts.metrics(), parts.revocations()));
+        parts.policy(), parts.metrics(), parts.revocations(), navigationRefresh));
 
     HealthHandlers health = new HealthHandlers(parts.verifier()::ready, parts.policy()::loaded, parts.revocations());
     router.get("/health/live").handler(health::live);

@@ -46,6 +46,7 @@ public final class LoginHandlers {
   private final LoginStateCodec stateCodec;
   private final SessionCookies cookies;
   private final IdTokenValidator idTokens;
+  private final NavigationRefresh navigationRefresh;
   /** The gate's rules for finding the caller's token, so that whoami answers for the same credential the gate uses. */
   private final CredentialExtractor credentials = new CredentialExtractor(SessionCookies.ACCESS_TOKEN);
 
@@ -58,6 +59,11 @@ public final class LoginHandlers {
     this.stateCodec = new LoginStateCodec(options.stateSecrets(), clock);
     this.cookies = new SessionCookies(options);
     this.idTokens = new IdTokenValidator(options.issuer(), options.clientId());
+    this.navigationRefresh = new NavigationRefresh(options);
+  }
+
+  NavigationRefresh navigationRefresh() {
+    return navigationRefresh;
   }
 
   /** GET /auth/login?redirect=URL: remembers the target in a sealed cookie and sends the browser to Keycloak. */
@@ -150,6 +156,51 @@ public final class LoginHandlers {
         if (e instanceof OidcException oidcError && oidcError.kind() == OidcException.Kind.GRANT_REFUSED) {
           cookies.clearSession().forEach(c -> ctx.response().headers().add("Set-Cookie", c));
           JsonReplies.error(ctx, 401, "session_ended", "the session has ended: log in again at /auth/login");
+        } else {
+          fail(ctx, e);
+        }
+      });
+    };
+  }
+
+  /**
+   * GET /auth/refresh?redirect=URL: the page-load variant, where the access gate sends a browser whose token is stale
+   * only because its permissions changed. Renews the cookies and sends it back to the page; without a usable session,
+   * to the login. Only for top-level navigations (the origin check has already refused cross-site ones): scripts use
+   * POST, which answers JSON.
+   */
+  public Handler<RoutingContext> refreshAndReturn() {
+    return ctx -> {
+      if (!NavigationRefresh.isPageLoad(ctx.request().method(), ctx.request().headers())) {
+        JsonReplies.error(ctx, 400, "not_a_navigation", "GET /auth/refresh is for page loads in a browser: "
+            + "scripts renew the session with POST /auth/refresh");
+        return;
+      }
+      List<String> values = ctx.queryParam("redirect");
+      String target = values.size() == 1 ? navigationRefresh.returnTarget(values.get(0)) : null;
+      if (target == null) {
+        JsonReplies.error(ctx, 400, "redirect_refused", "give exactly one redirect parameter: the absolute URL of a "
+            + "page on the gateway or an app under " + options.parentDomain());
+        return;
+      }
+      String refreshToken = cookieValue(ctx, SessionCookies.REFRESH_TOKEN);
+      if (refreshToken == null) {
+        seeOther(ctx, navigationRefresh.loginUrl(target));
+        return;
+      }
+      oidc.refresh(refreshToken).onSuccess(tokens -> {
+        try {
+          setSessionCookies(ctx.response(), tokens);
+        } catch (CookieTooLargeException e) {
+          fail(ctx, e);
+          return;
+        }
+        ctx.response().headers().add("Set-Cookie", navigationRefresh.markerCookie(tokens.accessToken()));
+        seeOther(ctx, target);
+      }).onFailure(e -> {
+        if (e instanceof OidcException oidcError && oidcError.kind() == OidcException.Kind.GRANT_REFUSED) {
+          cookies.clearSession().forEach(c -> ctx.response().headers().add("Set-Cookie", c));
+          seeOther(ctx, navigationRefresh.loginUrl(target));
         } else {
           fail(ctx, e);
         }
@@ -294,6 +345,14 @@ public final class LoginHandlers {
 
   private static void redirect(RoutingContext ctx, String location) {
     ctx.response().setStatusCode(302)
+        .putHeader("Location", location)
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .end();
+  }
+
+  private static void seeOther(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303)
         .putHeader("Location", location)
         .putHeader("Cache-Control", "no-store")
         .putHeader("Referrer-Policy", "no-referrer")

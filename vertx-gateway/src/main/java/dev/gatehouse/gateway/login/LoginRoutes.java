@@ -13,6 +13,7 @@ import java.time.Clock;
  *   GET      /auth/login?redirect=URL    start: to Keycloak's login page
  *   GET      /auth/callback              back from Keycloak: cookies set, to the target
  *   POST     /auth/refresh               new cookies from the refresh cookie
+ *   GET      /auth/refresh?redirect=URL  the same for a page load, back to the page (see NavigationRefresh)
  *   GET|POST /auth/logout?redirect=URL   cookies cleared, Keycloak session ended, to the target
  *   GET      /auth/logout/done           back from Keycloak's logout
  *   GET      /auth/whoami                the verified identity
@@ -33,11 +34,14 @@ public final class LoginRoutes {
   private final Cors cors;
   private final OriginCheck originCheck;
   private final RedirectTargets targets;
+  private final NavigationRefresh navigationRefresh;
 
-  private LoginRoutes(Cors cors, OriginCheck originCheck, RedirectTargets targets) {
+  private LoginRoutes(Cors cors, OriginCheck originCheck, RedirectTargets targets,
+      NavigationRefresh navigationRefresh) {
     this.cors = cors;
     this.originCheck = originCheck;
     this.targets = targets;
+    this.navigationRefresh = navigationRefresh;
   }
 
   /**
@@ -62,10 +66,16 @@ public final class LoginRoutes {
     router.get(LOGIN).handler(handlers.login());
     router.get(CALLBACK).handler(handlers.callback());
     router.post(REFRESH).handler(handlers.refresh());
+    router.get(REFRESH).handler(handlers.refreshAndReturn());
     router.route(LOGOUT).method(HttpMethod.GET).method(HttpMethod.POST).handler(handlers.logout());
     router.get(LOGOUT_DONE).handler(handlers.logoutDone());
     router.get(WHOAMI).handler(handlers.whoami());
-    return new LoginRoutes(cors, originCheck, targets);
+    return new LoginRoutes(cors, originCheck, targets, handlers.navigationRefresh());
+  }
+
+  /** For the access gate: sends page loads refused for changed permissions through GET /auth/refresh. */
+  public NavigationRefresh navigationRefresh() {
+    return navigationRefresh;
   }
 
   public Cors cors() {
