@@ -1,10 +1,10 @@
 package dev.gatehouse.gateway.login;
 
-import dev.gatehouse.gateway.logging.Failures;
-import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.credential.CredentialResult;
 import dev.gatehouse.gateway.credential.RequestCookies;
+import dev.gatehouse.gateway.logging.Failures;
+import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.login.LoginStateCodec.Rejected;
 import dev.gatehouse.gateway.login.LoginStateCodec.Valid;
 import dev.gatehouse.gateway.login.OidcClient.TokenResponse;
@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,23 +145,33 @@ public final class LoginHandlers {
         JsonReplies.error(ctx, 401, "no_session", "there is no session to refresh: log in at /auth/login");
         return;
       }
-      oidc.refresh(refreshToken).onSuccess(tokens -> {
-        try {
-          setSessionCookies(ctx.response(), tokens);
-        } catch (CookieTooLargeException e) {
-          fail(ctx, e);
-          return;
-        }
-        JsonReplies.ok(ctx, new JsonObject().put("expires_in", accessTokenLifetime(tokens)));
-      }).onFailure(e -> {
-        if (e instanceof OidcException oidcError && oidcError.kind() == OidcException.Kind.GRANT_REFUSED) {
-          cookies.clearSession().forEach(c -> ctx.response().headers().add("Set-Cookie", c));
-          JsonReplies.error(ctx, 401, "session_ended", "the session has ended: log in again at /auth/login");
-        } else {
-          fail(ctx, e);
-        }
-      });
+      renewSession(ctx, refreshToken,
+          tokens -> JsonReplies.ok(ctx, new JsonObject().put("expires_in", accessTokenLifetime(tokens))),
+          () -> JsonReplies.error(ctx, 401, "session_ended", "the session has ended: log in again at /auth/login"));
     };
+  }
+
+  /**
+   * Renews the session cookies from {@code refreshToken}, then hands the new tokens to {@code renewed}. When Keycloak
+   * refuses the refresh token (the session ended), the session cookies are cleared and {@code ended} answers.
+   */
+  private void renewSession(RoutingContext ctx, String refreshToken, Consumer<TokenResponse> renewed, Runnable ended) {
+    oidc.refresh(refreshToken).onSuccess(tokens -> {
+      try {
+        setSessionCookies(ctx.response(), tokens);
+      } catch (CookieTooLargeException e) {
+        fail(ctx, e);
+        return;
+      }
+      renewed.accept(tokens);
+    }).onFailure(e -> {
+      if (e instanceof OidcException oidcError && oidcError.kind() == OidcException.Kind.GRANT_REFUSED) {
+        cookies.clearSession().forEach(c -> ctx.response().headers().add("Set-Cookie", c));
+        ended.run();
+      } else {
+        fail(ctx, e);
+      }
+    });
   }
 
   /**
@@ -188,23 +199,10 @@ public final class LoginHandlers {
         seeOther(ctx, navigationRefresh.loginUrl(target));
         return;
       }
-      oidc.refresh(refreshToken).onSuccess(tokens -> {
-        try {
-          setSessionCookies(ctx.response(), tokens);
-        } catch (CookieTooLargeException e) {
-          fail(ctx, e);
-          return;
-        }
+      renewSession(ctx, refreshToken, tokens -> {
         ctx.response().headers().add("Set-Cookie", navigationRefresh.markerCookie(tokens.accessToken()));
         seeOther(ctx, target);
-      }).onFailure(e -> {
-        if (e instanceof OidcException oidcError && oidcError.kind() == OidcException.Kind.GRANT_REFUSED) {
-          cookies.clearSession().forEach(c -> ctx.response().headers().add("Set-Cookie", c));
-          seeOther(ctx, navigationRefresh.loginUrl(target));
-        } else {
-          fail(ctx, e);
-        }
-      });
+      }, () -> seeOther(ctx, navigationRefresh.loginUrl(target)));
     };
   }
 
