@@ -309,7 +309,7 @@ public record GatewayConfig(
     return routes;
   }
 
-  static boolean validPrefix(String prefix) {
+  public static boolean validPrefix(String prefix) {
     if (prefix.equals("/")) {
       return true;
     }
