@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.http.GatewayRouter;
 import dev.gatehouse.gateway.proxy.GatewayProxy;
+import dev.gatehouse.gateway.proxy.RouteTable;
 import dev.gatehouse.gateway.tls.HstsHandler;
 import dev.gatehouse.gateway.tls.ServerTls;
 import io.vertx.core.Future;
@@ -23,6 +24,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final GatewayRouter.Parts parts;
   private final ClientConnections connections;
+  private final RouteTable routes;
   private HttpServer server;
   private GatewayProxy proxy;
   private WebClient loginClient;
@@ -34,14 +36,21 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** {@code connections} is shared by all instances of one gateway (drain flag, counts). */
   public GatewayVerticle(GatewayConfig config, GatewayRouter.Parts parts, ClientConnections connections) {
+    this(config, parts, connections, RouteTable.fromConfig(config.routes()));
+  }
+
+  /** {@code routes}: the gateway's live route table, shared by all instances. */
+  public GatewayVerticle(GatewayConfig config, GatewayRouter.Parts parts, ClientConnections connections,
+      RouteTable routes) {
     this.config = config;
     this.parts = parts;
     this.connections = connections;
+    this.routes = routes;
   }
 
   @Override
   public Future<?> start() {
-    proxy = new GatewayProxy(vertx, config, parts.metrics(), parts.revocations().connections());
+    proxy = new GatewayProxy(vertx, config, parts.metrics(), parts.revocations().connections(), routes);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.listenHost())
         .setPort(config.listenPort())

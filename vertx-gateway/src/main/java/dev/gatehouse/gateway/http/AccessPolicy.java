@@ -17,4 +17,18 @@ public interface AccessPolicy {
 
   /** Version of the current index (-1 when none is loaded). */
   long version();
+
+  /**
+   * The decision with shadow activities counted as enforced, given the {@code enforced} one; null when no shadow
+   * activity is loaded. Measures nothing: for explaining.
+   */
+  default Decision shadowDecision(String method, String normalizedPath, Collection<String> permissions,
+      Decision enforced) {
+    return null;
+  }
+
+  /** For real requests: counts and logs what the shadow activities would decide; nothing when there are none. */
+  default void observeShadows(String method, String normalizedPath, Collection<String> permissions,
+      Decision enforced) {
+  }
 }

@@ -25,6 +25,8 @@ public final class GatewayMetrics {
   private final Map<String, Counter> tokenFailures = new ConcurrentHashMap<>();
   private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
   private final ApiTokenListener apiTokens;
+  /** Indexed [wouldAllow][differs]. */
+  private final Counter[][] shadowDecisions = new Counter[2][2];
 
   public GatewayMetrics() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -39,6 +41,21 @@ public final class GatewayMetrics {
           .register(registry));
     }
     this.apiTokens = new ApiTokenMeters(registry);
+    for (int allow = 0; allow < 2; allow++) {
+      for (int differs = 0; differs < 2; differs++) {
+        shadowDecisions[allow][differs] = Counter.builder("gatehouse_shadow_decisions")
+            .description("Requests decided while shadow activities exist, by the decision with shadows enforced and"
+                + " whether it differs from the enforced one")
+            .tag("outcome", allow == 1 ? "would_allow" : "would_deny")
+            .tag("differs", differs == 1 ? "true" : "false")
+            .register(registry);
+      }
+    }
+  }
+
+  /** One request measured against the shadow activities (see policy.ShadowDecisions). */
+  public void shadowDecision(boolean wouldAllow, boolean differs) {
+    shadowDecisions[wouldAllow ? 1 : 0][differs ? 1 : 0].increment();
   }
 
   /** Counts API-token resolutions: cache hits, Keycloak calls and their outcomes, local refusals. */

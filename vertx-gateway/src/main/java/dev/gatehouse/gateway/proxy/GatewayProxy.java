@@ -66,7 +66,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final HttpClient client;
   private final HttpProxy proxy;
-  private final UpstreamRoutes routes;
+  private final RouteTable routes;
   private final IdentityHeaders identityHeaders;
   private final IdentityHeaderCache identityCache;
   private final String cookieName;
@@ -83,9 +83,15 @@ public final class GatewayProxy implements Handler<RoutingContext> {
 
   /** {@code connections}: shared by the gateway's verticles, closed by its revocation guard (see LiveConnections). */
   public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics, LiveConnections connections) {
+    this(vertx, config, metrics, connections, RouteTable.fromConfig(config.routes()));
+  }
+
+  /** {@code routes}: the live route table (configured routes plus stored services), shared by the verticles. */
+  public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics, LiveConnections connections,
+      RouteTable routes) {
     this.vertx = vertx;
     this.connections = connections;
-    this.routes = new UpstreamRoutes(config.routes());
+    this.routes = routes;
     this.identityHeaders = new IdentityHeaders(config.identityHeaderPrefix(), config.maxIdentityHeaderBytes());
     this.identityCache = new IdentityHeaderCache(identityHeaders);
     this.cookieName = config.cookieName();
@@ -115,7 +121,11 @@ public final class GatewayProxy implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     RequestTarget target = RequestState.target(ctx);
-    RouteConfig route = routes.match(target.path()).orElse(null);
+    RouteConfig route = routes.match(target.path());
+    if (route == null && !routes.loaded()) {
+      ErrorResponses.unavailable(ctx, "The gateway has not loaded its services yet; try again shortly.");
+      return;
+    }
     if (route == null) {
       ErrorResponses.notFound(ctx, "No service is routed at " + target.path() + ".");
       return;
@@ -162,7 +172,9 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         .setHost(route.upstream().getHost())
         .setPort(route.upstreamPort())
         .setSsl(route.tls())
-        .setSslOptions(route.tls() ? upstreamTls.get(route.prefix()) : null)
+        // Stored services' https upstreams use the JDK's CAs (no CA file); their options are made on first use.
+        .setSslOptions(route.tls() ? upstreamTls.computeIfAbsent(route.prefix(),
+            prefix -> UpstreamTls.clientOptions(route.caFile())) : null)
         .setConnectTimeout(connectTimeoutMillis);
     // After a WebSocket upgrade the proxy keeps no handler on the request, so a normal close would be logged as
     // an error; failures that matter reach the proxy through its futures.
