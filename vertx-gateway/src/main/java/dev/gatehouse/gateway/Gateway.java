@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.admin.ExplainHandler;
 import dev.gatehouse.gateway.admin.KeycloakPermissionCatalog;
 import dev.gatehouse.gateway.admin.StoreActivityRepository;
+import dev.gatehouse.gateway.admin.StoreServiceRepository;
 import dev.gatehouse.gateway.apitoken.ApiTokenResolver;
 import dev.gatehouse.gateway.apitoken.ApiTokenVerifier;
 import dev.gatehouse.gateway.config.GatewayConfig;
@@ -21,6 +22,10 @@ import dev.gatehouse.gateway.policy.ActivityPatterns;
 import dev.gatehouse.gateway.policy.ActivitySeedFile;
 import dev.gatehouse.gateway.policy.ActivityStore;
 import dev.gatehouse.gateway.policy.SchemaMigrations;
+import dev.gatehouse.gateway.policy.ServiceStore;
+import dev.gatehouse.gateway.policy.ShadowDecisions;
+import dev.gatehouse.gateway.proxy.RouteTable;
+import dev.gatehouse.gateway.proxy.UpstreamHealthChecks;
 import dev.gatehouse.gateway.revocation.RevocationGuard;
 import dev.gatehouse.gateway.revocation.RevocationStore;
 import dev.gatehouse.gateway.revocation.RevocationWatcher;
@@ -55,6 +60,7 @@ public final class Gateway {
   private static final Duration MAX_RETRY = Duration.ofSeconds(30);
   /** How often counts of rate-limited log lines are checked for a summary that is due. */
   private static final long LOG_SUMMARY_PERIOD_MS = 5_000;
+  private static final RateLimitedLog SKIPPED_SERVICES = RateLimitedLog.of(LOG);
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -67,6 +73,9 @@ public final class Gateway {
   private final ActivityIndexHolder index = new ActivityIndexHolder();
   private final ActivityChangeWatcher watcher;
   private final AccessPolicy policy;
+  /** Configured routes plus stored services; 503 for other paths until the services are loaded once. */
+  private final RouteTable routes;
+  private final UpstreamHealthChecks healthChecks;
   private final ClientConnections connections;
   private final RevocationGuard revocations;
   private final RevocationWatcher revocationWatcher;
@@ -108,7 +117,15 @@ public final class Gateway {
     this.store = new ActivityStore(pool);
     this.watcher = new ActivityChangeWatcher(vertx, database, store, index,
         Duration.ofSeconds(config.activityPollSeconds()));
-    this.policy = new ActivityIndexPolicy(index::current);
+    this.policy = new ActivityIndexPolicy(index::current, new ShadowDecisions(metrics::shadowDecision));
+    this.routes = RouteTable.awaitingServices(config.routes());
+    this.healthChecks = new UpstreamHealthChecks(vertx);
+    watcher.onLoaded(snapshot -> {
+      routes.update(snapshot.services(), (service, reason) -> SKIPPED_SERVICES.warn(service.name(), "SKIPPING"
+          + " SERVICE {} ({}): {}. Fix or delete it; until then nothing is routed to it.", service.name(),
+          service.routePrefix(), reason));
+      healthChecks.watch(routes);
+    });
     this.connections = new ClientConnections(config.connectionLimits());
     this.revocations = new RevocationGuard(config.revocation(), Clock.systemUTC());
     this.revocationWatcher = new RevocationWatcher(vertx, database, new RevocationStore(pool), revocations,
@@ -138,7 +155,9 @@ public final class Gateway {
     ActivitiesAdminApi adminApi = new ActivitiesAdminApi(new StoreActivityRepository(store),
         ActivityPatterns::validate, config.adminMaxBodyBytes(),
         new ExplainHandler(policy, verifier, RequestTarget::parse),
-        new KeycloakPermissionCatalog(keycloakAdminClient, config.permissionCheck()));
+        new KeycloakPermissionCatalog(keycloakAdminClient, config.permissionCheck()))
+        .withServices(new StoreServiceRepository(new ServiceStore(pool), store),
+            config.routes().stream().map(route -> route.prefix()).collect(java.util.stream.Collectors.toSet()));
     if (config.permissionCheck().missingSetting() != null) {
       LOG.warn("The admin API cannot check permission names against Keycloak: {}. Writes that name permissions are"
           + " refused with 503 unless they say allowUnknownPermissions=true.", config.permissionCheck().missingSetting());
@@ -147,7 +166,8 @@ public final class Gateway {
         new CredentialExtractor(config.cookieName()), verifier, policy, metrics, adminApi, config.login(),
         revocations);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return vertx.deployVerticle(() -> new GatewayVerticle(config, parts, connections), new DeploymentOptions().setInstances(instances))
+    return vertx.deployVerticle(() -> new GatewayVerticle(config, parts, connections, routes),
+            new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
           deploymentId = id;
           LOG.info("Gatehouse gateway {} listening on {}:{} ({} server instances, {} route(s), TLS {}, trusted proxies {});"
@@ -214,6 +234,7 @@ public final class Gateway {
     Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : drain();
     return undeployed
         .eventually(watcher::stop)
+        .eventually(healthChecks::close)
         .eventually(revocationWatcher::stop)
         .eventually(keys::close)
         .eventually(() -> {

@@ -10,6 +10,10 @@ import dev.gatehouse.gateway.logging.Failures;
 import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.policy.Activity;
 import dev.gatehouse.gateway.policy.InvalidActivityException;
+import dev.gatehouse.gateway.policy.Service;
+import dev.gatehouse.gateway.policy.ServiceChangedException;
+import dev.gatehouse.gateway.policy.ServiceConflictException;
+import dev.gatehouse.gateway.policy.ServiceNotFoundException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +35,27 @@ final class AdminJson {
         .put("method", activity.method())
         .put("urlRegex", activity.urlRegex())
         .put("description", activity.description())
-        .put("permissions", new JsonArray(new TreeSet<>(activity.permissions()).stream().toList()));
+        .put("permissions", new JsonArray(new TreeSet<>(activity.permissions()).stream().toList()))
+        .put("service", activity.service())
+        .put("shadow", activity.shadow());
+  }
+
+  static JsonObject toJson(Service service) {
+    Service.HealthCheck check = service.healthCheck();
+    return new JsonObject()
+        .put("name", service.name())
+        .put("routePrefix", service.routePrefix())
+        .put("upstreams", new JsonArray(service.upstreams().stream().map(Object::toString).toList()))
+        .put("timeoutMillis", service.timeoutMillis())
+        .put("healthCheck", check == null ? null
+            : new JsonObject().put("path", check.path()).put("intervalMillis", check.intervalMillis()))
+        .put("description", service.description());
+  }
+
+  /** One service, with its ETag (for a later If-Match). */
+  static void ok(RoutingContext ctx, int status, Service service) {
+    ctx.response().putHeader(HttpHeaders.ETAG, EntityTags.of(service.revision()));
+    ok(ctx, status, toJson(service));
   }
 
   static void ok(RoutingContext ctx, int status, Object body) {
@@ -57,11 +81,14 @@ final class AdminJson {
       }
     } else if (failure instanceof InvalidActivityException || failure instanceof IllegalArgumentException) {
       ErrorResponses.badRequest(ctx, failure.getMessage());
-    } else if (failure instanceof ActivityNotFoundException) {
+    } else if (failure instanceof ActivityNotFoundException || failure instanceof ServiceNotFoundException) {
       ErrorResponses.notFound(ctx, failure.getMessage());
-    } else if (failure instanceof ActivityConflictException) {
+    } else if (failure instanceof ActivityConflictException || failure instanceof ServiceConflictException) {
       ErrorResponses.send(ctx, 409, "conflict", failure.getMessage());
     } else if (failure instanceof ActivityChangedException changed) {
+      ctx.response().putHeader(HttpHeaders.ETAG, EntityTags.of(changed.currentRevision()));
+      ErrorResponses.send(ctx, 412, "precondition_failed", failure.getMessage());
+    } else if (failure instanceof ServiceChangedException changed) {
       ctx.response().putHeader(HttpHeaders.ETAG, EntityTags.of(changed.currentRevision()));
       ErrorResponses.send(ctx, 412, "precondition_failed", failure.getMessage());
     } else if (failure instanceof PermissionCatalogUnavailableException) {

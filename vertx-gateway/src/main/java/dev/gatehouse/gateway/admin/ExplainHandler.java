@@ -74,7 +74,9 @@ public final class ExplainHandler implements Handler<RoutingContext> {
         return;
       }
       Decision decision = policy.decide(query.method(), target.path(), result.result());
-      AdminJson.ok(ctx, 200, explanation(query.method(), target.path(), result.result(), decision));
+      Decision shadow = policy.shadowDecision(query.method(), target.path(), result.result(), decision);
+      AdminJson.ok(ctx, 200, explanation(query.method(), target.path(), result.result(), decision)
+          .put("shadow", shadowExplanation(query.method(), target.path(), result.result(), decision, shadow)));
     });
   }
 
@@ -105,6 +107,30 @@ public final class ExplainHandler implements Handler<RoutingContext> {
       return new Query(method, path, null, token);
     }
     return new Query(method, path, List.copyOf(JsonFields.permissionNames(body, "permissions", true)), null);
+  }
+
+  /**
+   * What the shadow activities would change: null when none is loaded; else the would-be decision, whether it
+   * differs from the enforced one, and which shadow activity would decide it.
+   */
+  static JsonObject shadowExplanation(String method, String path, Collection<String> permissions, Decision enforced,
+      Decision shadow) {
+    if (shadow == null) {
+      return null;
+    }
+    boolean differs = shadow.allowed() != enforced.allowed();
+    JsonObject out = new JsonObject().put("allowed", shadow.allowed()).put("differs", differs);
+    Activity activity = differs ? shadow.decidingActivity() : null;
+    if (activity != null) {
+      out.put("decidingActivity", new JsonObject().put("id", activity.id()).put("method", activity.method())
+          .put("urlRegex", activity.urlRegex()).put("shadow", true));
+      out.put("reason", "Shadow activity " + activity.id() + " (" + activity.method() + " " + activity.urlRegex()
+          + ") would allow this request once promoted; it is not enforced now.");
+    } else {
+      out.putNull("decidingActivity");
+      out.put("reason", "The shadow activities would not change this decision.");
+    }
+    return out;
   }
 
   static JsonObject explanation(String method, String path, Collection<String> permissions, Decision decision) {

@@ -129,6 +129,7 @@ public final class AccessGate implements Handler<RoutingContext> {
     }
     String method = ctx.request().method().name();
     Decision decision = policy.decide(method, target.path(), token.permissions());
+    policy.observeShadows(method, target.path(), token.permissions(), decision);
     if (!decision.allowed()) {
       metrics.decision(DecisionOutcome.DENIED);
       ErrorResponses.forbidden(ctx, method, target.path());
