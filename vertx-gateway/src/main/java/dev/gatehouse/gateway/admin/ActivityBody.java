@@ -87,13 +87,14 @@ final class ActivityBody {
         + " PATCH, DELETE");
     String service = syncedService != null ? syncedService
         : JsonFields.string(body, "service", false, "the name of the service the activity belongs to");
-    if (body.has("urlRegex") == body.has("serviceRegex")) {
+    if (body.has("urlRegex") && body.has("serviceRegex")) {
       throw AdminRequestException.badRequest("Send exactly one of \"urlRegex\" (a regex over the whole normalised"
           + " path, such as \"/api/v1/roles/[^/?#]+\") or \"serviceRegex\" (relative to the service's route prefix,"
           + " with \"service\").");
     }
-    String urlRegex = JsonFields.string(body, "urlRegex", false, "a regex over the whole normalised path, such as"
-        + " \"/api/v1/roles/[^/?#]+\"");
+    String urlRegex = JsonFields.string(body, "urlRegex", !body.has("serviceRegex"), "a regex over the whole"
+        + " normalised path, such as \"/api/v1/roles/[^/?#]+\" (or \"serviceRegex\", relative to a service's route"
+        + " prefix)");
     String serviceRegex = JsonFields.string(body, "serviceRegex", false, "a regex relative to the service's route"
         + " prefix, such as \"/invoices/[^/?#]+\"");
     if (serviceRegex != null) {

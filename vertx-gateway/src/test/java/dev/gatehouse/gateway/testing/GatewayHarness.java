@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.GatewayVerticle;
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.admin.ActivityRepository;
 import dev.gatehouse.gateway.admin.ExplainHandler;
+import dev.gatehouse.gateway.admin.ServiceRepository;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.http.GatewayRouter;
@@ -86,9 +87,22 @@ public final class GatewayHarness implements AutoCloseable {
     return new GatewayHarness(null, TestTargets::parse, null, json -> { }, 1, revocations);
   }
 
+  /** With the services endpoints of the admin API over {@code services}. */
+  public static GatewayHarness withServices(ActivityRepository repository, ServiceRepository services)
+      throws Exception {
+    return new GatewayHarness(repository, TestTargets::parse, null, json -> { }, 1, RevocationGuard.alwaysFresh(),
+        services);
+  }
+
   private GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
       LoginOptions login, Consumer<JsonObject> configure, int instances, RevocationGuard revocations)
       throws Exception {
+    this(repository, targetParser, login, configure, instances, revocations, null);
+  }
+
+  private GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
+      LoginOptions login, Consumer<JsonObject> configure, int instances, RevocationGuard revocations,
+      ServiceRepository services) throws Exception {
     HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
     HttpServer silent = await(vertx.createHttpServer().requestHandler(request -> { }).listen(0, "127.0.0.1"));
     demoPort = demo.actualPort();
@@ -128,7 +142,11 @@ public final class GatewayHarness implements AutoCloseable {
         .allow("POST", "/gatehouse/admin/activities", "manage-activities")
         .allow("PUT", "/gatehouse/admin/activities/.*", "manage-activities")
         .allow("DELETE", "/gatehouse/admin/activities/.*", "manage-activities")
-        .allow("POST", "/gatehouse/admin/explain", "manage-activities");
+        .allow("POST", "/gatehouse/admin/explain", "manage-activities")
+        .allow("GET", "/gatehouse/admin/services(/.*)?", "manage-activities")
+        .allow("POST", "/gatehouse/admin/(services|activities)(/.*)?", "manage-activities")
+        .allow("PUT", "/gatehouse/admin/services/.*", "manage-activities")
+        .allow("DELETE", "/gatehouse/admin/services/.*", "manage-activities");
 
     ActivitiesAdminApi admin = repository == null ? null : new ActivitiesAdminApi(repository,
         (method, regex) -> {
@@ -137,6 +155,9 @@ public final class GatewayHarness implements AutoCloseable {
           }
           dev.gatehouse.gateway.policy.ActivityPatterns.validate(method, regex);
         }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser), permissions);
+    if (admin != null && services != null) {
+      admin.withServices(services, Set.of("/api", "/slow", "/down"));
+    }
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
         new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login, revocations);
     java.util.List<GatewayVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
