@@ -222,8 +222,8 @@ final class ServicesAdminApi {
   }
 
   private static Service.HealthCheck healthCheck(JsonNode value) {
-    if (value == null) {
-      return null;
+    if (value == null || value.isNull()) {
+      return null; // none; null as well, so that a GET answer can be sent back with PUT as it is
     }
     if (!(value instanceof ObjectNode check)) {
       throw AdminRequestException.badRequest("\"healthCheck\" must be an object such as {\"path\": \"/health\","
