@@ -9,14 +9,14 @@ import dev.gatehouse.gateway.apitoken.ApiTokenVerifier;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
-import dev.gatehouse.gateway.http.AccessPolicy;
-import dev.gatehouse.gateway.http.ActivityIndexPolicy;
-import dev.gatehouse.gateway.http.GatewayRouter;
-import dev.gatehouse.gateway.http.RequestTarget;
+import dev.gatehouse.gateway.policy.AccessPolicy;
+import dev.gatehouse.gateway.policy.ActivityIndexPolicy;
 import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.gateway.policy.AccessPolicy;
 import dev.gatehouse.gateway.policy.ActivityChangeWatcher;
 import dev.gatehouse.gateway.policy.ActivityIndexHolder;
+import dev.gatehouse.gateway.policy.ActivityIndexPolicy;
 import dev.gatehouse.gateway.policy.ActivityPatterns;
 import dev.gatehouse.gateway.policy.ActivitySeedFile;
 import dev.gatehouse.gateway.policy.ActivityStore;
@@ -135,19 +135,19 @@ public final class Gateway {
       Duration staleness = revocations.staleness();
       return staleness == null ? -1 : staleness.toMillis() / 1000.0;
     }, () -> revocations.state().size());
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(),
+        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, null, config.login(), revocations);
     ActivitiesAdminApi adminApi = new ActivitiesAdminApi(new StoreActivityRepository(store),
-        ActivityPatterns::validate, config.adminMaxBodyBytes(),
-        new ExplainHandler(policy, verifier, RequestTarget::parse),
+        ActivityPatterns::validate, config.adminMaxBodyBytes(), new ExplainHandler(parts.gate()),
         new KeycloakPermissionCatalog(keycloakAdminClient, config.permissionCheck()));
     if (config.permissionCheck().missingSetting() != null) {
       LOG.warn("The admin API cannot check permission names against Keycloak: {}. Writes that name permissions are"
           + " refused with 503 unless they say allowUnknownPermissions=true.", config.permissionCheck().missingSetting());
     }
-    GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), RequestTarget::parse,
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, adminApi, config.login(),
-        revocations);
+    GatewayRoutes.Parts withAdmin = new GatewayRoutes.Parts(parts.publicRoutes(), parts.credentials(), verifier,
+        policy, metrics, adminApi, config.login(), revocations);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return vertx.deployVerticle(() -> new GatewayVerticle(config, parts, connections), new DeploymentOptions().setInstances(instances))
+    return vertx.deployVerticle(() -> new GatewayVerticle(config, withAdmin, connections), new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
           deploymentId = id;
           LOG.info("Gatehouse gateway {} listening on {}:{} ({} server instances, {} route(s), TLS {}, trusted proxies {});"
@@ -201,10 +201,6 @@ public final class Gateway {
   public static String version() {
     String version = Gateway.class.getPackage().getImplementationVersion();
     return version == null ? "development build" : version;
-  }
-
-  public long activityVersion() {
-    return index.version();
   }
 
   /** Drains in-flight requests (bounded by the shutdown timeout), then releases Keycloak and PostgreSQL clients. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.gateway.GatewayVerticle;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
-import dev.gatehouse.gateway.http.GatewayRouter;
+import dev.gatehouse.gateway.GatewayRoutes;
 import dev.gatehouse.gateway.http.RequestTarget;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.testing.FakePolicy;
@@ -53,7 +53,7 @@ class UpstreamDateForwardingTest {
         .put("routes", new JsonArray()
             .add(new JsonObject().put("prefix", "/up").put("upstream", "http://127.0.0.1:" + upstream.actualPort())));
     GatewayConfig config = GatewayConfig.fromJson(json, Map.of());
-    GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), RequestTarget::parse,
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(), 
         new CredentialExtractor(config.cookieName()), new FakeVerifier(), new FakePolicy(), new GatewayMetrics(), null);
     GatewayVerticle gateway = new GatewayVerticle(config, parts);
     await(VERTX.deployVerticle(gateway));
