@@ -77,7 +77,13 @@ public final class GatewayHarness implements AutoCloseable {
 
   /** With live revocation enforced from {@code revocations}. */
   public static GatewayHarness withRevocations(RevocationGuard revocations) throws Exception {
-    return new GatewayHarness(null, null, json -> { }, 1, revocations);
+    return withRevocations(revocations, json -> { });
+  }
+
+  /** With live revocation, and {@code configure} editing the JSON configuration first. */
+  public static GatewayHarness withRevocations(RevocationGuard revocations, Consumer<JsonObject> configure)
+      throws Exception {
+    return new GatewayHarness(new InMemoryActivityRepository(), null, configure, 1, revocations);
   }
 
   private GatewayHarness(ActivityRepository repository, LoginOptions login, Consumer<JsonObject> configure, int instances, RevocationGuard revocations)
