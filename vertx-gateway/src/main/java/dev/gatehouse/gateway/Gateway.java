@@ -249,6 +249,7 @@ public final class Gateway {
         .setJwksUrl(config.jwksUrl() == null ? null : config.jwksUrl().toString())
         .setAllowedAlgorithms(algorithms)
         .setAudiences(new LinkedHashSet<>(config.audiences()))
-        .setMaxTokenBytes(config.maxTokenBytes());
+        .setMaxTokenBytes(config.maxTokenBytes())
+        .setCacheSize(config.verifiedTokenCacheSize());
   }
 }
