@@ -27,7 +27,6 @@ import dev.gatehouse.gateway.revocation.RevocationWatcher;
 import dev.gatehouse.gateway.token.JwksKeySource;
 import dev.gatehouse.gateway.token.JwtTokenVerifier;
 import dev.gatehouse.gateway.token.SignatureAlgorithm;
-import dev.gatehouse.gateway.token.TokenVerificationListener;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import dev.gatehouse.gateway.token.TokenVerifierOptions;
 import io.vertx.core.DeploymentOptions;
@@ -79,8 +78,8 @@ public final class Gateway {
     this.config = config;
     TokenVerifierOptions tokenOptions = tokenOptions(config);
     this.keys = new JwksKeySource(vertx, tokenOptions);
-    // AccessGate reports rejections to the metrics itself, so the verifier needs no listener.
-    TokenVerifier accessTokens = new JwtTokenVerifier(tokenOptions, keys, TokenVerificationListener.NONE);
+    // The request pipeline counts rejections by reason itself; the listener counts cache hits and signature checks.
+    TokenVerifier accessTokens = new JwtTokenVerifier(tokenOptions, keys, metrics.tokenVerification());
     ApiTokenResolver apiTokenResolver = null;
     if (config.apiTokensEnabled()) {
       this.apiTokenClient = WebClient.create(vertx, new WebClientOptions()
@@ -131,6 +130,7 @@ public final class Gateway {
     logSummaryTimer = vertx.setPeriodic(LOG_SUMMARY_PERIOD_MS, tick -> RateLimitedLog.reportSuppressedEverywhere());
     preparePolicy(FIRST_RETRY);
     metrics.activityIndexGauges(policy::size, policy::version);
+    metrics.activityReloadFailures(watcher::reloadFailures);
     metrics.revocationGauges(() -> {
       Duration staleness = revocations.staleness();
       return staleness == null ? -1 : staleness.toMillis() / 1000.0;

@@ -58,7 +58,8 @@ public record GatewayConfig(
     PermissionCheckOptions permissionCheck,
     ClientConnectionLimits connectionLimits,
     RevocationOptions revocation,
-    int verifiedTokenCacheSize) {
+    int verifiedTokenCacheSize,
+    boolean vertxHttpMetrics) {
 
   /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
   public boolean apiTokensEnabled() {
@@ -233,7 +234,8 @@ public record GatewayConfig(
     return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
         maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens, tls,
-        trustedProxies, permissionCheck, connectionLimits, revocation, verifiedTokenCacheSize);
+        trustedProxies, permissionCheck, connectionLimits, revocation, verifiedTokenCacheSize,
+        in.flag("metrics.vertxHttp", false));
   }
 
   /** {@code revocation.*}: live revocation (issue #14). Strict by default: a stale list refuses, it does not serve. */

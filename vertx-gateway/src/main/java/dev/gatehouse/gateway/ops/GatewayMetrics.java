@@ -1,7 +1,9 @@
 package dev.gatehouse.gateway.ops;
 
 import dev.gatehouse.gateway.apitoken.ApiTokenListener;
+import dev.gatehouse.gateway.token.TokenVerificationListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,6 +41,38 @@ public final class GatewayMetrics {
           .register(registry));
     }
     this.apiTokens = new ApiTokenMeters(registry);
+  }
+
+  /**
+   * Counts token verifications that succeeded, by whether the verified-token cache answered
+   * ({@code gatehouse_token_verifications_total{source=cache|signature}}), and the signature checks run. Rejections
+   * are counted by reason in {@code gatehouse_token_failures_total}.
+   */
+  public TokenVerificationListener tokenVerification() {
+    Counter fromCache = Counter.builder("gatehouse_token_verifications").description(
+        "Tokens accepted, by whether the verified-token cache answered").tag("source", "cache").register(registry);
+    Counter verified = Counter.builder("gatehouse_token_verifications").description(
+        "Tokens accepted, by whether the verified-token cache answered").tag("source", "signature").register(registry);
+    Counter signatures = Counter.builder("gatehouse_token_signature_checks").description(
+        "Signature verifications run (the expensive part of a token check)").register(registry);
+    return new TokenVerificationListener() {
+      @Override
+      public void accepted(boolean cached) {
+        (cached ? fromCache : verified).increment();
+      }
+
+      @Override
+      public void signatureChecked() {
+        signatures.increment();
+      }
+    };
+  }
+
+  /** Activity reloads that failed since start (the last good index kept serving), read at scrape time. */
+  public void activityReloadFailures(java.util.function.LongSupplier failures) {
+    FunctionCounter.builder("gatehouse_activity_reload_failures", failures, f -> f.getAsLong())
+        .description("Activity reloads from PostgreSQL that failed since start (the last good index kept serving)")
+        .register(registry);
   }
 
   /** Counts API-token resolutions: cache hits, Keycloak calls and their outcomes, local refusals. */

@@ -138,7 +138,10 @@ final class Forwarding {
     if (date == null || proxy.dates().forwarded(date) == null) {
       response.headers().set(HttpHeaders.DATE, proxy.dates().now());
     }
-    response.closeHandler(v -> clientGone());
+    if (response.closed()) {
+      clientGone();
+      return;
+    }
     if (!hasBody(request.method(), upstreamResponse.statusCode())) {
       headSent = true;
       upstreamResponse.endHandler(v -> finish());
@@ -235,7 +238,8 @@ final class Forwarding {
     finish();
   }
 
-  private void clientGone() {
+  /** The client's connection closed before its answer was complete: the upstream exchange is of no use now. */
+  void clientGone() {
     if (!finished) {
       if (upstreamRequest != null) {
         upstreamRequest.reset();

@@ -104,6 +104,7 @@ public final class GatewayProxy implements Handler<Exchange> {
     }
     Forwarding forwarding = new Forwarding(this, exchange, upstream, identity);
     inFlight.add(forwarding);
+    request.response().closeHandler(v -> forwarding.clientGone());
     client.request(upstream.request(request.method(), exchange.target().pathAndQuery()))
         .onComplete(forwarding::connected);
   }
