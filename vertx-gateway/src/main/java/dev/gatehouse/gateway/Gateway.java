@@ -10,14 +10,14 @@ import dev.gatehouse.gateway.apitoken.ApiTokenVerifier;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
-import dev.gatehouse.gateway.http.AccessPolicy;
-import dev.gatehouse.gateway.http.ActivityIndexPolicy;
-import dev.gatehouse.gateway.http.GatewayRouter;
-import dev.gatehouse.gateway.http.RequestTarget;
+import dev.gatehouse.gateway.policy.AccessPolicy;
+import dev.gatehouse.gateway.policy.ActivityIndexPolicy;
 import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.gateway.policy.AccessPolicy;
 import dev.gatehouse.gateway.policy.ActivityChangeWatcher;
 import dev.gatehouse.gateway.policy.ActivityIndexHolder;
+import dev.gatehouse.gateway.policy.ActivityIndexPolicy;
 import dev.gatehouse.gateway.policy.ActivityPatterns;
 import dev.gatehouse.gateway.policy.ActivitySeedFile;
 import dev.gatehouse.gateway.policy.ActivityStore;
@@ -32,7 +32,6 @@ import dev.gatehouse.gateway.revocation.RevocationWatcher;
 import dev.gatehouse.gateway.token.JwksKeySource;
 import dev.gatehouse.gateway.token.JwtTokenVerifier;
 import dev.gatehouse.gateway.token.SignatureAlgorithm;
-import dev.gatehouse.gateway.token.TokenVerificationListener;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import dev.gatehouse.gateway.token.TokenVerifierOptions;
 import io.vertx.core.DeploymentOptions;
@@ -88,8 +87,8 @@ public final class Gateway {
     this.config = config;
     TokenVerifierOptions tokenOptions = tokenOptions(config);
     this.keys = new JwksKeySource(vertx, tokenOptions);
-    // AccessGate reports rejections to the metrics itself, so the verifier needs no listener.
-    TokenVerifier accessTokens = new JwtTokenVerifier(tokenOptions, keys, TokenVerificationListener.NONE);
+    // The request pipeline counts rejections by reason itself; the listener counts cache hits and signature checks.
+    TokenVerifier accessTokens = new JwtTokenVerifier(tokenOptions, keys, metrics.tokenVerification());
     ApiTokenResolver apiTokenResolver = null;
     if (config.apiTokensEnabled()) {
       this.apiTokenClient = WebClient.create(vertx, new WebClientOptions()
@@ -148,13 +147,15 @@ public final class Gateway {
     logSummaryTimer = vertx.setPeriodic(LOG_SUMMARY_PERIOD_MS, tick -> RateLimitedLog.reportSuppressedEverywhere());
     preparePolicy(FIRST_RETRY);
     metrics.activityIndexGauges(policy::size, policy::version);
+    metrics.activityReloadFailures(watcher::reloadFailures);
     metrics.revocationGauges(() -> {
       Duration staleness = revocations.staleness();
       return staleness == null ? -1 : staleness.toMillis() / 1000.0;
     }, () -> revocations.state().size());
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(),
+        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, null, config.login(), revocations);
     ActivitiesAdminApi adminApi = new ActivitiesAdminApi(new StoreActivityRepository(store),
-        ActivityPatterns::validate, config.adminMaxBodyBytes(),
-        new ExplainHandler(policy, verifier, RequestTarget::parse),
+        ActivityPatterns::validate, config.adminMaxBodyBytes(), new ExplainHandler(parts.gate()),
         new KeycloakPermissionCatalog(keycloakAdminClient, config.permissionCheck()))
         .withServices(new StoreServiceRepository(new ServiceStore(pool), store),
             config.routes().stream().map(route -> route.prefix()).collect(java.util.stream.Collectors.toSet()));
@@ -162,11 +163,10 @@ public final class Gateway {
       LOG.warn("The admin API cannot check permission names against Keycloak: {}. Writes that name permissions are"
           + " refused with 503 unless they say allowUnknownPermissions=true.", config.permissionCheck().missingSetting());
     }
-    GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), RequestTarget::parse,
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, adminApi, config.login(),
-        revocations);
+    GatewayRoutes.Parts withAdmin = new GatewayRoutes.Parts(parts.publicRoutes(), parts.credentials(), verifier,
+        policy, metrics, adminApi, config.login(), revocations);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return vertx.deployVerticle(() -> new GatewayVerticle(config, parts, connections, routes),
+    return vertx.deployVerticle(() -> new GatewayVerticle(config, withAdmin, connections, routes),
             new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
           deploymentId = id;
@@ -223,10 +223,6 @@ public final class Gateway {
     return version == null ? "development build" : version;
   }
 
-  public long activityVersion() {
-    return index.version();
-  }
-
   /** Drains in-flight requests (bounded by the shutdown timeout), then releases Keycloak and PostgreSQL clients. */
   public Future<Void> close() {
     closed = true;
@@ -274,6 +270,7 @@ public final class Gateway {
         .setJwksUrl(config.jwksUrl() == null ? null : config.jwksUrl().toString())
         .setAllowedAlgorithms(algorithms)
         .setAudiences(new LinkedHashSet<>(config.audiences()))
-        .setMaxTokenBytes(config.maxTokenBytes());
+        .setMaxTokenBytes(config.maxTokenBytes())
+        .setCacheSize(config.verifiedTokenCacheSize());
   }
 }

@@ -1,6 +1,6 @@
 package dev.gatehouse.gateway.admin;
 
-import dev.gatehouse.gateway.http.ErrorResponses;
+import dev.gatehouse.gateway.reply.ErrorReply;
 import dev.gatehouse.gateway.policy.Activity;
 import dev.gatehouse.gateway.policy.ActivityDefinition;
 import dev.gatehouse.gateway.policy.ActivityPatterns;
@@ -152,7 +152,7 @@ public final class ActivitiesAdminApi {
     if (services != null) {
       new ServicesAdminApi(this, services, configuredPrefixes).addTo(router);
     }
-    router.route().last().handler(ctx -> ErrorResponses.notFound(ctx, "No admin endpoint at "
+    router.route().last().handler(ctx -> ErrorReply.notFound(ctx.request(), "No admin endpoint at "
         + ctx.request().method() + " " + ctx.normalizedPath() + "."));
     return router;
   }

@@ -1,15 +1,14 @@
 package dev.gatehouse.gateway.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gatehouse.gateway.http.AccessPolicy;
+import dev.gatehouse.gateway.policy.AccessPolicy;
 import dev.gatehouse.gateway.http.BadRequestTargetException;
-import dev.gatehouse.gateway.http.ErrorResponses;
+import dev.gatehouse.gateway.reply.ErrorReply;
+import dev.gatehouse.gateway.http.AccessGate;
+import dev.gatehouse.gateway.http.Refusal;
 import dev.gatehouse.gateway.http.RequestTarget;
 import dev.gatehouse.gateway.policy.Activity;
 import dev.gatehouse.gateway.policy.Decision;
-import dev.gatehouse.gateway.token.TokenRejectedException;
-import dev.gatehouse.gateway.token.TokenVerifier;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * {@code POST /gatehouse/admin/explain}: would the gateway let {@code method path} through for these permissions
@@ -29,14 +27,11 @@ public final class ExplainHandler implements Handler<RoutingContext> {
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
   private static final String METHODS_TEXT = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
-  private final AccessPolicy policy;
-  private final TokenVerifier verifier;
-  private final Function<String, RequestTarget> targetParser;
+  private final AccessGate gate;
 
-  public ExplainHandler(AccessPolicy policy, TokenVerifier verifier, Function<String, RequestTarget> targetParser) {
-    this.policy = policy;
-    this.verifier = verifier;
-    this.targetParser = targetParser;
+  /** {@code gate}: the same steps the request pipeline runs, so an explanation never disagrees with a request. */
+  public ExplainHandler(AccessGate gate) {
+    this.gate = gate;
   }
 
   @Override
@@ -48,36 +43,55 @@ public final class ExplainHandler implements Handler<RoutingContext> {
       AdminJson.fail(ctx, e);
       return;
     }
+    AccessPolicy policy = gate.policy();
     if (!policy.loaded()) {
-      ErrorResponses.unavailable(ctx, "The activities are not loaded yet; try again shortly.");
+      ErrorReply.unavailable(ctx.request(), "The activities are not loaded yet; try again shortly.");
       return;
     }
     RequestTarget target;
     try {
-      target = targetParser.apply(query.path());
+      target = RequestTarget.parse(query.path());
     } catch (BadRequestTargetException e) {
       AdminJson.ok(ctx, 200, new JsonObject().put("allowed", false).putNull("normalizedPath")
           .putNull("decidingActivity").put("reason", "The gateway answers 400 for this path: " + e.getMessage()));
       return;
     }
-    Future<Collection<String>> permissions = query.token() == null ? Future.succeededFuture(query.permissions())
-        : verifier.verify(query.token()).map(verified -> verified.permissions());
-    permissions.onComplete(result -> {
+    if (query.token() == null) {
+      AdminJson.ok(ctx, 200, explained(policy, query.method(), target.path(), query.permissions()));
+      return;
+    }
+    gate.verify(query.token()).onComplete(result -> {
       if (result.failed()) {
-        if (result.cause() instanceof TokenRejectedException e) {
-          AdminJson.ok(ctx, 200, new JsonObject().put("allowed", false).put("normalizedPath", target.path())
-              .putNull("decidingActivity").put("reason", "The gateway answers 401: the token is rejected: "
-                  + e.getMessage()));
+        Refusal refusal = AccessGate.refusalOf(result.cause());
+        if (refusal.status() == 503) {
+          ErrorReply.unavailable(ctx.request(), "The token could not be checked now: " + refusal.message());
         } else {
-          ErrorResponses.unavailable(ctx, "The token could not be checked now: " + result.cause().getMessage());
+          AdminJson.ok(ctx, 200, refused(target.path(), refusal));
         }
         return;
       }
-      Decision decision = policy.decide(query.method(), target.path(), result.result());
-      Decision shadow = policy.shadowDecision(query.method(), target.path(), result.result(), decision);
-      AdminJson.ok(ctx, 200, explanation(query.method(), target.path(), result.result(), decision)
-          .put("shadow", shadowExplanation(query.method(), target.path(), result.result(), decision, shadow)));
+      // A revoked token, or a revocation list too stale to tell, is refused before any activity is consulted.
+      Refusal revoked = gate.revocationRefusal(result.result());
+      if (revoked != null) {
+        AdminJson.ok(ctx, 200, refused(target.path(), revoked));
+        return;
+      }
+      AdminJson.ok(ctx, 200, explained(policy, query.method(), target.path(), result.result().permissions()));
     });
+  }
+
+  /** The enforced decision and, beside it, what the shadow activities would decide. */
+  private static JsonObject explained(AccessPolicy policy, String method, String path,
+      Collection<String> permissions) {
+    Decision decision = policy.decide(method, path, permissions);
+    Decision shadow = policy.shadowDecision(method, path, permissions, decision);
+    return explanation(method, path, permissions, decision)
+        .put("shadow", shadowExplanation(method, path, permissions, decision, shadow));
+  }
+
+  private static JsonObject refused(String path, Refusal refusal) {
+    return new JsonObject().put("allowed", false).put("normalizedPath", path).putNull("decidingActivity")
+        .put("reason", refusal.explanation());
   }
 
   /** What to explain: exactly one of {@code permissions} and {@code token} is set. */

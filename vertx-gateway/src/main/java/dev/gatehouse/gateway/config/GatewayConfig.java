@@ -57,7 +57,9 @@ public record GatewayConfig(
     TrustedProxies trustedProxies,
     PermissionCheckOptions permissionCheck,
     ClientConnectionLimits connectionLimits,
-    RevocationOptions revocation) {
+    RevocationOptions revocation,
+    int verifiedTokenCacheSize,
+    boolean vertxHttpMetrics) {
 
   /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
   public boolean apiTokensEnabled() {
@@ -172,6 +174,8 @@ public record GatewayConfig(
       in.problem("token.algorithms", "[]", "at least one algorithm");
     }
     int maxTokenBytes = (int) in.number("token.maxTokenBytes", 16 * 1024, 1024, 256 * 1024);
+    // 0 switches the cache off: every request then verifies its token's signature (benchmarks measure that case).
+    int verifiedTokenCacheSize = (int) in.number("token.verifiedCacheSize", 10_000, 0, 10_000_000);
     String cookieName = in.string("token.cookieName", "jwt-token", false);
     if (cookieName != null && !cookieName.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
       in.problem("token.cookieName", cookieName, "a cookie name (letters, digits and -._ only)");
@@ -230,7 +234,8 @@ public record GatewayConfig(
     return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
         maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens, tls,
-        trustedProxies, permissionCheck, connectionLimits, revocation);
+        trustedProxies, permissionCheck, connectionLimits, revocation, verifiedTokenCacheSize,
+        in.flag("metrics.vertxHttp", false));
   }
 
   /** {@code revocation.*}: live revocation (issue #14). Strict by default: a stale list refuses, it does not serve. */

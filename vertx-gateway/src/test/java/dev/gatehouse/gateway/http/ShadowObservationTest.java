@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.gateway.policy.Activity;
 import dev.gatehouse.gateway.policy.ActivityIndex;
+import dev.gatehouse.gateway.policy.ActivityIndexPolicy;
 import dev.gatehouse.gateway.policy.Decision;
 import dev.gatehouse.gateway.policy.ShadowDecisions;
 import dev.gatehouse.gateway.testing.GatewayHarness;

@@ -1,6 +1,6 @@
 package dev.gatehouse.gateway.testing;
 
-import dev.gatehouse.gateway.http.AccessPolicy;
+import dev.gatehouse.gateway.policy.AccessPolicy;
 import dev.gatehouse.gateway.policy.Activity;
 import dev.gatehouse.gateway.policy.Decision;
 import java.util.Collection;

@@ -1,6 +1,5 @@
-package dev.gatehouse.gateway.http;
+package dev.gatehouse.gateway.policy;
 
-import dev.gatehouse.gateway.policy.Decision;
 import java.util.Collection;
 
 /** What the HTTP layer asks of the activity policy. Production: {@link ActivityIndexPolicy}. */

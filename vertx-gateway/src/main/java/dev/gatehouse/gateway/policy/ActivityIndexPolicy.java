@@ -1,8 +1,5 @@
-package dev.gatehouse.gateway.http;
+package dev.gatehouse.gateway.policy;
 
-import dev.gatehouse.gateway.policy.ActivityIndex;
-import dev.gatehouse.gateway.policy.Decision;
-import dev.gatehouse.gateway.policy.ShadowDecisions;
 import java.util.Collection;
 import java.util.function.Supplier;
 
