@@ -122,6 +122,16 @@ public final class ActivitiesAdminApi {
       }
       explain.handle(ctx);
     });
+    PolicyTestsHandler policyTests = new PolicyTestsHandler(explain, permissions);
+    router.post("/policy-tests").handler(ctx -> {
+      try {
+        queryParameters(ctx, NO_PARAMETERS);
+      } catch (AdminRequestException e) {
+        AdminJson.fail(ctx, e);
+        return;
+      }
+      policyTests.handle(ctx);
+    });
     router.route().last().handler(ctx -> ErrorResponses.notFound(ctx, "No admin endpoint at "
         + ctx.request().method() + " " + ctx.normalizedPath() + "."));
     return router;

@@ -128,7 +128,8 @@ public final class GatewayHarness implements AutoCloseable {
         .allow("POST", "/gatehouse/admin/activities", "manage-activities")
         .allow("PUT", "/gatehouse/admin/activities/.*", "manage-activities")
         .allow("DELETE", "/gatehouse/admin/activities/.*", "manage-activities")
-        .allow("POST", "/gatehouse/admin/explain", "manage-activities");
+        .allow("POST", "/gatehouse/admin/explain", "manage-activities")
+        .allow("POST", "/gatehouse/admin/policy-tests", "manage-activities");
 
     ActivitiesAdminApi admin = repository == null ? null : new ActivitiesAdminApi(repository,
         (method, regex) -> {
