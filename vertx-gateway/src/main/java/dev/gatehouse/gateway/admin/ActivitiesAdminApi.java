@@ -152,6 +152,16 @@ public final class ActivitiesAdminApi {
     if (services != null) {
       new ServicesAdminApi(this, services, configuredPrefixes).addTo(router);
     }
+    PolicyTestsHandler policyTests = new PolicyTestsHandler(explain, permissions);
+    router.post("/policy-tests").handler(ctx -> {
+      try {
+        queryParameters(ctx, NO_PARAMETERS);
+      } catch (AdminRequestException e) {
+        AdminJson.fail(ctx, e);
+        return;
+      }
+      policyTests.handle(ctx);
+    });
     router.route().last().handler(ctx -> ErrorReply.notFound(ctx.request(), "No admin endpoint at "
         + ctx.request().method() + " " + ctx.normalizedPath() + "."));
     return router;

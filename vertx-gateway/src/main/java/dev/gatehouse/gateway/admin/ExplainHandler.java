@@ -52,8 +52,7 @@ public final class ExplainHandler implements Handler<RoutingContext> {
     try {
       target = RequestTarget.parse(query.path());
     } catch (BadRequestTargetException e) {
-      AdminJson.ok(ctx, 200, new JsonObject().put("allowed", false).putNull("normalizedPath")
-          .putNull("decidingActivity").put("reason", "The gateway answers 400 for this path: " + e.getMessage()));
+      AdminJson.ok(ctx, 200, badTarget(e));
       return;
     }
     if (query.token() == null) {
@@ -94,21 +93,39 @@ public final class ExplainHandler implements Handler<RoutingContext> {
         .put("reason", refusal.explanation());
   }
 
+  /** False until the first activity index is loaded: nothing can be explained (or tested) yet. */
+  boolean loaded() {
+    return gate.policy().loaded();
+  }
+
+  /**
+   * What {@code POST /explain} answers for {@code method rawPath} and these permissions: the same target parsing and
+   * the same decision as a request. Policy tests use it so that their verdicts and reasons are explain's. Only call
+   * when {@link #loaded()}.
+   */
+  JsonObject explain(String method, String rawPath, Collection<String> permissions) {
+    RequestTarget target;
+    try {
+      target = RequestTarget.parse(rawPath);
+    } catch (BadRequestTargetException e) {
+      return badTarget(e);
+    }
+    return explained(gate.policy(), method, target.path(), permissions);
+  }
+
+  private static JsonObject badTarget(BadRequestTargetException e) {
+    return new JsonObject().put("allowed", false).putNull("normalizedPath").putNull("decidingActivity")
+        .put("reason", "The gateway answers 400 for this path: " + e.getMessage());
+  }
+
   /** What to explain: exactly one of {@code permissions} and {@code token} is set. */
   record Query(String method, String path, Collection<String> permissions, String token) {}
 
   /** Reads the body strictly, like the activity endpoints: exact method, known fields, strings where strings go. */
   static Query query(ObjectNode body) {
     JsonFields.requireKnown(body, FIELDS, "An explain request");
-    String method = JsonFields.string(body, "method", true, "the request's method, exactly one of " + METHODS_TEXT);
-    if (!METHODS.contains(method)) {
-      throw AdminRequestException.badRequest("\"method\" must be exactly one of " + METHODS_TEXT + " (upper case, no"
-          + " spaces), got \"" + JsonBody.shorten(method) + "\".");
-    }
-    String path = JsonFields.string(body, "path", true, "the request's path, such as \"/api/v1/roles\"");
-    if (path.isEmpty()) {
-      throw AdminRequestException.badRequest("\"path\" is empty; give the request's path, such as \"/api/v1/roles\".");
-    }
+    String method = method(body);
+    String path = path(body);
     if (body.has("permissions") == body.has("token")) {
       throw AdminRequestException.badRequest("Send exactly one of \"permissions\" (a list of names) or \"token\" (an"
           + " access token as a string).");
@@ -145,6 +162,25 @@ public final class ExplainHandler implements Handler<RoutingContext> {
       out.put("reason", "The shadow activities would not change this decision.");
     }
     return out;
+  }
+
+  /** The {@code method} field: one of the methods the gateway decides, exactly as written. */
+  static String method(ObjectNode body) {
+    String method = JsonFields.string(body, "method", true, "the request's method, exactly one of " + METHODS_TEXT);
+    if (!METHODS.contains(method)) {
+      throw AdminRequestException.badRequest("\"method\" must be exactly one of " + METHODS_TEXT + " (upper case, no"
+          + " spaces), got \"" + JsonBody.shorten(method) + "\".");
+    }
+    return method;
+  }
+
+  /** The {@code path} field: the request's path as a client would send it (normalised like a request's). */
+  static String path(ObjectNode body) {
+    String path = JsonFields.string(body, "path", true, "the request's path, such as \"/api/v1/roles\"");
+    if (path.isEmpty()) {
+      throw AdminRequestException.badRequest("\"path\" is empty; give the request's path, such as \"/api/v1/roles\".");
+    }
+    return path;
   }
 
   static JsonObject explanation(String method, String path, Collection<String> permissions, Decision decision) {

@@ -144,7 +144,8 @@ public final class GatewayHarness implements AutoCloseable {
         .allow("GET", "/gatehouse/admin/services(/.*)?", "manage-activities")
         .allow("POST", "/gatehouse/admin/(services|activities)(/.*)?", "manage-activities")
         .allow("PUT", "/gatehouse/admin/services/.*", "manage-activities")
-        .allow("DELETE", "/gatehouse/admin/services/.*", "manage-activities");
+        .allow("DELETE", "/gatehouse/admin/services/.*", "manage-activities")
+        .allow("POST", "/gatehouse/admin/policy-tests", "manage-activities");
 
     ActivitiesAdminApi admin = repository == null ? null : new ActivitiesAdminApi(repository,
         (method, regex) -> {
