@@ -128,7 +128,10 @@ public final class ImportOpenApiCommand extends CommandBase implements Callable<
         out().println("  ~ " + activityLine(changed.path("before")).strip());
         out().println("    -> " + activityLine(changed.path("after")).strip());
       } else {
-        out().println("  ~ " + activityLine(changed).strip());
+        String fields = changed.has("changedFields") ? "  (changed: " + String.join(", ",
+            new com.fasterxml.jackson.databind.ObjectMapper().convertValue(changed.path("changedFields"),
+                String[].class)) + ")" : "";
+        out().println("  ~ " + activityLine(changed).strip() + fields);
       }
     }
     for (JsonNode removed : plan.path("removed")) {

@@ -82,7 +82,7 @@ public final class ServicesCommand {
       ArrayNode list = body.putArray("upstreams");
       upstreams.forEach(list::add);
       if (timeoutMs != null) {
-        body.put("timeoutMs", timeoutMs);
+        body.put("timeoutMillis", timeoutMs);
       }
       JsonNode created = admin().post("/services", body);
       if (json()) {
