@@ -66,11 +66,22 @@ class GatewayLifecycleTest {
   }
 
   @Test
-  void vertxOwnHttpMetricsAppearBesideTheGatewayCounters() throws Exception {
+  void vertxOwnPerRequestHttpMetricsAreOffByDefaultAndOnWhenAskedFor() throws Exception {
     HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live"))
         .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.scrape()).contains("gatehouse_decisions_total").doesNotContain("vertx_http_server_requests");
 
-    assertThat(metrics.scrape()).contains("vertx_http_server_requests_total").contains("gatehouse_decisions_total");
+    GatewayMetrics asked = new GatewayMetrics();
+    Vertx withHttpMetrics = GatewayMain.newVertx(asked, true);
+    try {
+      HttpServer server = GatewayHarness.await(withHttpMetrics.createHttpServer()
+          .requestHandler(request -> request.response().end("ok")).listen(0, "127.0.0.1"));
+      HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort()
+          + "/")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(asked.scrape()).contains("vertx_http_server_requests_total");
+    } finally {
+      GatewayHarness.await(withHttpMetrics.close());
+    }
   }
 
   private CompletableFuture<HttpResponse<String>> sendHeld() throws InterruptedException {

@@ -48,6 +48,11 @@ class ProxyThroughputBenchmarkIT {
   private static final String PATH = "/api/v1/users";
   private static final String REALM = "gatehouse";
   private static final Path JDK_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+  /** Which rows to measure (default all): upstream, nginx, pipe, http-proxy, warm, cold, api-token, jdk25. */
+  private static final List<String> TARGETS = List.of(System.getProperty("bench.targets",
+      "upstream,nginx,pipe,http-proxy,warm,cold,api-token,jdk25").split(","));
+  /** Extra JVM options for the warm gateway, e.g. a profiler agent. */
+  private static final String WARM_JVM_OPTIONS = System.getProperty("bench.gatewayJvmOptions", "");
 
   @Test
   void nginxVertxFloorAndGatewaySideBySide(KeycloakServer keycloak, PostgresServer postgres) throws Exception {
@@ -71,8 +76,12 @@ class ProxyThroughputBenchmarkIT {
 
       Path activities = layout.realmConfigDir().resolve("activities.json");
       String upstreamUrl = "http://127.0.0.1:" + upstreamPort;
+      List<String> warmLauncher = new ArrayList<>(List.of("java"));
+      if (!WARM_JVM_OPTIONS.isBlank()) {
+        warmLauncher.addAll(List.of(WARM_JVM_OPTIONS.trim().split("\\s+")));
+      }
       GatewayProcess warm = gateway(gateways, LocalGateway.localConfig(keycloak.issuer(REALM), postgres, upstreamUrl,
-          FreePorts.next(), activities), work.resolve("gateway-warm"), List.of("java"));
+          FreePorts.next(), activities), work.resolve("gateway-warm"), warmLauncher);
       JsonObject coldConfig = LocalGateway.localConfig(keycloak.issuer(REALM), postgres, upstreamUrl,
           FreePorts.next(), activities);
       coldConfig.getJsonObject("token").put("verifiedCacheSize", 0);
@@ -96,22 +105,22 @@ class ProxyThroughputBenchmarkIT {
       assertThat(LoadTools.status(warm.baseUrl() + PATH, apiToken)).as("carol's API token is allowed").isEqualTo(200);
 
       List<String> rows = new ArrayList<>();
-      rows.add(LoadTools.warmedUpRow("upstream directly", "http://127.0.0.1:" + upstreamPort + PATH, null,
+      if (TARGETS.contains("upstream")) rows.add(LoadTools.warmedUpRow("upstream directly", "http://127.0.0.1:" + upstreamPort + PATH, null,
           upstream.toHandle()));
-      rows.add(LoadTools.warmedUpRow("nginx reverse proxy, no auth", "http://127.0.0.1:" + nginxPort + PATH, null,
+      if (TARGETS.contains("nginx")) rows.add(LoadTools.warmedUpRow("nginx reverse proxy, no auth", "http://127.0.0.1:" + nginxPort + PATH, null,
           nginx.toHandle()));
-      rows.add(LoadTools.warmedUpRow("Vert.x floor: bare server piping to a client", "http://127.0.0.1:" + pipePort
+      if (TARGETS.contains("pipe")) rows.add(LoadTools.warmedUpRow("Vert.x floor: bare server piping to a client", "http://127.0.0.1:" + pipePort
           + PATH, null, pipe.toHandle()));
-      rows.add(LoadTools.warmedUpRow("Vert.x floor: vertx-http-proxy, no interceptors", "http://127.0.0.1:"
+      if (TARGETS.contains("http-proxy")) rows.add(LoadTools.warmedUpRow("Vert.x floor: vertx-http-proxy, no interceptors", "http://127.0.0.1:"
           + httpProxyPort + PATH, null, httpProxy.toHandle()));
       // A fresh token for each row: a whole run takes longer than a token's lifespan.
-      rows.add(LoadTools.warmedUpRow("**Gatehouse**, JWT from the verified-token cache (warm)", warm.baseUrl() + PATH,
+      if (TARGETS.contains("warm")) rows.add(LoadTools.warmedUpRow("**Gatehouse**, JWT from the verified-token cache (warm)", warm.baseUrl() + PATH,
           LoadTools.serviceAccountToken(keycloak), warm.handle()));
-      rows.add(LoadTools.warmedUpRow("Gatehouse, JWT verified on every request (cold: cache off)",
+      if (TARGETS.contains("cold")) rows.add(LoadTools.warmedUpRow("Gatehouse, JWT verified on every request (cold: cache off)",
           cold.baseUrl() + PATH, LoadTools.serviceAccountToken(keycloak), cold.handle()));
-      rows.add(LoadTools.warmedUpRow("Gatehouse, API token (resolution cached)", warm.baseUrl() + PATH, apiToken,
+      if (TARGETS.contains("api-token")) rows.add(LoadTools.warmedUpRow("Gatehouse, API token (resolution cached)", warm.baseUrl() + PATH, apiToken,
           warm.handle()));
-      if (jdk25 != null) {
+      if (jdk25 != null && TARGETS.contains("jdk25")) {
         rows.add(LoadTools.warmedUpRow("Gatehouse on JDK 25, JWT warm", jdk25.baseUrl() + PATH,
             LoadTools.serviceAccountToken(keycloak), jdk25.handle()));
       }
