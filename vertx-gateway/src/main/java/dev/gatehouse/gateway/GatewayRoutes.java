@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
+import dev.gatehouse.gateway.console.ConsoleAssets;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.http.AccessGate;
 import dev.gatehouse.gateway.http.Exchange;
@@ -8,6 +9,8 @@ import dev.gatehouse.gateway.http.RequestPipeline;
 import dev.gatehouse.gateway.login.LoginOptions;
 import dev.gatehouse.gateway.login.LoginRoutes;
 import dev.gatehouse.gateway.login.OriginCheck;
+import dev.gatehouse.gateway.me.SelfServiceApi;
+import dev.gatehouse.gateway.http.SelfServicePaths;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.ops.HealthHandlers;
 import dev.gatehouse.gateway.ops.MetricsHandler;
@@ -22,6 +25,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -82,7 +86,13 @@ public final class GatewayRoutes {
     if (parts.login() != null && loginClient == null) {
       throw new IllegalArgumentException("The browser login needs a WebClient to reach Keycloak");
     }
-    Router local = localRoutes(vertx, parts, hsts);
+    // The console comes with the browser login (it signs in through it); its static files are public routes.
+    ConsoleAssets console = parts.login() == null ? null : new ConsoleAssets();
+    Set<String> publicRoutes = new HashSet<>(parts.publicRoutes());
+    if (console != null) {
+      publicRoutes.addAll(console.paths());
+    }
+    Router local = localRoutes(vertx, parts, hsts, console, loginClient);
     boolean admin = parts.adminApi() != null;
     // The pipeline and the login's router refer to each other: unknown /auth/ paths go back into the pipeline.
     AtomicReference<RequestPipeline> pipeline = new AtomicReference<>();
@@ -96,7 +106,7 @@ public final class GatewayRoutes {
       LoginRoutes login = LoginRoutes.mount(loginRouter, parts.login(), loginClient, parts.verifier());
       loginRouter.route().handler(ctx -> pipeline.get().afterLogin(ctx.request()));
       loginRouter.route().failureHandler(GatewayRoutes::failure);
-      steps = new RequestPipeline.Steps(parts.publicRoutes(), parts.gate(), login.originCheck(), login.cors(),
+      steps = new RequestPipeline.Steps(publicRoutes, parts.gate(), login.originCheck(), login.cors(),
           login.navigationRefresh(), loginRouter, (method, path) -> isLocal(method, path, admin), local, upstream,
           hsts == null ? null : hsts::apply, parts.metrics());
     } else {
@@ -115,10 +125,14 @@ public final class GatewayRoutes {
     if (method == HttpMethod.GET && (path.equals(HEALTH_LIVE) || path.equals(HEALTH_READY) || path.equals(METRICS))) {
       return true;
     }
+    if (SelfServicePaths.isSelfService(path) || ConsoleAssets.isConsole(path)) {
+      return true;
+    }
     return admin && (path.equals(ActivitiesAdminApi.MOUNT) || path.startsWith(ActivitiesAdminApi.MOUNT + "/"));
   }
 
-  private static Router localRoutes(Vertx vertx, Parts parts, HstsHandler hsts) {
+  private static Router localRoutes(Vertx vertx, Parts parts, HstsHandler hsts, ConsoleAssets console,
+      WebClient keycloak) {
     Router router = Router.router(vertx);
     if (hsts != null) {
       router.route().order(-1).handler(hsts);
@@ -129,6 +143,11 @@ public final class GatewayRoutes {
     router.get(METRICS).handler(new MetricsHandler(parts.metrics()));
     if (parts.adminApi() != null) {
       parts.adminApi().mount(router, vertx);
+    }
+    new SelfServiceApi(parts.gate(), parts.credentials(), parts.login() == null ? null : keycloak,
+        parts.login() == null ? null : parts.login().issuer()).mount(router);
+    if (console != null) {
+      console.mount(router);
     }
     router.route().handler(ctx -> ErrorReply.notFound(ctx.request(), "No gateway endpoint at " + ctx.normalizedPath()
         + "."));

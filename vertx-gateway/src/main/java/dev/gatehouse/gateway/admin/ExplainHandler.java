@@ -10,6 +10,7 @@ import dev.gatehouse.gateway.http.RequestTarget;
 import dev.gatehouse.gateway.policy.Activity;
 import dev.gatehouse.gateway.policy.Decision;
 import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.Set;
  */
 public final class ExplainHandler implements Handler<RoutingContext> {
   private static final List<String> FIELDS = List.of("method", "path", "permissions", "token");
+  private static final List<String> OWN_FIELDS = List.of("method", "path");
   /** The methods the gateway decides (others never reach a decision: RequestGuard answers 405 or 501). */
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
   private static final String METHODS_TEXT = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
@@ -77,6 +79,41 @@ public final class ExplainHandler implements Handler<RoutingContext> {
       }
       AdminJson.ok(ctx, 200, explained(policy, query.method(), target.path(), result.result().permissions()));
     });
+  }
+
+  /**
+   * {@code POST /gatehouse/me/explain}: a signed-in caller asks about their own {@code permissions} (from their
+   * verified token, never from the body, which holds only {@code method} and {@code path}). The same decision as
+   * {@code /explain}; a denial also names the activities that would allow the request and their permissions.
+   */
+  public void explainOwn(RoutingContext ctx, Collection<String> permissions) {
+    String method;
+    String path;
+    try {
+      ObjectNode body = JsonBody.object(ctx);
+      JsonFields.requireKnown(body, OWN_FIELDS, "An explain request");
+      method = method(body);
+      path = path(body);
+    } catch (AdminRequestException e) {
+      AdminJson.fail(ctx, e);
+      return;
+    }
+    if (!loaded()) {
+      ErrorReply.unavailable(ctx.request(), "The activities are not loaded yet; try again shortly.");
+      return;
+    }
+    JsonObject out = explain(method, path, permissions);
+    String normalized = out.getString("normalizedPath");
+    if (!out.getBoolean("allowed") && normalized != null) {
+      JsonArray wouldAllow = new JsonArray();
+      for (Activity activity : gate.policy().matchingActivities(method, normalized)) {
+        if (!activity.shadow()) {
+          wouldAllow.add(AdminJson.toJson(activity));
+        }
+      }
+      out.put("wouldAllow", wouldAllow);
+    }
+    AdminJson.ok(ctx, 200, out);
   }
 
   /** The enforced decision and, beside it, what the shadow activities would decide. */

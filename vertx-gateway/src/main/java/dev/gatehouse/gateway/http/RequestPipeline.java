@@ -148,7 +148,9 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       return;
     }
     String method = exchange.request().method().name();
-    Refusal denied = gate.policyRefusal(token, method, exchange.target().path());
+    // The caller's own view is for every verified caller: no activity decides it (see SelfServicePaths).
+    Refusal denied = SelfServicePaths.isSelfService(exchange.target().path()) ? null
+        : gate.policyRefusal(token, method, exchange.target().path());
     if (denied != null) {
       refuse(exchange, denied);
       return;

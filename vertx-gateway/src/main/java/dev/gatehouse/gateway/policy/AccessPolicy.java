@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.policy;
 
 import java.util.Collection;
+import java.util.List;
 
 /** What the HTTP layer asks of the activity policy. Production: {@link ActivityIndexPolicy}. */
 public interface AccessPolicy {
@@ -29,5 +30,15 @@ public interface AccessPolicy {
   /** For real requests: counts and logs what the shadow activities would decide; nothing when there are none. */
   default void observeShadows(String method, String normalizedPath, Collection<String> permissions,
       Decision enforced) {
+  }
+
+  /** Every activity of the current index, enforced first, then shadows; empty when none is loaded. For listing. */
+  default List<Activity> activities() {
+    return List.of();
+  }
+
+  /** Every enforced activity whose method and regex match, whoever holds which permission: for explaining. */
+  default List<Activity> matchingActivities(String method, String normalizedPath) {
+    return List.of();
   }
 }

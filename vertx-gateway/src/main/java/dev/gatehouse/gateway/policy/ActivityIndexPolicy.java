@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.policy;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** {@link AccessPolicy} over whatever index is current; the supplier returns null until the first load. */
@@ -52,5 +53,17 @@ public final class ActivityIndexPolicy implements AccessPolicy {
   public long version() {
     ActivityIndex index = current.get();
     return index == null ? -1 : index.version();
+  }
+
+  @Override
+  public List<Activity> activities() {
+    ActivityIndex index = current.get();
+    return index == null ? List.of() : index.activities();
+  }
+
+  @Override
+  public List<Activity> matchingActivities(String method, String normalizedPath) {
+    ActivityIndex index = current.get();
+    return index == null ? List.of() : index.matchingActivities(method, normalizedPath);
   }
 }

@@ -55,4 +55,16 @@ public final class FakePolicy implements AccessPolicy {
   public long version() {
     return loaded ? 7 : -1;
   }
+
+  @Override
+  public List<Activity> activities() {
+    return List.copyOf(activities);
+  }
+
+  @Override
+  public List<Activity> matchingActivities(String method, String normalizedPath) {
+    String decided = method.equals("HEAD") ? "GET" : method;
+    return activities.stream()
+        .filter(activity -> activity.method().equals(decided) && normalizedPath.matches(activity.urlRegex())).toList();
+  }
 }

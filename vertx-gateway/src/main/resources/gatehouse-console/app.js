@@ -1,0 +1,545 @@
+// Gatehouse console: plain JavaScript, no build step. It talks only to the gateway: /gatehouse/me (the caller's own
+// view), /gatehouse/admin (the admin API, enforced by the gateway's activities) and /auth (the browser login).
+// Every request rides the HttpOnly jwt-token cookie; writes also carry X-Requested-With, which a cross-site form
+// cannot send. Text from the server is always inserted as text, never as HTML.
+'use strict';
+
+(function () {
+  const ME = '/gatehouse/me';
+  const ADMIN = '/gatehouse/admin';
+  const WRITE_HEADER = { 'X-Requested-With': 'gatehouse-console' };
+  const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+  let me = null;
+
+  // ---- DOM helpers -------------------------------------------------------------------------------------------
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+      else if (key === 'text') el.textContent = value;
+      else el.setAttribute(key, value === true ? '' : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return el;
+  }
+  const $ = (selector, root) => (root || document).querySelector(selector);
+  const main = () => $('#main');
+
+  function chips(names, id) {
+    return h('ul', { class: 'chips', id }, (names || []).map(name => h('li', {}, name)));
+  }
+
+  function status(id) {
+    return h('p', { id, class: 'status', role: 'status', 'aria-live': 'polite' });
+  }
+
+  function say(el, kind, text) {
+    el.className = 'status ' + kind;
+    el.textContent = text;
+  }
+
+  function when(value) {
+    if (!value) return '—';
+    const date = new Date(typeof value === 'number' ? value * 1000 : value);
+    return isNaN(date) ? String(value) : date.toLocaleString();
+  }
+
+  // ---- The API -----------------------------------------------------------------------------------------------
+  class ApiError extends Error {
+    constructor(status, body) {
+      super((body && (body.message || body.error_description || body.error)) || ('The gateway answered ' + status));
+      this.status = status;
+      this.body = body || {};
+    }
+  }
+
+  async function api(method, path, body, headers) {
+    const init = { method, credentials: 'same-origin', headers: Object.assign({ Accept: 'application/json' }, headers) };
+    if (method !== 'GET' && method !== 'HEAD') Object.assign(init.headers, WRITE_HEADER);
+    if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let response = await fetch(path, init);
+    if (response.status === 401 && await refreshed()) response = await fetch(path, init);
+    if (response.status === 401) {
+      signIn();
+      throw new ApiError(401, { message: 'Signing you in…' });
+    }
+    const text = await response.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch (e) { json = { message: text }; }
+    if (!response.ok) throw new ApiError(response.status, json);
+    return { status: response.status, body: json, etag: response.headers.get('ETag') };
+  }
+
+  // A token refused because permissions changed is renewed from the refresh cookie without a new login.
+  let refreshing = null;
+  function refreshed() {
+    refreshing = refreshing || fetch('/auth/refresh', { method: 'POST', credentials: 'same-origin', headers: WRITE_HEADER })
+      .then(r => r.ok).catch(() => false).finally(() => setTimeout(() => { refreshing = null; }, 0));
+    return refreshing;
+  }
+
+  function signIn() {
+    window.location.assign('/auth/login?redirect=' + encodeURIComponent(window.location.href));
+  }
+
+  // ---- Field errors: the server's message, next to the field it is about ----------------------------------------
+  function field(id, label, control, hint) {
+    control.id = id;
+    control.setAttribute('aria-describedby', id + '-error' + (hint ? ' ' + id + '-hint' : ''));
+    return h('div', { class: 'field' },
+      h('label', { for: id }, label), control,
+      hint ? h('span', { class: 'hint', id: id + '-hint' }, hint) : null,
+      h('span', { class: 'field-error', id: id + '-error', 'aria-live': 'polite' }));
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll('.field-error').forEach(e => { e.textContent = ''; });
+    form.querySelectorAll('[aria-invalid]').forEach(e => e.removeAttribute('aria-invalid'));
+  }
+
+  function showError(form, fieldId, message, fallback) {
+    const target = fieldId && form.querySelector('#' + fieldId + '-error');
+    if (target) {
+      target.textContent = message;
+      const control = form.querySelector('#' + fieldId);
+      control.setAttribute('aria-invalid', 'true');
+      control.focus();
+    } else {
+      say(fallback, 'error', message);
+    }
+  }
+
+  // ---- Views --------------------------------------------------------------------------------------------------
+  const views = {
+    me: viewMe,
+    endpoints: viewEndpoints,
+    explain: viewExplain,
+    tokens: viewTokens,
+    'admin/activities': viewActivities,
+    'admin/services': viewServices,
+    'admin/explain': viewAdminExplain,
+    'admin/decisions': viewDecisions,
+  };
+
+  function page(title, ...content) {
+    const m = main();
+    m.replaceChildren(h('h1', { id: 'view-title', tabindex: '-1' }, title), ...content);
+    document.title = title + ' · Gatehouse console';
+    $('#view-title').focus();
+  }
+
+  function failed(error) {
+    return h('p', { class: 'status error', role: 'alert' }, error.message);
+  }
+
+  function viewMe() {
+    page('Who I am',
+      h('dl', {},
+        h('dt', {}, 'Username'), h('dd', { id: 'me-username' }, me.username || me.sub),
+        h('dt', {}, 'Email'), h('dd', {}, me.email || '—'),
+        h('dt', {}, 'Signed in with'), h('dd', {}, me.credential === 'cookie' ? 'the browser login' : me.credential),
+        h('dt', {}, 'Token valid until'), h('dd', {}, when(me.expiresAt))),
+      h('h2', {}, 'My roles'), chips(me.roles, 'me-roles'),
+      h('h2', {}, 'My effective permissions'),
+      h('p', { class: 'hint' }, 'Permissions come from your roles in Keycloak. They decide which endpoints you may call.'),
+      chips(me.permissions, 'me-permissions'));
+  }
+
+  async function viewEndpoints() {
+    page('What I can call', h('p', {}, 'Loading…'));
+    try {
+      const { body } = await api('GET', ME + '/activities');
+      main().lastChild.replaceWith(body.length === 0 ? h('p', {}, 'None of your permissions allows any endpoint yet.')
+        : h('table', { id: 'my-activities', class: 'responsive' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'Method'), h('th', {}, 'Path (regex)'), h('th', {}, 'What'),
+            h('th', {}, 'Allowed by'))),
+          h('tbody', {}, body.map(a => h('tr', {},
+            h('td', { 'data-label': 'Method' }, h('code', {}, a.method)),
+            h('td', { 'data-label': 'Path' }, h('code', {}, a.urlRegex)),
+            h('td', { 'data-label': 'What' }, a.description || ''),
+            h('td', { 'data-label': 'Allowed by' }, chips(a.grantedBy)))))));
+    } catch (e) {
+      main().lastChild.replaceWith(failed(e));
+    }
+  }
+
+  function methodSelect(selected) {
+    return h('select', {}, METHODS.map(m => h('option', { value: m, selected: m === selected }, m)));
+  }
+
+  function explanation(result, id) {
+    const out = h('div', { id, class: 'card', 'aria-live': 'polite' },
+      h('p', {}, h('span', { class: result.allowed ? 'allowed' : 'denied' }, result.allowed ? 'Allowed. ' : 'Denied. '),
+        result.reason));
+    if (result.wouldAllow) {
+      out.append(result.wouldAllow.length === 0
+        ? h('p', {}, 'No activity matches this method and path at all: the gateway refuses it to everyone.')
+        : h('div', {}, h('p', {}, 'It would be allowed by any of these permissions; ask an administrator for a role'
+          + ' that carries one:'), h('ul', { class: 'would-allow' }, result.wouldAllow.map(a => h('li', {},
+          h('code', {}, a.method + ' ' + a.urlRegex), ' needs ', a.permissions.join(' or ') || 'a permission no one has')))));
+    }
+    return out;
+  }
+
+  function viewExplain() {
+    const method = methodSelect('GET');
+    const path = h('input', { type: 'text', required: true, placeholder: '/api/v1/users', autocomplete: 'off' });
+    const result = h('div', {});
+    const problem = status('explain-status');
+    const form = h('form', { class: 'card', id: 'explain-form', onsubmit: async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      problem.textContent = '';
+      try {
+        const { body } = await api('POST', ME + '/explain', { method: method.value, path: path.value });
+        result.replaceChildren(explanation(body, 'explain-result'));
+      } catch (e) {
+        showError(form, /path/i.test(e.message) ? 'explain-path' : /method/i.test(e.message) ? 'explain-method' : null,
+          e.message, problem);
+      }
+    } },
+    h('div', { class: 'row' }, field('explain-method', 'Method', method), field('explain-path', 'Path', path,
+      'As your app sends it, e.g. /api/v1/users/42')),
+    h('button', { type: 'submit', id: 'explain-submit' }, 'Explain'), problem);
+    page('Why was I denied?', h('p', {}, 'Ask the gateway whether your own permissions allow a call, and what would.'),
+      form, result);
+  }
+
+  async function viewTokens() {
+    const name = h('input', { type: 'text', required: true, maxlength: '100', autocomplete: 'off' });
+    const expires = h('input', { type: 'date' });
+    const shown = h('div', { id: 'new-token-area' });
+    const problem = status('token-status');
+    const list = h('div', { id: 'token-list-area' }, h('p', {}, 'Loading…'));
+    const form = h('form', { class: 'card', id: 'token-form', onsubmit: async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      problem.textContent = '';
+      const request = { name: name.value };
+      if (expires.value) request.expiresAt = new Date(expires.value + 'T23:59:59Z').toISOString().replace('.000', '');
+      try {
+        const { body } = await api('POST', ME + '/api-tokens', request);
+        name.value = '';
+        expires.value = '';
+        showNewToken(shown, body);
+        await loadTokens(list, problem);
+      } catch (e) {
+        showError(form, /expiresAt/.test(e.message) ? 'token-expires' : /name/i.test(e.message) ? 'token-name' : null,
+          e.message, problem);
+      }
+    } },
+    h('div', { class: 'row' }, field('token-name', 'Name', name, 'What the token is for, e.g. "reporting script"'),
+      field('token-expires', 'Expires on (optional)', expires)),
+    h('button', { type: 'submit', id: 'token-create' }, 'Create token'));
+    page('My API tokens', h('p', {}, 'API tokens let a program call the gateway as you, with your current permissions.'
+      + ' Send one as "Authorization: Bearer <token>". Revoke a token you no longer need.'), form, shown, problem,
+      h('h2', {}, 'Tokens'), list);
+    await loadTokens(list, problem);
+  }
+
+  // The token is in this answer only: shown once, never stored by the console, gone when the page changes.
+  function showNewToken(area, created) {
+    const secret = h('input', { type: 'text', id: 'new-token', readonly: true, value: created.token,
+      'aria-label': 'The new API token' });
+    const copied = h('span', { class: 'hint', 'aria-live': 'polite' });
+    area.replaceChildren(h('div', { class: 'card', role: 'region', 'aria-label': 'New API token' },
+      h('p', {}, h('strong', {}, 'Copy the token "' + created.name + '" now: it is shown only once.')),
+      h('div', { class: 'secret' }, secret, h('button', { type: 'button', id: 'copy-token', class: 'secondary',
+        onclick: async () => {
+          secret.select();
+          try { await navigator.clipboard.writeText(secret.value); copied.textContent = 'Copied.'; }
+          catch (e) { copied.textContent = 'Select the text and copy it (Ctrl+C).'; }
+        } }, 'Copy'), copied),
+      h('button', { type: 'button', class: 'secondary small', onclick: () => area.replaceChildren() }, 'Done, hide it')));
+    secret.focus();
+    secret.select();
+  }
+
+  async function loadTokens(list, problem) {
+    try {
+      const { body } = await api('GET', ME + '/api-tokens');
+      list.replaceChildren(body.length === 0 ? h('p', { id: 'no-tokens' }, 'You have no API tokens.')
+        : h('table', { id: 'token-list', class: 'responsive' },
+          h('thead', {}, h('tr', {}, ['Name', 'Created', 'Expires', 'Last used', ''].map(t => h('th', {}, t)))),
+          h('tbody', {}, body.map(t => h('tr', { 'data-token-id': t.id, 'data-token-name': t.name },
+            h('td', { 'data-label': 'Name' }, t.name),
+            h('td', { 'data-label': 'Created' }, when(t.createdAt)),
+            h('td', { 'data-label': 'Expires' }, t.expiresAt ? when(t.expiresAt) : 'never'),
+            h('td', { 'data-label': 'Last used', class: 'last-used' }, t.lastUsedAt ? when(t.lastUsedAt) : 'never'),
+            h('td', {}, confirmButton('Revoke', 'Really revoke "' + t.name + '"?', 'revoke', async () => {
+              try {
+                await api('DELETE', ME + '/api-tokens/' + encodeURIComponent(t.id));
+                say(problem, 'ok', 'Revoked "' + t.name + '". Programs using it are refused from now on.');
+                await loadTokens(list, problem);
+              } catch (e) { say(problem, 'error', e.message); }
+            })))))));
+    } catch (e) {
+      list.replaceChildren(failed(e));
+    }
+  }
+
+  // Destructive actions take two clicks (no browser dialogs: they block, and they are easy to click through).
+  function confirmButton(label, armedLabel, className, action) {
+    const button = h('button', { type: 'button', class: 'danger small ' + className });
+    button.textContent = label;
+    button.addEventListener('click', () => {
+      if (!button.hasAttribute('data-armed')) {
+        button.setAttribute('data-armed', '');
+        button.textContent = armedLabel;
+        return;
+      }
+      button.disabled = true;
+      action();
+    });
+    button.addEventListener('blur', () => {
+      if (!button.disabled) { button.removeAttribute('data-armed'); button.textContent = label; }
+    });
+    return button;
+  }
+
+  // ---- Administrators -----------------------------------------------------------------------------------------
+  function activityField(message) {
+    if (/url ?regex|serviceRegex/i.test(message)) return 'activity-regex';
+    if (/permission/i.test(message)) return 'activity-permissions';
+    if (/\bmethod\b/i.test(message)) return 'activity-method';
+    if (/description/i.test(message)) return 'activity-description';
+    if (/service/i.test(message)) return 'activity-service';
+    return null;
+  }
+
+  function activityForm(existing, done) {
+    const method = methodSelect(existing ? existing.method : 'GET');
+    const regex = h('input', { type: 'text', required: true, autocomplete: 'off', value: existing ? existing.urlRegex : '',
+      placeholder: '/api/v1/things/[^/?#]+' });
+    const description = h('input', { type: 'text', autocomplete: 'off', value: existing ? existing.description || '' : '' });
+    const permissions = h('input', { type: 'text', autocomplete: 'off',
+      value: existing ? existing.permissions.join(', ') : '', placeholder: 'view-things, manage-things' });
+    const service = h('input', { type: 'text', autocomplete: 'off', value: existing ? existing.service || '' : '' });
+    const shadow = h('input', { type: 'checkbox', id: 'activity-shadow', checked: existing ? existing.shadow : false });
+    const problem = status('activity-status');
+    const form = h('form', { class: 'card', id: 'activity-form', novalidate: true, onsubmit: async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      problem.textContent = '';
+      const body = { method: method.value, urlRegex: regex.value, description: description.value || null,
+        permissions: permissions.value.split(',').map(p => p.trim()).filter(p => p), shadow: shadow.checked };
+      if (service.value.trim()) body.service = service.value.trim();
+      try {
+        if (existing) {
+          const current = await api('GET', ADMIN + '/activities/' + existing.id);
+          await api('PUT', ADMIN + '/activities/' + existing.id, Object.assign({ id: existing.id }, body),
+            { 'If-Match': current.etag });
+        } else {
+          await api('POST', ADMIN + '/activities', body);
+        }
+        done(existing ? 'Saved activity ' + existing.id + '.' : 'Created the activity.');
+      } catch (e) {
+        showError(form, e.body.error === 'unknown_permission' ? 'activity-permissions' : activityField(e.message),
+          e.message, problem);
+      }
+    } },
+    h('h2', {}, existing ? 'Edit activity ' + existing.id : 'New activity'),
+    h('div', { class: 'row' }, field('activity-method', 'Method', method),
+      field('activity-regex', 'URL regex', regex, 'Matched against the whole normalised path.')),
+    field('activity-description', 'Description', description),
+    h('div', { class: 'row' }, field('activity-permissions', 'Permissions', permissions, 'Comma separated.'),
+      field('activity-service', 'Service (optional)', service)),
+    h('div', { class: 'field' }, h('label', {}, shadow, ' Shadow (measured, not enforced)')),
+    h('div', { class: 'row' }, h('button', { type: 'submit', id: 'activity-save' }, existing ? 'Save' : 'Create'),
+      existing ? h('button', { type: 'button', class: 'secondary', onclick: () => done(null) }, 'Cancel') : null),
+    problem);
+    return form;
+  }
+
+  async function viewActivities(notice) {
+    const problem = status('activities-status');
+    if (typeof notice === 'string') say(problem, 'ok', notice);
+    const formArea = h('div', {});
+    const tableArea = h('div', {}, h('p', {}, 'Loading…'));
+    const reload = (message) => viewActivities(message);
+    formArea.append(activityForm(null, reload));
+    page('Activities', h('p', {}, 'An activity is a method and a URL regex, linked to the permissions that allow it.'),
+      problem, formArea, h('h2', {}, 'All activities'), tableArea);
+    let activities;
+    try {
+      activities = (await api('GET', ADMIN + '/activities')).body;
+    } catch (e) {
+      tableArea.replaceChildren(failed(e));
+      return;
+    }
+    tableArea.replaceChildren(h('table', { id: 'activities', class: 'responsive' },
+      h('thead', {}, h('tr', {}, ['Id', 'Method', 'URL regex', 'Permissions', ''].map(t => h('th', {}, t)))),
+      h('tbody', {}, activities.map(a => activityRow(a, problem, reload, formArea)))));
+  }
+
+  function activityRow(a, problem, reload, formArea) {
+    const linkInput = h('input', { type: 'text', 'aria-label': 'Permission to link to activity ' + a.id,
+      placeholder: 'permission', autocomplete: 'off' });
+    const linkError = h('span', { class: 'field-error', 'aria-live': 'polite' });
+    const link = h('form', { class: 'inline-form link-permission', onsubmit: async (event) => {
+      event.preventDefault();
+      linkError.textContent = '';
+      linkInput.removeAttribute('aria-invalid');
+      try {
+        await api('PUT', ADMIN + '/activities/' + a.id + '/permissions/' + encodeURIComponent(linkInput.value.trim()));
+        reload('Linked ' + linkInput.value.trim() + ' to activity ' + a.id + '.');
+      } catch (e) {
+        linkError.textContent = e.message;
+        linkInput.setAttribute('aria-invalid', 'true');
+        linkInput.focus();
+      }
+    } }, linkInput, h('button', { type: 'submit', class: 'small secondary' }, 'Link'), linkError);
+    return h('tr', { 'data-activity-id': a.id, 'data-method': a.method, 'data-regex': a.urlRegex },
+      h('td', { 'data-label': 'Id' }, String(a.id), a.shadow ? h('span', { class: 'hint' }, ' shadow') : null),
+      h('td', { 'data-label': 'Method' }, h('code', {}, a.method)),
+      h('td', { 'data-label': 'URL regex' }, h('code', {}, a.urlRegex), a.description ? h('div', { class: 'hint' }, a.description) : null),
+      h('td', { 'data-label': 'Permissions' }, h('ul', { class: 'chips' }, a.permissions.map(p => h('li', {}, p,
+        h('button', { type: 'button', class: 'unlink', 'data-permission': p, 'aria-label': 'Unlink ' + p + ' from activity ' + a.id,
+          onclick: async () => {
+            try {
+              await api('DELETE', ADMIN + '/activities/' + a.id + '/permissions/' + encodeURIComponent(p));
+              reload('Unlinked ' + p + ' from activity ' + a.id + '.');
+            } catch (e) { say(problem, 'error', e.message); }
+          } }, '×')))), link),
+      h('td', {}, h('button', { type: 'button', class: 'small secondary edit', onclick: () => {
+        formArea.replaceChildren(activityForm(a, (message) => message ? reload(message) : reload()));
+        $('#activity-regex').focus();
+      } }, 'Edit'), ' ', confirmButton('Delete', 'Really delete?', 'delete', async () => {
+        try {
+          await api('DELETE', ADMIN + '/activities/' + a.id);
+          reload('Deleted activity ' + a.id + '.');
+        } catch (e) { say(problem, 'error', e.message); }
+      })));
+  }
+
+  async function viewServices(notice) {
+    const problem = status('services-status');
+    if (typeof notice === 'string') say(problem, 'ok', notice);
+    const servicesArea = h('div', {}, h('p', {}, 'Loading…'));
+    const shadowArea = h('div', {}, h('p', {}, 'Loading…'));
+    page('Services and shadow activities', problem, h('h2', {}, 'Services'), servicesArea,
+      h('h2', {}, 'Shadow activities'), h('p', { class: 'hint' }, 'Shadow activities are measured on every request but'
+        + ' not enforced. Promote one to enforce it.'), shadowArea);
+    try {
+      const services = (await api('GET', ADMIN + '/services')).body;
+      servicesArea.replaceChildren(services.length === 0 ? h('p', {}, 'No stored services (routes from the'
+        + ' configuration file still apply).') : h('table', { id: 'services', class: 'responsive' },
+        h('thead', {}, h('tr', {}, ['Name', 'Route prefix', 'Upstreams', 'Timeout'].map(t => h('th', {}, t)))),
+        h('tbody', {}, services.map(s => h('tr', {}, h('td', { 'data-label': 'Name' }, s.name),
+          h('td', { 'data-label': 'Prefix' }, h('code', {}, s.routePrefix)),
+          h('td', { 'data-label': 'Upstreams' }, s.upstreams.join(', ')),
+          h('td', { 'data-label': 'Timeout' }, s.timeoutMillis ? s.timeoutMillis + ' ms' : '—'))))));
+    } catch (e) {
+      servicesArea.replaceChildren(failed(e));
+    }
+    try {
+      const shadows = (await api('GET', ADMIN + '/activities')).body.filter(a => a.shadow);
+      shadowArea.replaceChildren(shadows.length === 0 ? h('p', {}, 'No shadow activities.')
+        : h('table', { id: 'shadows', class: 'responsive' }, h('tbody', {}, shadows.map(a => h('tr', {},
+          h('td', {}, h('code', {}, a.method + ' ' + a.urlRegex)), h('td', {}, a.permissions.join(', ')),
+          h('td', {}, h('button', { type: 'button', class: 'small', onclick: async () => {
+            try {
+              await api('POST', ADMIN + '/activities/' + a.id + '/promote');
+              viewServices('Promoted activity ' + a.id + ': it is enforced now.');
+            } catch (e) { say(problem, 'error', e.message); }
+          } }, 'Promote')))))));
+    } catch (e) {
+      shadowArea.replaceChildren(failed(e));
+    }
+  }
+
+  function viewAdminExplain() {
+    const kind = h('select', {}, h('option', { value: 'user' }, 'User (username)'),
+      h('option', { value: 'client' }, 'Service account (client id)'),
+      h('option', { value: 'role' }, 'Role'), h('option', { value: 'permissions' }, 'Permissions (comma separated)'));
+    const who = h('input', { type: 'text', required: true, autocomplete: 'off' });
+    const method = methodSelect('GET');
+    const path = h('input', { type: 'text', required: true, autocomplete: 'off', placeholder: '/api/v1/users' });
+    const result = h('div', {});
+    const problem = status('ax-status');
+    const form = h('form', { class: 'card', id: 'admin-explain-form', onsubmit: async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      problem.textContent = '';
+      const subject = kind.value === 'permissions'
+        ? { permissions: who.value.split(',').map(p => p.trim()).filter(p => p) } : { [kind.value]: who.value.trim() };
+      try {
+        const { body } = await api('POST', ADMIN + '/policy-tests',
+          { cases: [{ who: subject, method: method.value, path: path.value, expected: 'allow' }] });
+        const c = body.cases[0];
+        result.replaceChildren(explanation({ allowed: c.actual === 'allow', reason: c.reason }, 'ax-result'));
+      } catch (e) {
+        showError(form, /path/i.test(e.message) ? 'ax-path' : /who|user|client|role|permission/i.test(e.message)
+          ? 'ax-who' : null, e.message, problem);
+      }
+    } },
+    h('div', { class: 'row' }, field('ax-kind', 'Who', kind), field('ax-who', 'Name', who)),
+    h('div', { class: 'row' }, field('ax-method', 'Method', method), field('ax-path', 'Path', path)),
+    h('button', { type: 'submit', id: 'ax-submit' }, 'Explain'), problem);
+    page('Explain for anyone', h('p', {}, 'Decide a call for any user, service account, role or permission set,'
+      + ' with the same decision code as real requests.'), form, result);
+  }
+
+  // The decision log (issue #16) is served by gateways that have it; others answer 404.
+  async function viewDecisions() {
+    const area = h('div', {}, h('p', {}, 'Loading…'));
+    page('Decision log', area);
+    try {
+      const { body } = await api('GET', ADMIN + '/decisions');
+      const records = Array.isArray(body) ? body : (body && (body.decisions || body.records)) || [];
+      area.replaceChildren(records.length === 0 ? h('p', {}, 'No decisions recorded.')
+        : h('table', { id: 'decisions', class: 'responsive' }, h('tbody', {}, records.map(r => h('tr', {},
+          h('td', {}, when(r.time)), h('td', {}, r.username || r.subject || ''),
+          h('td', {}, h('code', {}, (r.method || '') + ' ' + (r.path || ''))),
+          h('td', {}, String(r.decision || '')), h('td', {}, r.reason || ''))))));
+    } catch (e) {
+      area.replaceChildren(e.status === 404
+        ? h('p', { id: 'decisions-unavailable', class: 'card unavailable' }, 'The decision log is not available on this'
+          + ' gateway (it has no decision audit trail endpoint).')
+        : failed(e));
+    }
+  }
+
+  // ---- Navigation -------------------------------------------------------------------------------------------------
+  function route() {
+    let name = (window.location.hash || '#/me').replace(/^#\//, '');
+    if (!views[name] || (name.startsWith('admin/') && !me.admin)) name = 'me';
+    document.querySelectorAll('#nav a[data-view]').forEach(a => {
+      if (a.dataset.view === name) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    });
+    views[name]();
+  }
+
+  async function start() {
+    try {
+      me = (await api('GET', ME)).body;
+    } catch (e) {
+      if (e.status !== 401) main().replaceChildren(failed(e));
+      return;
+    }
+    $('#signed-in-as').textContent = 'Signed in as ' + (me.username || me.sub);
+    const logout = $('#logout');
+    logout.href = '/auth/logout?redirect=' + encodeURIComponent(window.location.origin + '/gatehouse/console/');
+    logout.hidden = false;
+    $('#nav').hidden = false;
+    // The server decides: admin pages only when the admin API's own activities would let this user in.
+    $('#admin-nav').hidden = !me.admin;
+    if (me.admin && me.keycloakAdminConsole) {
+      const link = $('#keycloak-admin');
+      link.href = me.keycloakAdminConsole;
+      link.hidden = false;
+    }
+    window.addEventListener('hashchange', route);
+    document.body.setAttribute('data-ready', 'true');
+    route();
+  }
+
+  start();
+})();
