@@ -40,9 +40,11 @@ public final class ConsoleAssets {
     add(MOUNT + "/app.css", "app.css", "text/css; charset=utf-8");
   }
 
-  /** The exact paths served, for the public routes. */
+  /** The exact paths served (and the bare mount, redirected to the index), for the public routes. */
   public Set<String> paths() {
-    return Set.copyOf(assets.keySet());
+    Set<String> paths = new java.util.HashSet<>(assets.keySet());
+    paths.add(MOUNT);
+    return Set.copyOf(paths);
   }
 
   /** Whether {@code path} belongs to the console (served here or answered 404 here). */
@@ -51,8 +53,14 @@ public final class ConsoleAssets {
   }
 
   public void mount(Router router) {
-    router.route(MOUNT).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> ctx.response()
-        .setStatusCode(301).putHeader(HttpHeaders.LOCATION, INDEX).end());
+    // Vert.x routes ignore a trailing slash, so the bare path is told apart here: relative links need the slash.
+    router.route(MOUNT).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
+      if (ctx.request().path().equals(MOUNT)) {
+        ctx.response().setStatusCode(301).putHeader(HttpHeaders.LOCATION, INDEX).end();
+      } else {
+        ctx.next();
+      }
+    });
     assets.forEach((path, asset) -> router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(ctx -> serve(ctx, asset)));
   }
