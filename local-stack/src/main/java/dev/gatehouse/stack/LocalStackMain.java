@@ -103,6 +103,8 @@ public final class LocalStackMain {
         + " 127.0.0.1\" " + apps.url("app1"));
     say("    Open " + apps.url("app1") + " -> Log in -> \"Google (local stand-in)\" -> alice / alice,");
     say("    then " + apps.url("app2") + " (already signed in). Gateway login: " + gatewayPublicUrl + "/auth/login");
+    say("    Console: " + gatewayPublicUrl + "/gatehouse/console/   (alice / alice via \"Google\"; dave / dave on the"
+        + " Keycloak form sees the admin pages)");
     say("");
     say("  Try (bash):");
     say("    TOKEN=$(curl -s -d grant_type=client_credentials -d client_id=reporting-service \\");

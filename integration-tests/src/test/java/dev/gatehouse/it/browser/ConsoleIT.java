@@ -1,0 +1,286 @@
+package dev.gatehouse.it.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import dev.gatehouse.it.support.RealKeycloak;
+import dev.gatehouse.it.support.RealPostgres;
+import dev.gatehouse.stack.keycloak.KeycloakServer;
+import dev.gatehouse.stack.postgres.PostgresServer;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue #17: the console at {@code /gatehouse/console/} in a real Chromium against the real stack (Keycloak with the
+ * Google stand-in, PostgreSQL, the gateway with its browser login, the demo service). Programs' calls are made with
+ * java.net.http, as curl would. Screenshots go to {@code target/screenshots/console-*.png}.
+ */
+@ExtendWith({RealKeycloak.class, RealPostgres.class})
+class ConsoleIT {
+  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+  private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+  private static final double TIMEOUT_MS = 90_000;
+  private static final Duration PROPAGATION = Duration.ofSeconds(30);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static SsoStack stack;
+  private static Playwright playwright;
+  private static Browser browser;
+  private static final HttpClient http = HttpClient.newBuilder()
+      .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void start(KeycloakServer keycloak, PostgresServer postgres) {
+    stack = SsoStack.start(keycloak, postgres);
+    playwright = Playwright.create(new Playwright.CreateOptions()
+        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+        .setExecutablePath(CHROMIUM)
+        .setHeadless(true)
+        .setArgs(List.of("--no-sandbox", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run",
+            "--host-resolver-rules=MAP *." + SsoStack.PARENT_DOMAIN + " 127.0.0.1")));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (playwright != null) {
+      playwright.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void aFellowSeesTheirPermissionsManagesAnApiTokenAndAsksWhyACallIsDenied() throws Exception {
+    try (BrowserContext context = browser.newContext()) {
+      context.setDefaultTimeout(TIMEOUT_MS);
+      Page page = context.newPage();
+      page.navigate(console());
+      // Signed out: the console sends the browser through the gateway's login to Keycloak, then back.
+      page.waitForSelector("#social-fake-google");
+      page.click("#social-fake-google");
+      page.waitForSelector("#username");
+      page.fill("#username", "alice");
+      page.fill("#password", "alice");
+      page.click("#kc-login");
+      awaitConsole(page);
+
+      assertThat(page.textContent("#me-username")).isEqualTo("alice");
+      List<String> permissions = page.locator("#me-permissions li").allTextContents();
+      assertThat(permissions).contains("view-roles", "view-skills").doesNotContain("manage-activities");
+      assertThat(page.locator("#me-roles li").allTextContents()).contains("fellow");
+      shot(page, "console-01-who-am-i");
+
+      // No admin pages for a fellow, and the admin API itself refuses her (the server decides, not the page).
+      assertThat(page.isHidden("#admin-nav")).isTrue();
+      page.evaluate("location.hash = '#/admin/activities'");
+      page.waitForSelector("#view-title:text('Who I am')");
+      Object adminStatus = page.evaluate("fetch('/gatehouse/admin/activities').then(r => r.status)");
+      assertThat(adminStatus).isEqualTo(403);
+      Object adminWrite = page.evaluate("fetch('/gatehouse/admin/activities', {method: 'POST', headers:"
+          + " {'Content-Type': 'application/json', 'X-Requested-With': 'x'}, body: JSON.stringify({method: 'GET',"
+          + " urlRegex: '/api/v1/mine', permissions: ['view-roles']})}).then(r => r.status)");
+      assertThat(adminWrite).isEqualTo(403);
+
+      // An API token: created, shown once, used by a program (200), revoked in the console (401).
+      page.click("nav a[data-view=tokens]");
+      page.waitForSelector("#token-form");
+      String name = "console-it-" + Long.toHexString(System.nanoTime());
+      page.fill("#token-name", name);
+      page.click("#token-create");
+      page.waitForSelector("#new-token");
+      String token = page.inputValue("#new-token");
+      assertThat(token).startsWith("gatehouse_pat_");
+      Locator row = page.locator("tr[data-token-name='" + name + "']");
+      row.waitFor();
+      shot(page, "console-02-new-api-token");
+
+      assertThat(bearer("/api/v1/roles", token).statusCode()).as("the new token works for a program").isEqualTo(200);
+
+      page.evaluate("location.hash = '#/me'");
+      page.click("nav a[data-view=tokens]");
+      assertThat(page.isVisible("#new-token")).as("the secret is never shown again").isFalse();
+      row = page.locator("tr[data-token-name='" + name + "']");
+      row.waitFor();
+      row.locator("button.revoke").click();
+      row.locator("button.revoke").click();
+      page.waitForSelector("tr[data-token-name='" + name + "']", new Page.WaitForSelectorOptions()
+          .setState(WaitForSelectorState.DETACHED));
+      assertThat(page.textContent("#token-status")).contains("Revoked");
+      awaitStatus("/api/v1/roles", token, status -> status == 401);
+
+      // "Why was I denied?"
+      page.click("nav a[data-view=explain]");
+      page.selectOption("#explain-method", "GET");
+      page.fill("#explain-path", "/api/v1/users");
+      page.click("#explain-submit");
+      page.waitForSelector("#explain-result");
+      String why = page.textContent("#explain-result");
+      assertThat(why).contains("Denied").contains("view-users");
+      shot(page, "console-03-why-denied");
+    }
+  }
+
+  @Test
+  void anAdministratorCreatesAnActivityLinksAPermissionSeesAUserGainAccessAndUndoesIt() throws Exception {
+    String erin = passwordToken("erin");
+    assertThat(bearer("/api/v1/echo", erin).statusCode()).as("no activity for /api/v1/echo yet").isEqualTo(403);
+    try (BrowserContext context = browser.newContext()) {
+      context.setDefaultTimeout(TIMEOUT_MS);
+      Page page = context.newPage();
+      page.navigate(console());
+      page.waitForSelector("#username");
+      page.fill("#username", "dave");
+      page.fill("#password", "dave");
+      page.click("#kc-login");
+      awaitConsole(page);
+      assertThat(page.isVisible("#admin-nav")).isTrue();
+      assertThat(page.getAttribute("#keycloak-admin", "href")).endsWith("/admin/gatehouse/console/");
+
+      page.click("nav a[data-view='admin/activities']");
+      page.waitForSelector("#activities");
+      int before = activityCount(page);
+
+      // Invalid input: the server's message next to the field, and nothing stored.
+      page.selectOption("#activity-method", "GET");
+      page.fill("#activity-regex", "/api/v1/echo(");
+      page.fill("#activity-permissions", "view-skills");
+      page.click("#activity-save");
+      page.waitForSelector("#activity-regex-error:not(:empty)");
+      assertThat(page.textContent("#activity-regex-error")).contains("does not compile");
+      assertThat(page.getAttribute("#activity-regex", "aria-invalid")).isEqualTo("true");
+
+      page.fill("#activity-regex", "/api/v1/echo");
+      page.fill("#activity-permissions", "no-such-permission");
+      page.click("#activity-save");
+      page.waitForSelector("#activity-permissions-error:not(:empty)");
+      assertThat(page.textContent("#activity-permissions-error")).contains("no-such-permission");
+      assertThat(page.textContent("#activity-regex-error")).isEmpty();
+      shot(page, "console-04-inline-validation");
+      assertThat(activityCount(page)).as("refused input changes nothing").isEqualTo(before);
+
+      // Create (no permission yet), then link one: erin, a fellow, gains access.
+      page.fill("#activity-permissions", "");
+      page.fill("#activity-description", "Echo, opened from the console");
+      page.click("#activity-save");
+      Locator row = page.locator("#activities tr[data-method=GET][data-regex='/api/v1/echo']");
+      row.waitFor();
+      assertThat(activityCount(page)).isEqualTo(before + 1);
+      row.locator(".link-permission input").fill("view-skills");
+      row.locator(".link-permission button").click();
+      page.locator("#activities tr[data-regex='/api/v1/echo'] button.unlink[data-permission=view-skills]").waitFor();
+      awaitStatus("/api/v1/echo", erin, status -> status == 200);
+      shot(page, "console-05-admin-activities");
+
+      page.click("nav a[data-view='admin/explain']");
+      page.selectOption("#ax-kind", "user");
+      page.fill("#ax-who", "erin");
+      page.selectOption("#ax-method", "GET");
+      page.fill("#ax-path", "/api/v1/echo");
+      page.click("#ax-submit");
+      page.waitForSelector("#ax-result");
+      assertThat(page.textContent("#ax-result")).contains("Allowed").contains("view-skills");
+      shot(page, "console-06-explain-for-erin");
+
+      page.click("nav a[data-view='admin/decisions']");
+      page.waitForSelector("#decisions-unavailable, #decisions, main p");
+
+      // Undo: unlink (erin loses access), then delete.
+      page.click("nav a[data-view='admin/activities']");
+      page.waitForSelector("#activities");
+      page.locator("#activities tr[data-regex='/api/v1/echo'] button.unlink[data-permission=view-skills]").click();
+      page.locator("#activities tr[data-regex='/api/v1/echo'] button.unlink").waitFor(new Locator.WaitForOptions()
+          .setState(WaitForSelectorState.DETACHED));
+      awaitStatus("/api/v1/echo", erin, status -> status == 403);
+      Locator delete = page.locator("#activities tr[data-regex='/api/v1/echo'] button.delete");
+      delete.click();
+      delete.click();
+      page.locator("#activities tr[data-regex='/api/v1/echo']").waitFor(new Locator.WaitForOptions()
+          .setState(WaitForSelectorState.DETACHED));
+      assertThat(activityCount(page)).isEqualTo(before);
+    }
+  }
+
+  private static String console() {
+    return stack.publicUrl + "/gatehouse/console/";
+  }
+
+  private static void awaitConsole(Page page) {
+    page.waitForURL(url -> url.startsWith(console()));
+    page.waitForSelector("body[data-ready=true]");
+  }
+
+  private static int activityCount(Page page) {
+    Object count = page.evaluate("fetch('/gatehouse/admin/activities').then(r => r.json()).then(a => a.length)");
+    return ((Number) count).intValue();
+  }
+
+  private static HttpResponse<String> bearer(String path, String token) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(stack.loopbackGateway() + path))
+        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Polls until the gateway's answer satisfies {@code expected}: changes reach it through PostgreSQL and Keycloak. */
+  private static void awaitStatus(String path, String token, IntPredicate expected) throws Exception {
+    Instant deadline = Instant.now().plus(PROPAGATION);
+    int last;
+    do {
+      last = bearer(path, token).statusCode();
+      if (expected.test(last)) {
+        return;
+      }
+      Thread.sleep(200);
+    } while (Instant.now().isBefore(deadline));
+    throw new AssertionError("GET " + path + " still answers " + last + " after " + PROPAGATION.toSeconds() + " s");
+  }
+
+  /** An access token for a test user of the gatehouse realm (password grant through the public gatehouse-test client). */
+  private static String passwordToken(String user) throws Exception {
+    String form = "grant_type=password&client_id=gatehouse-test&username=" + enc(user) + "&password=" + enc(user);
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+            URI.create(stack.keycloak.issuer("gatehouse") + "/protocol/openid-connect/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode json = JSON.readTree(response.body());
+    return json.get("access_token").asText();
+  }
+
+  private static String enc(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static void shot(Page page, String name) {
+    page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+  }
+}
