@@ -1,6 +1,8 @@
 package dev.gatehouse.keycloak.apitoken;
 
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,6 +20,7 @@ import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -25,6 +28,10 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  * {@code /admin/realms/{realm}/api-tokens}: admins list and revoke any user's API tokens. Permissions are Keycloak's
  * own user permissions (view-users to list, manage-users to revoke, or the per-user grants of fine-grained admin
  * permissions, v1 or v2), checked through {@link AdminPermissionEvaluator} exactly as the stock user endpoints do.
+ *
+ * <p>Robot users ({@link RobotUsers}): {@code POST robots} creates a user who cannot sign in, {@code GET robots}
+ * lists them, and {@code POST users/{userId}/tokens} issues an API token for a robot only (manage-users; shown in
+ * that answer once; recorded as an admin event without the token). A person's tokens stay theirs alone to create.
  */
 public final class ApiTokenAdminResource {
   private final KeycloakSession session;
@@ -63,6 +70,77 @@ public final class ApiTokenAdminResource {
         .representation(Map.of("credentialType", ApiTokenCredentialModel.TYPE, "id", id, "name", revoked.get().name()))
         .success();
     return Response.noContent().build();
+  }
+
+  @POST
+  @Path("robots")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response createRobot(String body) {
+    auth.users().requireManage();
+    RobotUsers.NewRobot request;
+    try {
+      request = RobotUsers.NewRobot.parse(body);
+    } catch (IllegalArgumentException e) {
+      return RestErrors.badRequest(e.getMessage());
+    }
+    if (session.users().getUserByUsername(realm, request.username()) != null) {
+      return RestErrors.conflict("A user named '" + request.username() + "' exists already. Pick another name.");
+    }
+    UserModel robot;
+    try {
+      robot = RobotUsers.create(session, realm, request);
+    } catch (ModelDuplicateException e) {
+      return RestErrors.conflict("A user named '" + request.username() + "' exists already. Pick another name.");
+    }
+    RobotUsers.View view = RobotUsers.View.of(robot);
+    adminEvent.operation(OperationType.CREATE)
+        .resourcePath(session.getContext().getUri(), robot.getId())
+        .representation(view)
+        .success();
+    return Response.status(Response.Status.CREATED).entity(view).type(MediaType.APPLICATION_JSON_TYPE).build();
+  }
+
+  @GET
+  @Path("robots")
+  @Produces(MediaType.APPLICATION_JSON)
+  public List<RobotUsers.View> listRobots() {
+    auth.users().requireQuery();
+    return session.users().searchForUserByUserAttributeStream(realm, RobotUsers.MARKER, "true")
+        .filter(auth.users()::canView)
+        .map(RobotUsers.View::of)
+        .toList();
+  }
+
+  @POST
+  @Path("users/{userId}/tokens")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response issueForRobot(@PathParam("userId") String userId, String body) {
+    UserModel user = user(userId);
+    auth.users().requireManage(user);
+    if (!RobotUsers.isRobot(user)) {
+      throw RestErrors.forbidden("'" + user.getUsername() + "' is not a robot user: a person's API tokens are theirs"
+          + " alone to create, signed in as themselves. Create a robot user (POST .../api-tokens/robots) for a third"
+          + " party instead.");
+    }
+    String signIn = RobotUsers.signInPath(session, realm, user);
+    if (signIn != null) {
+      return RestErrors.conflict("'" + user.getUsername() + "' is marked as a robot but can sign in (" + signIn
+          + "). Remove that first: a robot reaches the system only through its API tokens.");
+    }
+    ApiTokenViews.Created created;
+    try {
+      created = tokens().create(user, NewTokenRequest.parse(body, Clock.systemUTC().instant()));
+    } catch (IllegalArgumentException e) {
+      return RestErrors.badRequest(e.getMessage());
+    }
+    adminEvent.operation(OperationType.ACTION)
+        .resourcePath(session.getContext().getUri())
+        .representation(Map.of("credentialType", ApiTokenCredentialModel.TYPE, "id", created.id(),
+            "name", created.name()))
+        .success();
+    return Response.status(Response.Status.CREATED).entity(created).type(MediaType.APPLICATION_JSON_TYPE).build();
   }
 
   private UserModel user(String userId) {

@@ -12,6 +12,10 @@ final class RestErrors {
     return error(Response.Status.BAD_REQUEST, "invalid_request", description);
   }
 
+  static Response conflict(String description) {
+    return error(Response.Status.CONFLICT, "conflict", description);
+  }
+
   static Response notFound(String description) {
     return error(Response.Status.NOT_FOUND, "not_found", description);
   }
