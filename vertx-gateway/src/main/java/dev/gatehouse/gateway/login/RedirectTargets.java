@@ -41,12 +41,21 @@ public final class RedirectTargets {
   private final Set<String> exactOrigins;
   private final Set<Integer> extraPorts;
   private final boolean allowHttp;
+  /** The gateway's own public origin (its console lives there), whatever its port; null when not known. */
+  private final String ownOrigin;
 
   public RedirectTargets(LoginOptions options) {
-    this(options.parentDomain(), Set.copyOf(options.allowedOrigins()), options.allowedPorts(), options.allowInsecureHttp());
+    this(options.parentDomain(), Set.copyOf(options.allowedOrigins()), options.allowedPorts(), options.allowInsecureHttp(),
+        originOf(options.publicBaseUrl()));
   }
 
   public RedirectTargets(String parentDomain, Set<String> exactOrigins, Set<Integer> extraPorts, boolean allowHttp) {
+    this(parentDomain, exactOrigins, extraPorts, allowHttp, null);
+  }
+
+  private RedirectTargets(String parentDomain, Set<String> exactOrigins, Set<Integer> extraPorts, boolean allowHttp,
+      String ownOrigin) {
+    this.ownOrigin = ownOrigin;
     this.parentDomain = parentDomain.toLowerCase(Locale.ROOT);
     this.exactOrigins = Set.copyOf(exactOrigins);
     this.extraPorts = Set.copyOf(extraPorts);
@@ -100,7 +109,10 @@ public final class RedirectTargets {
     }
     String origin = scheme + "://" + host + (port == -1 ? "" : ":" + port);
     Delivery delivery;
-    if (isWithinDomain(host, parentDomain)) {
+    if (origin.equals(ownOrigin)) {
+      // The gateway's own pages (the console) share its cookie whatever port it listens on.
+      delivery = Delivery.COOKIE;
+    } else if (isWithinDomain(host, parentDomain)) {
       if (port != -1 && !extraPorts.contains(port)) {
         return refused(Reason.PORT_NOT_ALLOWED, "port " + port + " is not allowed for redirect targets; "
             + "add it to login.allowedPorts if an app really runs there");
@@ -143,5 +155,17 @@ public final class RedirectTargets {
 
   private static Refused refused(Reason reason, String message) {
     return new Refused(reason, message);
+  }
+
+  /** {@code scheme://host[:port]} of an absolute URL, lower case, without a default port; null when it has none. */
+  private static String originOf(String url) {
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+      int port = uri.getPort() == defaultPort(scheme) ? -1 : uri.getPort();
+      return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (port == -1 ? "" : ":" + port);
+    } catch (URISyntaxException | RuntimeException e) {
+      return null;
+    }
   }
 }

@@ -124,4 +124,17 @@ class RedirectTargetsTest {
     assertThat(targets.isAllowedOrigin(null)).isFalse();
     assertThat(targets.isAllowedOrigin("http://app.gatehouse.test")).isFalse();
   }
+
+  @Test
+  void theGatewaysOwnOriginIsATargetWhateverItsPortSoTheConsoleCanSignIn() {
+    RedirectTargets targets = new RedirectTargets(new LoginOptions()
+        .setIssuer("http://127.0.0.1:1/realms/test").setClientId("gateway").setClientSecret("secret")
+        .setPublicBaseUrl("http://api.gatehouse.test:41849").setParentDomain("gatehouse.test")
+        .setAllowedPorts(Set.of(8080)).setAllowInsecureHttp(true));
+
+    assertThat(targets.check("http://api.gatehouse.test:41849/gatehouse/console/#/tokens"))
+        .isInstanceOfSatisfying(Allowed.class, allowed -> assertThat(allowed.delivery()).isEqualTo(Delivery.COOKIE));
+    assertThat(targets.check("http://app9.gatehouse.test:41849/")).as("the port is the gateway's, not any app's")
+        .isInstanceOfSatisfying(Refused.class, refused -> assertThat(refused.reason()).isEqualTo(Reason.PORT_NOT_ALLOWED));
+  }
 }
