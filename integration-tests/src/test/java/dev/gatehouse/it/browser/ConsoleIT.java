@@ -104,11 +104,11 @@ class ConsoleIT {
       page.evaluate("location.hash = '#/admin/activities'");
       page.waitForSelector("#view-title:text('Who I am')");
       Object adminStatus = page.evaluate("fetch('/gatehouse/admin/activities').then(r => r.status)");
-      assertThat(adminStatus).isEqualTo(403);
+      assertThat(((Number) adminStatus).intValue()).isEqualTo(403);
       Object adminWrite = page.evaluate("fetch('/gatehouse/admin/activities', {method: 'POST', headers:"
           + " {'Content-Type': 'application/json', 'X-Requested-With': 'x'}, body: JSON.stringify({method: 'GET',"
           + " urlRegex: '/api/v1/mine', permissions: ['view-roles']})}).then(r => r.status)");
-      assertThat(adminWrite).isEqualTo(403);
+      assertThat(((Number) adminWrite).intValue()).isEqualTo(403);
 
       // An API token: created, shown once, used by a program (200), revoked in the console (401).
       page.click("nav a[data-view=tokens]");
