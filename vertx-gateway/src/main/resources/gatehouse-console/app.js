@@ -328,7 +328,7 @@
       event.preventDefault();
       clearErrors(form);
       problem.textContent = '';
-      const body = { method: method.value, urlRegex: regex.value, description: description.value || null,
+      const body = { method: method.value, urlRegex: regex.value, description: description.value,
         permissions: permissions.value.split(',').map(p => p.trim()).filter(p => p), shadow: shadow.checked };
       if (service.value.trim()) body.service = service.value.trim();
       try {
