@@ -9,6 +9,7 @@ import dev.gatehouse.gateway.http.RequestPipeline;
 import dev.gatehouse.gateway.login.LoginOptions;
 import dev.gatehouse.gateway.login.LoginRoutes;
 import dev.gatehouse.gateway.login.OriginCheck;
+import dev.gatehouse.gateway.me.CookieWriteGuard;
 import dev.gatehouse.gateway.me.SelfServiceApi;
 import dev.gatehouse.gateway.http.SelfServicePaths;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
@@ -142,6 +143,8 @@ public final class GatewayRoutes {
     router.get(HEALTH_READY).handler(health::ready);
     router.get(METRICS).handler(new MetricsHandler(parts.metrics()));
     if (parts.adminApi() != null) {
+      // The console's admin writes ride the cookie: they carry X-Requested-With, and cookie writes without it are refused.
+      router.route(ActivitiesAdminApi.MOUNT + "/*").handler(new CookieWriteGuard(parts.credentials()));
       parts.adminApi().mount(router, vertx);
     }
     new SelfServiceApi(parts.gate(), parts.credentials(), parts.login() == null ? null : keycloak,

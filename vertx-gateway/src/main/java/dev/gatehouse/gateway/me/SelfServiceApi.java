@@ -15,7 +15,6 @@ import dev.gatehouse.gateway.token.VerifiedToken;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -42,12 +41,10 @@ import java.util.regex.Pattern;
  *   POST   /gatehouse/me/api-tokens       {"name","expiresAt"?}: a new API token, shown in this answer only
  *   DELETE /gatehouse/me/api-tokens/{id}  revoke one
  * </pre>
- * Writes (POST, DELETE) must carry {@value #WRITE_HEADER}: a cross-site form cannot add it, and a cross-site script
- * cannot either without passing CORS. This comes on top of the cookie origin check every request meets.
+ * Writes that ride the session cookie must carry {@link CookieWriteGuard#HEADER} (see {@link CookieWriteGuard}).
  */
 public final class SelfServiceApi {
   public static final String MOUNT = SelfServicePaths.MOUNT;
-  public static final String WRITE_HEADER = "X-Requested-With";
   private static final int MAX_BODY_BYTES = 16 * 1024;
   private static final Pattern TOKEN_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
   private static final Pattern REALM_URL = Pattern.compile("(https?://[^/]+(?:/.*?)?)/realms/([^/]+)/?");
@@ -74,8 +71,7 @@ public final class SelfServiceApi {
   /** Adds the endpoints to the gateway's own router. */
   public void mount(Router router) {
     router.route(MOUNT + "/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    router.route(MOUNT + "/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
-        .method(HttpMethod.DELETE).handler(SelfServiceApi::requireWriteHeader);
+    router.route(MOUNT + "/*").handler(new CookieWriteGuard(credentials));
     router.get(MOUNT).handler(ctx -> withCaller(ctx, (credential, token) -> whoAmI(ctx, credential, token)));
     router.get(MOUNT + "/activities").handler(ctx -> withCaller(ctx, (credential, token) -> myActivities(ctx, token)));
     router.post(MOUNT + "/explain").handler(ctx -> withCaller(ctx,
@@ -100,17 +96,6 @@ public final class SelfServiceApi {
       }
       apiTokens.relay(ctx.request(), apiTokens.revoke(credential.token(), id));
     }));
-  }
-
-  private static void requireWriteHeader(RoutingContext ctx) {
-    String value = ctx.request().getHeader(WRITE_HEADER);
-    if (value == null || value.isBlank()) {
-      ErrorReply.send(ctx.request(), 403, "write_header_missing", "Changes here must carry the header "
-          + WRITE_HEADER + " (any value, such as \"gatehouse-console\"); it shows the request was not sent by a"
-          + " cross-site form. The console sends it.");
-      return;
-    }
-    ctx.next();
   }
 
   private void whoAmI(RoutingContext ctx, Credential credential, VerifiedToken token) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.gateway.login.LoginOptions;
 import dev.gatehouse.gateway.testing.GatewayHarness;
+import dev.gatehouse.gateway.testing.InMemoryActivityRepository;
 import dev.gatehouse.gateway.token.VerifiedToken;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -69,7 +70,7 @@ class SelfServiceApiTest {
         .setAllowedPorts(Set.of(8080))
         .setAllowInsecureHttp(true)
         .setStateSecrets(List.of("self-service-test-state-secret-of-32-bytes"));
-    gateway = new GatewayHarness(null, login);
+    gateway = new GatewayHarness(new InMemoryActivityRepository(), login);
     gateway.verifier.accept(FROM_API_TOKEN, new VerifiedToken("sub-2", "reader", "r@example.com",
         Set.of("view-roles"), Set.of("fellow"), "gateway", 4_000_000_000L, "api-token-7"));
   }
@@ -165,14 +166,34 @@ class SelfServiceApiTest {
   }
 
   @Test
-  void writesWithoutTheWriteHeaderAreRefusedAndChangeNothing() throws Exception {
-    HttpResponse<String> response = gateway.send(gateway.request("/gatehouse/me/api-tokens")
+  void cookieWritesWithoutTheWriteHeaderAreRefusedAndChangeNothing() throws Exception {
+    HttpResponse<String> token = gateway.send(cookieWrite("/gatehouse/me/api-tokens", GatewayHarness.READER,
+        "{\"name\":\"x\"}"));
+    assertThat(token.statusCode()).isEqualTo(403);
+    assertThat(token.body()).contains("write_header_missing", "X-Requested-With");
+    assertThat(keycloakSaw).isEmpty();
+
+    String activity = "{\"method\":\"GET\",\"urlRegex\":\"/api/v1/console\",\"permissions\":[\"view-roles\"]}";
+    HttpResponse<String> admin = gateway.send(cookieWrite("/gatehouse/admin/activities", GatewayHarness.ADMIN,
+        activity));
+    assertThat(admin.statusCode()).as("the admin API's cookie writes too").isEqualTo(403);
+    assertThat(admin.body()).contains("write_header_missing");
+    assertThat(gateway.get("/gatehouse/admin/activities", GatewayHarness.ADMIN).body()).doesNotContain("/api/v1/console");
+
+    HttpResponse<String> withHeader = gateway.send(cookieWrite("/gatehouse/admin/activities", GatewayHarness.ADMIN,
+        activity).header("X-Requested-With", "gatehouse-console"));
+    assertThat(withHeader.statusCode()).isEqualTo(201);
+
+    HttpResponse<String> bearer = gateway.send(gateway.request("/gatehouse/me/api-tokens")
         .header("Authorization", "Bearer " + GatewayHarness.READER).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")));
+    assertThat(bearer.statusCode()).as("a Bearer request cannot be forged by a page").isEqualTo(201);
+  }
 
-    assertThat(response.statusCode()).isEqualTo(403);
-    assertThat(response.body()).contains("write_header_missing", "X-Requested-With");
-    assertThat(keycloakSaw).isEmpty();
+  /** A write riding the cookie from the gateway's own origin (it passes the origin check). */
+  private static HttpRequest.Builder cookieWrite(String path, String token, String json) {
+    return gateway.request(path).header("Cookie", "jwt-token=" + token).header("Origin", PUBLIC_URL)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
   }
 
   @Test
