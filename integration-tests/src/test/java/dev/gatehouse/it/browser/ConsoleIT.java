@@ -130,6 +130,7 @@ class ConsoleIT {
       assertThat(page.isVisible("#new-token")).as("the secret is never shown again").isFalse();
       row = page.locator("tr[data-token-name='" + name + "']");
       row.waitFor();
+      assertThat(row.locator(".last-used").textContent()).as("the list shows the program's use").isNotEqualTo("never");
       row.locator("button.revoke").click();
       row.locator("button.revoke").click();
       page.waitForSelector("tr[data-token-name='" + name + "']", new Page.WaitForSelectorOptions()
@@ -146,6 +147,18 @@ class ConsoleIT {
       String why = page.textContent("#explain-result");
       assertThat(why).contains("Denied").contains("view-users");
       shot(page, "console-03-why-denied");
+
+      // On a phone: one column, nothing wider than the screen; the keyboard reaches the skip link first.
+      page.setViewportSize(390, 844);
+      page.click("nav a[data-view=endpoints]");
+      page.waitForSelector("#my-activities");
+      Object overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth");
+      assertThat(((Number) overflow).intValue()).as("no horizontal scrolling at 390 px").isLessThanOrEqualTo(0);
+      shot(page, "console-07-phone");
+      page.reload();
+      page.waitForSelector("body[data-ready=true]");
+      page.keyboard().press("Tab");
+      assertThat(page.evaluate("document.activeElement.className")).isEqualTo("skip");
     }
   }
 
