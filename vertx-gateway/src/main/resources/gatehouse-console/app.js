@@ -132,8 +132,12 @@
     const m = main();
     m.replaceChildren(h('h1', { id: 'view-title', tabindex: '-1' }, title), ...content);
     document.title = title + ' · Gatehouse console';
-    $('#view-title').focus();
+    // After navigating inside the console, focus moves to the new view's heading; on the first load it stays at the
+    // top of the page, so that the keyboard meets the skip link first.
+    if (navigated) $('#view-title').focus();
+    navigated = true;
   }
+  let navigated = false;
 
   function failed(error) {
     return h('p', { class: 'status error', role: 'alert' }, error.message);
