@@ -541,6 +541,7 @@
       link.hidden = false;
     }
     window.addEventListener('hashchange', route);
+    document.body.setAttribute('data-ready-ms', String(Math.round(performance.now())));
     document.body.setAttribute('data-ready', 'true');
     route();
   }

@@ -94,6 +94,15 @@ class ConsoleIT {
       awaitConsole(page);
 
       assertThat(page.textContent("#me-username")).isEqualTo("alice");
+      // Fast: a signed-in reload paints within 1 s and shows the user's data soon after (measured by the browser).
+      page.reload();
+      page.waitForSelector("body[data-ready=true]");
+      double firstPaint = ((Number) page.evaluate("new Promise(done => new PerformanceObserver((list, observer) =>"
+          + " { done(list.getEntries()[0].startTime); observer.disconnect(); })"
+          + ".observe({type: 'paint', buffered: true}))")).doubleValue();
+      int ready = Integer.parseInt(page.getAttribute("body", "data-ready-ms"));
+      System.out.printf("Console timing: first paint %.0f ms, signed-in view ready %d ms%n", firstPaint, ready);
+      assertThat(firstPaint).as("first paint (ms)").isLessThan(1000);
       List<String> permissions = page.locator("#me-permissions li").allTextContents();
       assertThat(permissions).contains("view-roles", "view-skills").doesNotContain("manage-activities");
       assertThat(page.locator("#me-roles li").allTextContents()).contains("fellow");
