@@ -95,7 +95,7 @@ public final class DemoService {
   }
 
   /** The bundled OpenAPI document, its {@code servers} entry naming {@code basePath}. */
-  static String openApiDocument(String basePath) {
+  public static String openApiDocument(String basePath) {
     try (InputStream in = DemoService.class.getResourceAsStream("/openapi.yaml")) {
       if (in == null) {
         throw new IllegalStateException("openapi.yaml is missing from the demo service's jar");
