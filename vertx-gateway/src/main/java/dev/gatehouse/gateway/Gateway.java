@@ -118,7 +118,8 @@ public final class Gateway {
         Duration.ofSeconds(config.activityPollSeconds()));
     this.policy = new ActivityIndexPolicy(index::current, new ShadowDecisions(metrics::shadowDecision));
     this.routes = RouteTable.awaitingServices(config.routes());
-    this.healthChecks = new UpstreamHealthChecks(vertx);
+    this.healthChecks = new UpstreamHealthChecks(vertx, metrics::upstreamHealthChanged);
+    metrics.upstreamsOutOfRotation(healthChecks::outOfRotation);
     watcher.onLoaded(snapshot -> {
       routes.update(snapshot.services(), (service, reason) -> SKIPPED_SERVICES.warn(service.name(), "SKIPPING"
           + " SERVICE {} ({}): {}. Fix or delete it; until then nothing is routed to it.", service.name(),

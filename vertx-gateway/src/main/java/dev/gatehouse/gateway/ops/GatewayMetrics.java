@@ -157,6 +157,22 @@ public final class GatewayMetrics {
     registry.counter("gatehouse_revoked_tokens_total", "reason", reason).increment();
   }
 
+  /**
+   * An upstream of a stored service entered ({@code healthy}) or left the rotation after its health check:
+   * {@code gatehouse_upstream_health_changes_total{service, upstream, to="in"|"out"}}.
+   */
+  public void upstreamHealthChanged(String service, String upstream, boolean healthy) {
+    registry.counter("gatehouse_upstream_health_changes_total", "service", service, "upstream", upstream,
+        "to", healthy ? "in" : "out").increment();
+  }
+
+  /** {@code gatehouse_upstreams_out_of_rotation}: upstreams whose health check fails now, over all services. */
+  public void upstreamsOutOfRotation(Supplier<Number> count) {
+    Gauge.builder("gatehouse_upstreams_out_of_rotation", count)
+        .description("Upstreams of stored services taken out of the rotation by their failing health check")
+        .register(registry);
+  }
+
   public String scrape() {
     return registry.scrape();
   }

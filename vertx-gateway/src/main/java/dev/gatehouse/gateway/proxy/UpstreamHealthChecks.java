@@ -29,14 +29,28 @@ public final class UpstreamHealthChecks {
 
   private record Check(String service, RouteConfig upstream, Service.HealthCheck healthCheck) {}
 
+  /** Told of every change of an upstream's state (from the Vert.x context that runs the checks). */
+  @FunctionalInterface
+  public interface Listener {
+    void changed(String service, String upstream, boolean healthy);
+  }
+
   private final Vertx vertx;
   private final HttpClient client;
   /** Running checks and their timers; touched only on the context that calls {@link #watch}. */
   private final Map<Check, Long> timers = new HashMap<>();
   private final Map<Check, RouteTable.UpstreamState> states = new HashMap<>();
+  private final Listener listener;
+  /** Upstreams failing their check now; written on the checks' context, read by metric scrapes. */
+  private volatile int outOfRotation;
 
   public UpstreamHealthChecks(Vertx vertx) {
+    this(vertx, (service, upstream, healthy) -> { });
+  }
+
+  public UpstreamHealthChecks(Vertx vertx, Listener listener) {
     this.vertx = vertx;
+    this.listener = listener;
     this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) MAX_PROBE_MILLIS)
         .setKeepAlive(false));
   }
@@ -66,6 +80,16 @@ public final class UpstreamHealthChecks {
       states.remove(check);
       return true;
     });
+    count();
+  }
+
+  /** How many upstreams are out of the rotation now (for the gauge). */
+  public int outOfRotation() {
+    return outOfRotation;
+  }
+
+  private void count() {
+    outOfRotation = (int) states.values().stream().filter(state -> !state.healthy()).count();
   }
 
   private void probe(Check check) {
@@ -90,6 +114,8 @@ public final class UpstreamHealthChecks {
             CHANGES.warn(check.service() + " " + upstream.upstream() + " " + healthy, "Upstream {} of service {} is {}:"
                 + " its health check GET {} {}.", upstream.upstream(), check.service(),
                 healthy ? "back in the rotation" : "OUT of the rotation", check.healthCheck().path(), outcome);
+            listener.changed(check.service(), upstream.upstream().toString(), healthy);
+            count();
           }
         });
   }
