@@ -37,29 +37,33 @@ public final class DemoService {
   public static final String OPENAPI_PATH = "/openapi.yaml";
 
   public static Future<HttpServer> start(Vertx vertx, String host, int port) {
-    return start(vertx, host, port, DEFAULT_BASE_PATH);
+    return start(vertx, host, port, new String[] {DEFAULT_BASE_PATH});
   }
 
   /**
-   * {@code basePath}: where the API lives, {@value #DEFAULT_BASE_PATH} by default; another one lets the same service
-   * be onboarded as a new service under its own route prefix (the gateway forwards the whole path).
+   * {@code basePaths}: where the API lives, {@value #DEFAULT_BASE_PATH} by default; another one lets the same service
+   * be onboarded as a new service under its own route prefix (the gateway forwards the whole path). With several, the
+   * same API answers under each (the local stack serves {@code /people} too, a service to onboard).
    */
-  public static Future<HttpServer> start(Vertx vertx, String host, int port, String basePath) {
+  public static Future<HttpServer> start(Vertx vertx, String host, int port, String... basePaths) {
+    Router router = Router.router(vertx);
+    for (String basePath : basePaths) {
+      addApi(router, basePath);
+    }
+    router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", "not_found").put("message", "The demo service has no "
+            + ctx.request().method() + " " + ctx.request().path()).encode()));
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setMaxHeaderSize(64 * 1024))
-        .requestHandler(router(vertx, basePath))
+        .requestHandler(router)
         .listen();
   }
 
-  static Router router(Vertx vertx) {
-    return router(vertx, DEFAULT_BASE_PATH);
-  }
-
-  static Router router(Vertx vertx, String basePath) {
+  private static void addApi(Router router, String basePath) {
     if (!basePath.matches("(/[A-Za-z0-9._~-]+)+")) {
       throw new IllegalArgumentException("The base path must look like /api/v1 (segments of letters, digits, '.',"
           + " '_', '~', '-'; no trailing '/'), not \"" + basePath + "\"");
     }
-    Router router = Router.router(vertx);
     String openApi = openApiDocument(basePath);
     router.get(basePath + OPENAPI_PATH).handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openApi));
@@ -87,11 +91,6 @@ public final class DemoService {
         DemoData.list("allocation", "Ada → Project Atlas", "Alan → Project Borealis"))));
     router.get(basePath + "/ideas").handler(ctx -> reply(ctx, new JsonObject().put("ideas",
         DemoData.list("idea", "Guild lunches", "Internal tech radar"))));
-    router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
-        .putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", "not_found").put("message", "The demo service has no "
-            + ctx.request().method() + " " + ctx.request().path()).encode()));
-    return router;
   }
 
   /** The bundled OpenAPI document, its {@code servers} entry naming {@code basePath}. */

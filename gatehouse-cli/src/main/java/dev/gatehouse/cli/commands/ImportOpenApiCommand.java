@@ -84,7 +84,8 @@ public final class ImportOpenApiCommand extends CommandBase implements Callable<
     ArrayNode activities = body.putArray("activities");
     for (ActivityDraft draft : result.activities()) {
       ObjectNode activity = activities.addObject().put("method", draft.method())
-          .put("serviceRegex", draft.serviceRegex()).put("description", draft.description());
+          .put("serviceRegex", draft.serviceRegex()).put("description", draft.description())
+          .put("shadow", draft.shadow());
       ArrayNode names = activity.putArray("permissions");
       draft.permissions().forEach(names::add);
     }
