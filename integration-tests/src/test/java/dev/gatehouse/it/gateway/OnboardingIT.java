@@ -184,6 +184,48 @@ class OnboardingIT {
     assertThat(get(prefix + "/skills", carol).statusCode()).isEqualTo(200);
     assertThat(get(prefix + "/ideas", erin).statusCode()).as("pruned").isEqualTo(403);
 
+    // A new rule, shadow first (x-gatehouse-shadow): measured, logged and explained, not enforced; then promoted.
+    Path withEcho = Files.writeString(dir.resolve("people-echo.yaml"), withoutIdeasList + """
+          /echo:
+            get:
+              operationId: echo
+              summary: Echo the request
+              x-gatehouse-permissions: [view-skills]
+              x-gatehouse-shadow: true
+              responses:
+                '200': {description: What the service received.}
+        """);
+    Cli shadowed = cli("import-openapi", "--service", name, "--apply", withEcho.toString());
+    assertThat(shadowed.code).as(shadowed.all()).isEqualTo(ExitCode.OK);
+    assertThat(shadowed.out).contains("+ GET    " + prefix + "/echo  [view-skills]  (shadow)")
+        .contains("1 added, 0 changed, 0 removed, " + (OPERATIONS - 1) + " unchanged.");
+    Poll.until(LIVE, "explain shows what the shadow would decide", () -> cli("explain", "GET", prefix + "/echo",
+        "--access-token", erin).out.contains("Shadow: would ALLOW (differs)"));
+    assertThat(get(prefix + "/echo", erin).statusCode()).as("a shadow is not enforced").isEqualTo(403);
+    Poll.until(LIVE, "the gateway logs what the shadow would allow", () -> gateway.log().lines()
+        .anyMatch(l -> l.contains("Shadow activity") && l.contains("would allow GET " + prefix + "/echo")));
+    assertThat(get("/metrics", null).body()).containsPattern(
+        "gatehouse_shadow_decisions_total\\{differs=\"true\",outcome=\"would_allow\"} [1-9]");
+
+    Path promoted = Files.writeString(withEcho, Files.readString(withEcho).replace(
+        "      x-gatehouse-shadow: true\n", ""));
+    Cli promote = cli("import-openapi", "--service", name, "--apply", promoted.toString());
+    assertThat(promote.code).as(promote.all()).isEqualTo(ExitCode.OK);
+    assertThat(promote.out).contains("-> GET    " + prefix + "/echo  [view-skills]  (changed: shadow)");
+    Poll.until(LIVE, "the promoted rule is enforced", () -> get(prefix + "/echo", erin).statusCode() == 200);
+    assertThat(cli("import-openapi", "--service", name, "--check", promoted.toString()).code).isEqualTo(ExitCode.OK);
+
+    // Who may do what, pinned as a policy table and checked against the live activities and Keycloak's roles.
+    Path table = Files.writeString(dir.resolve("people-policy.csv"), String.join("\n",
+        "who,method,path,expected,name",
+        "role:fellow,GET," + prefix + "/echo,allow,fellows echo (promoted)",
+        "role:fellow,GET," + prefix + "/users,deny,fellows do not list users",
+        "user:carol,GET," + prefix + "/users/1/contacts,allow,talent managers see contacts",
+        "user:erin,DELETE," + prefix + "/roles/fellow,deny,only admins manage roles") + "\n");
+    Cli tested = cli("test", table.toString());
+    assertThat(tested.code).as(tested.all()).isEqualTo(ExitCode.OK);
+    assertThat(tested.out).contains("4 case(s), 4 passed, 0 failed.");
+
     // Clean up: a service with activities cannot be deleted; prune them with an empty list first.
     HttpResponse<String> emptied = send("POST", "/gatehouse/admin/services/" + name + "/activities/sync", dave,
         "{\"activities\":[],\"prune\":true}");
