@@ -56,6 +56,12 @@ public final class ServicesCommand {
         printJson(both);
       } else {
         out().println(serviceLine(service));
+        JsonNode check = service.path("healthCheck");
+        out().println("  timeout " + service.path("timeoutMillis").asText("?") + " ms; " + (check.isObject()
+            ? "health check GET " + check.path("path").asText() + " every " + check.path("intervalMillis").asText()
+                + " ms" : "no health check")
+            + (service.path("description").asText("").isEmpty() ? "" : "; " + service.path("description").asText()));
+        out().println("  " + activities.size() + " activit" + (activities.size() == 1 ? "y" : "ies") + ":");
         activities.forEach(activity -> out().println("  " + activityLine(activity)));
       }
       return ExitCode.OK;
@@ -73,8 +79,20 @@ public final class ServicesCommand {
     @Option(names = "--upstream", required = true, paramLabel = "URL", description = "Upstream URL (repeatable).")
     List<String> upstreams;
 
-    @Option(names = "--timeout-ms", paramLabel = "MS", description = "Upstream timeout.")
+    @Option(names = "--timeout-ms", paramLabel = "MS", description = "Upstream timeout (the gateway's default:"
+        + " 30000).")
     Long timeoutMs;
+
+    @Option(names = "--health-path", paramLabel = "PATH", description = "Health check: each gateway sends GET PATH"
+        + " to every upstream and keeps only those answering 2xx in the rotation, e.g. /health.")
+    String healthPath;
+
+    @Option(names = "--health-interval-ms", paramLabel = "MS", defaultValue = "5000", description = "How often to"
+        + " check, with --health-path (default ${DEFAULT-VALUE}).")
+    long healthIntervalMs;
+
+    @Option(names = "--description", paramLabel = "TEXT", description = "For people.")
+    String description;
 
     @Override
     public Integer call() {
@@ -83,6 +101,12 @@ public final class ServicesCommand {
       upstreams.forEach(list::add);
       if (timeoutMs != null) {
         body.put("timeoutMillis", timeoutMs);
+      }
+      if (healthPath != null) {
+        body.putObject("healthCheck").put("path", healthPath).put("intervalMillis", healthIntervalMs);
+      }
+      if (description != null) {
+        body.put("description", description);
       }
       JsonNode created = admin().post("/services", body);
       if (json()) {

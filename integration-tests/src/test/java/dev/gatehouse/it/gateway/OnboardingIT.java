@@ -237,11 +237,21 @@ class OnboardingIT {
   @Test
   void anInvalidSpecAndAnUnknownPermissionAreRefusedAndChangeNothing(@TempDir Path dir) throws IOException {
     String other = name + "-x";
-    Cli created = cli("services", "create", other, "--prefix", "/" + other, "--upstream", demoUrl());
+    String healthPath = prefix + DemoService.OPENAPI_PATH; // any path the demo answers 200 on
+    Cli created = cli("services", "create", other, "--prefix", "/" + other, "--upstream", demoUrl(),
+        "--health-path", healthPath, "--health-interval-ms", "1000", "--description", "the demo again");
     assertThat(created.code).as(created.all()).isEqualTo(ExitCode.OK);
     try {
       Cli seeded = cli("import-openapi", "--service", other, "--apply", specUrl());
       assertThat(seeded.code).as(seeded.all()).isEqualTo(ExitCode.OK);
+      Cli shown = cli("services", "show", other);
+      assertThat(shown.code).as(shown.all()).isEqualTo(ExitCode.OK);
+      assertThat(shown.out).contains("timeout 30000 ms; health check GET " + healthPath + " every 1000 ms;"
+          + " the demo again").contains(OPERATIONS + " activities:")
+          .contains("GET    /" + other + "/users/[^/]+/contacts  [view-user-contacts]  service " + other);
+      Cli listed = cli("--json", "services", "list");
+      assertThat(listed.code).as(listed.all()).isEqualTo(ExitCode.OK);
+      assertThat(JSON.readTree(listed.out).findValuesAsText("name")).contains(other);
       String before = activitiesOf(other).toString();
 
       Path invalid = Files.writeString(dir.resolve("invalid.yaml"), """
