@@ -30,11 +30,11 @@ public final class DemoService {
   public static final String CONTACTS_PERMISSION = "view-user-contacts";
   static final String IDENTITY_PREFIX = "x-auth-";
 
-  private DemoService() {}
-
   public static final String DEFAULT_BASE_PATH = "/api/v1";
   /** The service's OpenAPI document, relative to the base path. */
   public static final String OPENAPI_PATH = "/openapi.yaml";
+
+  private DemoService() {}
 
   public static Future<HttpServer> start(Vertx vertx, String host, int port) {
     return start(vertx, host, port, new String[] {DEFAULT_BASE_PATH});

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the stored services' health checks: {@code GET path} on each upstream every interval; a 2xx answer puts the
  * upstream in the rotation, anything else (or no answer within the interval, at most 5 s) takes it out. Off the
- * request path: the proxy only reads each upstream's flag. Call {@link #watch} after every route-table swap.
+ * request path: the proxy only reads each upstream's flag. Call {@link #watch} after every route-table swap. Each
+ * change is logged (WARN) and told to the {@link Listener} (the gateway's metrics).
  */
 public final class UpstreamHealthChecks {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamHealthChecks.class);
@@ -43,10 +44,6 @@ public final class UpstreamHealthChecks {
   private final Listener listener;
   /** Upstreams failing their check now; written on the checks' context, read by metric scrapes. */
   private volatile int outOfRotation;
-
-  public UpstreamHealthChecks(Vertx vertx) {
-    this(vertx, (service, upstream, healthy) -> { });
-  }
 
   public UpstreamHealthChecks(Vertx vertx, Listener listener) {
     this.vertx = vertx;
