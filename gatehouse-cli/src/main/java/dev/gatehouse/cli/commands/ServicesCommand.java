@@ -13,10 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code gatehouse services ...}: the services endpoints of the admin API (control-plane contract, issue #15). */
-@Command(name = "services", mixinStandardHelpOptions = true, description = "List, show, create and delete services"
-    + " (route prefix to upstreams), stored in the gateway's database and live on every gateway.",
+@Command(name = "services", mixinStandardHelpOptions = true, description = "List, show, create, update and delete"
+    + " services (route prefix to upstreams), stored in the gateway's database and live on every gateway.",
     subcommands = {ServicesCommand.ListServices.class, ServicesCommand.Show.class, ServicesCommand.Create.class,
-        ServicesCommand.Delete.class})
+        ServicesCommand.Update.class, ServicesCommand.Delete.class})
 public final class ServicesCommand {
 
   static String serviceLine(JsonNode service) {
@@ -113,6 +113,83 @@ public final class ServicesCommand {
         printJson(created);
       } else {
         out().println("Created " + serviceLine(created));
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a stored service: only the"
+      + " options given change. Reads it, then replaces it with If-Match, so a change made meanwhile by someone else"
+      + " is refused (exit 3), never overwritten.")
+  static final class Update extends CommandBase implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--prefix", paramLabel = "PATH", description = "New route prefix.")
+    String prefix;
+
+    @Option(names = "--upstream", paramLabel = "URL", description = "The upstream URLs (repeatable; replaces the"
+        + " list).")
+    List<String> upstreams;
+
+    @Option(names = "--timeout-ms", paramLabel = "MS", description = "Upstream timeout.")
+    Long timeoutMs;
+
+    @Option(names = "--health-path", paramLabel = "PATH", description = "Health check path (adds or changes it).")
+    String healthPath;
+
+    @Option(names = "--health-interval-ms", paramLabel = "MS", description = "Health check interval (default: the"
+        + " current one, else 5000).")
+    Long healthIntervalMs;
+
+    @Option(names = "--no-health-check", description = "Remove the health check.")
+    boolean noHealthCheck;
+
+    @Option(names = "--description", paramLabel = "TEXT", description = "For people.")
+    String description;
+
+    @Override
+    public Integer call() {
+      if (noHealthCheck && (healthPath != null || healthIntervalMs != null)) {
+        throw new IllegalArgumentException("--no-health-check cannot go with --health-path or --health-interval-ms.");
+      }
+      String path = "/services/" + AdminClient.segment(name);
+      AdminClient.Tagged current = admin().getTagged(path);
+      if (current.etag() == null) {
+        throw new IllegalArgumentException("The gateway answered service " + name + " without an ETag, so an update"
+            + " could overwrite a change made meanwhile; nothing was changed.");
+      }
+      ObjectNode body = ((ObjectNode) current.body()).deepCopy();
+      body.remove("name");
+      if (prefix != null) {
+        body.put("routePrefix", prefix);
+      }
+      if (upstreams != null) {
+        ArrayNode list = body.putArray("upstreams");
+        upstreams.forEach(list::add);
+      }
+      if (timeoutMs != null) {
+        body.put("timeoutMillis", timeoutMs);
+      }
+      if (noHealthCheck) {
+        body.putNull("healthCheck");
+      } else if (healthPath != null || healthIntervalMs != null) {
+        JsonNode check = body.path("healthCheck");
+        String checkPath = healthPath != null ? healthPath : check.path("path").asText(null);
+        if (checkPath == null) {
+          throw new IllegalArgumentException("Service " + name + " has no health check yet: give --health-path too.");
+        }
+        long interval = healthIntervalMs != null ? healthIntervalMs : check.path("intervalMillis").asLong(5000);
+        body.putObject("healthCheck").put("path", checkPath).put("intervalMillis", interval);
+      }
+      if (description != null) {
+        body.put("description", description);
+      }
+      JsonNode updated = admin().put(path, body, current.etag());
+      if (json()) {
+        printJson(updated);
+      } else {
+        out().println("Updated " + serviceLine(updated));
       }
       return ExitCode.OK;
     }

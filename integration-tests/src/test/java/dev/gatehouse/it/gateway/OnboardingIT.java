@@ -249,6 +249,14 @@ class OnboardingIT {
       assertThat(shown.out).contains("timeout 30000 ms; health check GET " + healthPath + " every 1000 ms;"
           + " the demo again").contains(OPERATIONS + " activities:")
           .contains("GET    /" + other + "/users/[^/]+/contacts  [view-user-contacts]  service " + other);
+      Cli updated = cli("services", "update", other, "--timeout-ms", "7000", "--no-health-check", "--description",
+          "changed");
+      assertThat(updated.code).as(updated.all()).isEqualTo(ExitCode.OK);
+      assertThat(cli("services", "show", other).out).contains("timeout 7000 ms; no health check; changed")
+          .contains(OPERATIONS + " activities:");
+      Cli conflicting = cli("services", "update", other, "--prefix", prefix);
+      assertThat(conflicting.code).as("the prefix belongs to another service").isEqualTo(ExitCode.REFUSED);
+      assertThat(conflicting.err).contains(prefix);
       Cli listed = cli("--json", "services", "list");
       assertThat(listed.code).as(listed.all()).isEqualTo(ExitCode.OK);
       assertThat(JSON.readTree(listed.out).findValuesAsText("name")).contains(other);
