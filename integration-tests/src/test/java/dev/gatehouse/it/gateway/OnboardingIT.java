@@ -254,9 +254,10 @@ class OnboardingIT {
       assertThat(updated.code).as(updated.all()).isEqualTo(ExitCode.OK);
       assertThat(cli("services", "show", other).out).contains("timeout 7000 ms; no health check; changed")
           .contains(OPERATIONS + " activities:");
-      Cli conflicting = cli("services", "update", other, "--prefix", prefix);
-      assertThat(conflicting.code).as("the prefix belongs to another service").isEqualTo(ExitCode.REFUSED);
-      assertThat(conflicting.err).contains(prefix);
+      Cli conflicting = cli("services", "update", other, "--prefix", "/api");
+      assertThat(conflicting.code).as("/api is a configured route").isEqualTo(ExitCode.REFUSED);
+      assertThat(conflicting.err).contains("The route prefix /api is a route in the gateway's configuration");
+      assertThat(cli("services", "show", other).out).as("nothing changed").contains("/" + other + " ");
       Cli listed = cli("--json", "services", "list");
       assertThat(listed.code).as(listed.all()).isEqualTo(ExitCode.OK);
       assertThat(JSON.readTree(listed.out).findValuesAsText("name")).contains(other);
