@@ -111,7 +111,9 @@ public final class Gateway {
         .setPort(config.database().port())
         .setDatabase(config.database().database())
         .setUser(config.database().user())
-        .setPassword(config.database().password());
+        .setPassword(config.database().password())
+        // Names the gateway's sessions in pg_stat_activity (the LISTEN connections add the channel).
+        .addProperty("application_name", "gatehouse-gateway");
     this.pool = ActivityStore.createPool(vertx, database, 4);
     this.store = new ActivityStore(pool);
     this.watcher = new ActivityChangeWatcher(vertx, database, store, index,
