@@ -93,7 +93,8 @@ public final class GatewayRoutes {
       if (hsts != null) {
         loginRouter.route().order(-1).handler(hsts);
       }
-      LoginRoutes login = LoginRoutes.mount(loginRouter, parts.login(), loginClient, parts.verifier());
+      LoginRoutes login = LoginRoutes.mount(loginRouter, parts.login(), loginClient, parts.verifier(),
+          parts.revocations());
       loginRouter.route().handler(ctx -> pipeline.get().afterLogin(ctx.request()));
       loginRouter.route().failureHandler(GatewayRoutes::failure);
       steps = new RequestPipeline.Steps(parts.publicRoutes(), parts.gate(), login.originCheck(), login.cors(),
