@@ -1,9 +1,9 @@
 package dev.gatehouse.gateway.login;
 
 import dev.gatehouse.gateway.credential.CredentialExtractor;
+import dev.gatehouse.gateway.revocation.RevocationGuard;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import io.vertx.core.http.HttpMethod;
-import dev.gatehouse.gateway.revocation.RevocationGuard;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
