@@ -1,11 +1,13 @@
 package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
+import dev.gatehouse.gateway.admin.DecisionsAdminApi;
 import dev.gatehouse.gateway.admin.ExplainHandler;
 import dev.gatehouse.gateway.admin.KeycloakPermissionCatalog;
 import dev.gatehouse.gateway.admin.StoreActivityRepository;
 import dev.gatehouse.gateway.apitoken.ApiTokenResolver;
 import dev.gatehouse.gateway.apitoken.ApiTokenVerifier;
+import dev.gatehouse.gateway.audit.AuditTrail;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
@@ -30,6 +32,7 @@ import dev.gatehouse.gateway.token.SignatureAlgorithm;
 import dev.gatehouse.gateway.token.TokenVerificationListener;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import dev.gatehouse.gateway.token.TokenVerifierOptions;
+import dev.gatehouse.gateway.tracing.GatewayTracing;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -70,6 +73,8 @@ public final class Gateway {
   private final ClientConnections connections;
   private final RevocationGuard revocations;
   private final RevocationWatcher revocationWatcher;
+  private final GatewayTracing tracing;
+  private final AuditTrail audit;
   private volatile boolean closed;
   private String deploymentId;
   private long logSummaryTimer = -1;
@@ -118,6 +123,8 @@ public final class Gateway {
       ApiTokenResolver resolver = apiTokenResolver;
       revocationWatcher.onChange(state -> resolver.dropRevoked(token -> state.check(token) != null));
     }
+    this.tracing = GatewayTracing.fromEnvironment();
+    this.audit = AuditTrail.start(vertx, config.audit(), pool, metrics.registry(), tracing);
   }
 
   /** Starts listening; completes when the servers are bound (not when keys and activities are loaded). */
@@ -138,14 +145,15 @@ public final class Gateway {
     ActivitiesAdminApi adminApi = new ActivitiesAdminApi(new StoreActivityRepository(store),
         ActivityPatterns::validate, config.adminMaxBodyBytes(),
         new ExplainHandler(policy, verifier, RequestTarget::parse),
-        new KeycloakPermissionCatalog(keycloakAdminClient, config.permissionCheck()));
+        new KeycloakPermissionCatalog(keycloakAdminClient, config.permissionCheck()))
+        .withDecisions(new DecisionsAdminApi(audit.store()));
     if (config.permissionCheck().missingSetting() != null) {
       LOG.warn("The admin API cannot check permission names against Keycloak: {}. Writes that name permissions are"
           + " refused with 503 unless they say allowUnknownPermissions=true.", config.permissionCheck().missingSetting());
     }
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), RequestTarget::parse,
         new CredentialExtractor(config.cookieName()), verifier, policy, metrics, adminApi, config.login(),
-        revocations);
+        revocations, audit.requests(), tracing);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     return vertx.deployVerticle(() -> new GatewayVerticle(config, parts, connections), new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
@@ -223,6 +231,12 @@ public final class Gateway {
           keycloakAdminClient.close();
           return Future.succeededFuture();
         })
+        .eventually(() -> vertx.executeBlocking(() -> {
+          // Queued decision records are written before the database pool closes; then traces are flushed.
+          audit.close();
+          tracing.close();
+          return null;
+        }))
         .eventually(pool::close)
         .onComplete(done -> RateLimitedLog.flushSuppressedEverywhere());
   }

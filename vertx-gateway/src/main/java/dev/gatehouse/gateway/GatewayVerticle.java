@@ -41,7 +41,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    proxy = new GatewayProxy(vertx, config, parts.metrics(), parts.revocations().connections());
+    proxy = new GatewayProxy(vertx, config, parts.metrics(), parts.revocations().connections(), parts.audit(),
+        parts.tracing());
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.listenHost())
         .setPort(config.listenPort())

@@ -44,6 +44,8 @@ public final class ActivitiesAdminApi {
   private final int maxBodyBytes;
   private final ExplainHandler explain;
   private final PermissionCatalog permissions;
+  /** {@code GET /decisions}, when the gateway has the decision audit trail; else null. */
+  private DecisionsAdminApi decisions;
 
   /**
    * @param patternRules {@code ActivityPatterns::validate} in production: rejects bad regexes before they are stored
@@ -56,6 +58,12 @@ public final class ActivitiesAdminApi {
     this.maxBodyBytes = maxBodyBytes;
     this.explain = explain;
     this.permissions = permissions;
+  }
+
+  /** Also serves the decision search under this mount (same access rule: an activity must allow it). */
+  public ActivitiesAdminApi withDecisions(DecisionsAdminApi decisions) {
+    this.decisions = decisions;
+    return this;
   }
 
   /** The sub-router to mount at {@value #MOUNT}; paths below are relative to it. */
@@ -122,6 +130,9 @@ public final class ActivitiesAdminApi {
       }
       explain.handle(ctx);
     });
+    if (decisions != null) {
+      decisions.mount(router);
+    }
     router.route().last().handler(ctx -> ErrorResponses.notFound(ctx, "No admin endpoint at "
         + ctx.request().method() + " " + ctx.normalizedPath() + "."));
     return router;

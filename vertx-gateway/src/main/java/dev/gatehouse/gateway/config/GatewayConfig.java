@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.config;
 
 import dev.gatehouse.gateway.admin.PermissionCheckOptions;
 import dev.gatehouse.gateway.apitoken.ApiTokenOptions;
+import dev.gatehouse.gateway.audit.AuditOptions;
 import dev.gatehouse.gateway.forwarded.TrustedProxies;
 import dev.gatehouse.gateway.connection.ClientConnectionLimits;
 import dev.gatehouse.gateway.login.LoginOptions;
@@ -57,7 +58,8 @@ public record GatewayConfig(
     TrustedProxies trustedProxies,
     PermissionCheckOptions permissionCheck,
     ClientConnectionLimits connectionLimits,
-    RevocationOptions revocation) {
+    RevocationOptions revocation,
+    AuditOptions audit) {
 
   /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
   public boolean apiTokensEnabled() {
@@ -95,6 +97,7 @@ public record GatewayConfig(
     names.addAll(LoginSettings.ENV_KEYS.keySet());
     names.addAll(ApiTokenSettings.ENV_KEYS.keySet());
     names.addAll(TlsSettings.ENV_KEYS.keySet());
+    names.addAll(AuditSettings.ENV_KEYS.keySet());
     names.add(LoginSettings.ENABLED_ENV);
     names.add(CONFIG_ENV);
     return names;
@@ -222,6 +225,7 @@ public record GatewayConfig(
     PermissionCheckOptions permissionCheck = PermissionCheckSettings.read(in, issuer);
 
     RevocationOptions revocation = revocation(in);
+    AuditOptions audit = AuditSettings.read(in);
 
     problems.addAll(in.problems());
     if (!problems.isEmpty()) {
@@ -230,7 +234,7 @@ public record GatewayConfig(
     return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
         maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens, tls,
-        trustedProxies, permissionCheck, connectionLimits, revocation);
+        trustedProxies, permissionCheck, connectionLimits, revocation, audit);
   }
 
   /** {@code revocation.*}: live revocation (issue #14). Strict by default: a stale list refuses, it does not serve. */
@@ -358,6 +362,7 @@ public record GatewayConfig(
     overrides.putAll(LoginSettings.ENV_KEYS);
     overrides.putAll(ApiTokenSettings.ENV_KEYS);
     overrides.putAll(TlsSettings.ENV_KEYS);
+    overrides.putAll(AuditSettings.ENV_KEYS);
     overrides.forEach((variable, key) -> {
       String value = env.get(variable);
       if (value != null && !value.isBlank()) {

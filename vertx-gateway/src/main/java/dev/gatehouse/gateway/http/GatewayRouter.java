@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.http;
 
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
+import dev.gatehouse.gateway.audit.RequestAudit;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.login.LoginOptions;
 import dev.gatehouse.gateway.login.LoginRoutes;
@@ -11,6 +12,7 @@ import dev.gatehouse.gateway.ops.HealthHandlers;
 import dev.gatehouse.gateway.ops.MetricsHandler;
 import dev.gatehouse.gateway.revocation.RevocationGuard;
 import dev.gatehouse.gateway.token.TokenVerifier;
+import dev.gatehouse.gateway.tracing.GatewayTracing;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -49,7 +51,17 @@ public final class GatewayRouter {
       GatewayMetrics metrics,
       ActivitiesAdminApi adminApi,
       LoginOptions login,
-      RevocationGuard revocations) {
+      RevocationGuard revocations,
+      RequestAudit audit,
+      GatewayTracing tracing) {
+
+    /** Without the decision audit trail and tracing. */
+    public Parts(Set<String> publicRoutes, Function<String, RequestTarget> targetParser,
+        CredentialExtractor credentials, TokenVerifier verifier, AccessPolicy policy, GatewayMetrics metrics,
+        ActivitiesAdminApi adminApi, LoginOptions login, RevocationGuard revocations) {
+      this(publicRoutes, targetParser, credentials, verifier, policy, metrics, adminApi, login, revocations,
+          RequestAudit.off(), GatewayTracing.off());
+    }
 
     /** Without live revocation (nothing is ever revoked). */
     public Parts(Set<String> publicRoutes, Function<String, RequestTarget> targetParser,
@@ -95,7 +107,7 @@ public final class GatewayRouter {
       router.route().handler(OriginCheck.sameOriginOnly(parts.credentials()).handler());
     }
     router.route().handler(new AccessGate(parts.publicRoutes(), parts.credentials(), parts.verifier(),
-        parts.policy(), parts.metrics(), parts.revocations(), navigationRefresh));
+        parts.policy(), parts.metrics(), parts.revocations(), navigationRefresh, parts.audit(), parts.tracing()));
 
     HealthHandlers health = new HealthHandlers(parts.verifier()::ready, parts.policy()::loaded, parts.revocations());
     router.get("/health/live").handler(health::live);

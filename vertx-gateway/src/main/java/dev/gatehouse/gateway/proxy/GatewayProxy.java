@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.proxy;
 
+import dev.gatehouse.gateway.audit.RequestAudit;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.RouteConfig;
 import dev.gatehouse.gateway.credential.Credential;
@@ -13,6 +14,7 @@ import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.revocation.LiveConnections;
 import dev.gatehouse.gateway.tls.UpstreamTls;
 import dev.gatehouse.gateway.token.VerifiedToken;
+import dev.gatehouse.gateway.tracing.GatewayTracing;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -80,9 +82,19 @@ public final class GatewayProxy implements Handler<RoutingContext> {
   private final Map<HttpServerRequest, ForwardPlan> plans = new WeakHashMap<>();
   /** WebSockets and responses in flight, each closed when the token that authorised it expires or is revoked. */
   private final LiveConnections connections;
+  private final RequestAudit audit;
+  private final GatewayTracing tracing;
 
   /** {@code connections}: shared by the gateway's verticles, closed by its revocation guard (see LiveConnections). */
   public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics, LiveConnections connections) {
+    this(vertx, config, metrics, connections, RequestAudit.off(), GatewayTracing.off());
+  }
+
+  /** With the decision audit trail (upstream status and latency) and tracing (the proxy span, traceparent). */
+  public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics, LiveConnections connections,
+      RequestAudit audit, GatewayTracing tracing) {
+    this.audit = audit;
+    this.tracing = tracing;
     this.vertx = vertx;
     this.connections = connections;
     this.routes = new UpstreamRoutes(config.routes());
@@ -185,6 +197,7 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         return Future.succeededFuture(answer(request, 500, "internal_error", "The request lost its forwarding plan."));
       }
       rewrite(request, plan);
+      tracing.forwarding(plan.context(), request.headers());
       Body body = request.getBody();
       if (body != null && !context.isWebSocket()) {
         request.setBody(Body.body(plan.silence().watch(body.stream(), false), body.length(), body.mediaType()));
@@ -194,8 +207,13 @@ public final class GatewayProxy implements Handler<RoutingContext> {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         if (result.succeeded()) {
           metrics.upstreamLatency(plan.route().prefix(), "response", took);
+          int status = result.result().getStatusCode();
+          tracing.upstreamAnswered(plan.context(), status, null);
+          audit.upstreamAnswered(plan.context(), status, took.toNanos());
           return Future.succeededFuture(result.result());
         }
+        tracing.upstreamAnswered(plan.context(), 0, result.cause());
+        audit.upstreamAnswered(plan.context(), 0, took.toNanos());
         plan.silence().finish();
         UpstreamFailures.Answer answer = UpstreamFailures.of(result.cause(), plan.route().prefix());
         metrics.upstreamLatency(plan.route().prefix(), answer.outcome(), took);
