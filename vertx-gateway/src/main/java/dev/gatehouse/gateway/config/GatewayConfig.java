@@ -91,6 +91,15 @@ public record GatewayConfig(
       Map.entry("GATEHOUSE_DB_PASSWORD", "database.password"),
       Map.entry("GATEHOUSE_ACTIVITY_SEED", "activities.seedFile"));
 
+  /**
+   * Read outside this class: the log layout and level (logback.xml) and the common OpenTelemetry variables (SDK
+   * autoconfigure, see tracing.GatewayTracing; any other OTEL_* variable works too).
+   */
+  public static final Set<String> OBSERVABILITY_ENV = Set.of("GATEHOUSE_LOG_FORMAT", "GATEHOUSE_LOG_LEVEL",
+      "OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+      "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES",
+      "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG", "OTEL_PROPAGATORS");
+
   /** Every environment variable the gateway reads, for deployment files and their consistency test. */
   public static Set<String> environmentVariables() {
     Set<String> names = new java.util.TreeSet<>(ENV_KEYS.keySet());
@@ -99,6 +108,7 @@ public record GatewayConfig(
     names.addAll(TlsSettings.ENV_KEYS.keySet());
     names.addAll(AuditSettings.ENV_KEYS.keySet());
     names.add(LoginSettings.ENABLED_ENV);
+    names.addAll(OBSERVABILITY_ENV);
     names.add(CONFIG_ENV);
     return names;
   }
