@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.GatewayVerticle;
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.admin.ActivityRepository;
 import dev.gatehouse.gateway.admin.ExplainHandler;
+import dev.gatehouse.gateway.audit.RequestAudit;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.http.GatewayRouter;
@@ -13,6 +14,7 @@ import dev.gatehouse.gateway.login.LoginOptions;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.revocation.RevocationGuard;
 import dev.gatehouse.gateway.token.VerifiedToken;
+import dev.gatehouse.gateway.tracing.GatewayTracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -89,6 +91,18 @@ public final class GatewayHarness implements AutoCloseable {
   private GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
       LoginOptions login, Consumer<JsonObject> configure, int instances, RevocationGuard revocations)
       throws Exception {
+    this(repository, targetParser, login, configure, instances, revocations, RequestAudit.off(), GatewayTracing.off());
+  }
+
+  /** With the decision audit trail and tracing hooks wired (issue #16); {@code configure} as above. */
+  public static GatewayHarness observed(Consumer<JsonObject> configure, RevocationGuard revocations,
+      RequestAudit audit, GatewayTracing tracing) throws Exception {
+    return new GatewayHarness(null, TestTargets::parse, null, configure, 1, revocations, audit, tracing);
+  }
+
+  private GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
+      LoginOptions login, Consumer<JsonObject> configure, int instances, RevocationGuard revocations,
+      RequestAudit audit, GatewayTracing tracing) throws Exception {
     HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
     HttpServer silent = await(vertx.createHttpServer().requestHandler(request -> { }).listen(0, "127.0.0.1"));
     demoPort = demo.actualPort();
@@ -138,7 +152,8 @@ public final class GatewayHarness implements AutoCloseable {
           dev.gatehouse.gateway.policy.ActivityPatterns.validate(method, regex);
         }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser), permissions);
     GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login, revocations);
+        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login, revocations, audit,
+        tracing);
     java.util.List<GatewayVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
     deploymentId = await(vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(config, parts);
@@ -148,7 +163,7 @@ public final class GatewayHarness implements AutoCloseable {
     port = deployed.get(0).actualPort();
   }
 
-  static VerifiedToken token(String subject, Set<String> permissions) {
+  public static VerifiedToken token(String subject, Set<String> permissions) {
     return new VerifiedToken(subject, subject + "-name", subject + "@example.com", permissions,
         Set.of("fellow", "admin"), "web-app", 4_000_000_000L);
   }
