@@ -143,8 +143,7 @@ public final class GatewayTracing {
         .startSpan();
     ctx.put(SERVER_SPAN, span);
     if (Vertx.currentContext() instanceof ContextInternal context && context.isDuplicate()) {
-      // Each request runs on its own duplicated context, so this lives exactly as long as the request.
-      context.localContextData().put(LOG_CORRELATION, span.getSpanContext());
+      correlateLogs(context, span.getSpanContext());
     }
     ctx.addEndHandler(done -> {
       int status = ctx.response().getStatusCode();
@@ -154,6 +153,14 @@ public final class GatewayTracing {
       }
       span.end();
     });
+  }
+
+  /**
+   * Lines logged while {@code request} runs carry {@code span}'s ids (see {@link LogCorrelation}). Each request runs
+   * on its own duplicated context, so this lives exactly as long as the request.
+   */
+  public static void correlateLogs(ContextInternal request, SpanContext span) {
+    request.localContextData().put(LOG_CORRELATION, span);
   }
 
   /** Hook: what the credential turned out to be and how the gateway decided (attributes of the server span). */
