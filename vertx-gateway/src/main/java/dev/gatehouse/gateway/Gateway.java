@@ -124,7 +124,7 @@ public final class Gateway {
       revocationWatcher.onChange(state -> resolver.dropRevoked(token -> state.check(token) != null));
     }
     this.tracing = GatewayTracing.fromEnvironment();
-    this.audit = AuditTrail.start(vertx, config.audit(), pool, metrics.registry(), tracing);
+    this.audit = AuditTrail.start(config.audit(), pool, metrics.registry(), tracing);
   }
 
   /** Starts listening; completes when the servers are bound (not when keys and activities are loaded). */

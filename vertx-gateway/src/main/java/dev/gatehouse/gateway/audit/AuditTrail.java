@@ -2,7 +2,6 @@ package dev.gatehouse.gateway.audit;
 
 import dev.gatehouse.gateway.tracing.GatewayTracing;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,8 +28,7 @@ public final class AuditTrail {
    * Starts the writer thread when records are on. {@code pool} is the gateway's PostgreSQL pool, used only with
    * {@code audit.postgres.enabled} (the {@code decisions} table comes with the schema migrations).
    */
-  public static AuditTrail start(Vertx vertx, AuditOptions options, Pool pool, MeterRegistry registry,
-      GatewayTracing tracing) {
+  public static AuditTrail start(AuditOptions options, Pool pool, MeterRegistry registry, GatewayTracing tracing) {
     if (!options.enabled()) {
       LOG.info("Decision records are off (audit.enabled=false)");
       return new AuditTrail(null, RequestAudit.off(), null);
