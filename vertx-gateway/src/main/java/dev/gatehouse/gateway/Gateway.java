@@ -129,7 +129,13 @@ public final class Gateway {
 
   /** Starts listening; completes when the servers are bound (not when keys and activities are loaded). */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
-    Gateway gateway = new Gateway(vertx, config, metrics);
+    Gateway gateway;
+    try {
+      gateway = new Gateway(vertx, config, metrics);
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      // Tracing that cannot start, a decision-record file that cannot be opened: a start failure with its reason.
+      return Future.failedFuture(e);
+    }
     return gateway.listen(metrics).map(gateway);
   }
 

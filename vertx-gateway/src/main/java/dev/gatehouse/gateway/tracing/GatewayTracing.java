@@ -106,16 +106,31 @@ public final class GatewayTracing {
       return OFF;
     }
     Map<String, String> defaults = new HashMap<>();
+    defaults.put("otel.traces.exporter", exporter.strip());
     defaults.put("otel.service.name", "gatehouse-gateway");
     // The gateway's metrics are Prometheus (/metrics) and its logs go to stderr: only traces leave through OTLP.
     defaults.put("otel.metrics.exporter", "none");
     defaults.put("otel.logs.exporter", "none");
+    // The Java SDK's default is gRPC, which needs another HTTP stack; HTTP/protobuf goes through the JDK's client.
+    defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
     defaults.putAll(settings);
-    OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-        .addPropertiesSupplier(() -> defaults)
-        .disableShutdownHook()
-        .build()
-        .getOpenTelemetrySdk();
+    OpenTelemetrySdk sdk;
+    try {
+      sdk = AutoConfiguredOpenTelemetrySdk.builder()
+          .addPropertiesSupplier(() -> defaults)
+          .disableShutdownHook()
+          .build()
+          .getOpenTelemetrySdk();
+    } catch (RuntimeException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      throw new IllegalStateException("OpenTelemetry tracing is on (OTEL_TRACES_EXPORTER=" + exporter.strip()
+          + ") but cannot start: " + cause.getMessage() + ". Check the OTEL_* variables: OTLP is bundled over"
+          + " HTTP/protobuf only (leave OTEL_EXPORTER_OTLP_PROTOCOL unset or http/protobuf); unset"
+          + " OTEL_TRACES_EXPORTER to run without tracing.", e);
+    }
     LOG.info("OpenTelemetry tracing on: exporter {}, propagators {}", exporter.strip(),
         sdk.getPropagators().getTextMapPropagator().fields());
     return new GatewayTracing(sdk, sdk);

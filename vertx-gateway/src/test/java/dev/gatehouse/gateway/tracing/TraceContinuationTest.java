@@ -41,7 +41,6 @@ class TraceContinuationTest {
     receiver = new OtlpReceiver(receiverVertx);
     tracing = GatewayTracing.fromSettings(Map.of(), Map.of(
         "otel.traces.exporter", "otlp",
-        "otel.exporter.otlp.protocol", "http/protobuf",
         "otel.exporter.otlp.endpoint", "http://127.0.0.1:" + receiver.port(),
         "otel.bsp.schedule.delay", "20"));
     assertThat(tracing.enabled()).isTrue();
