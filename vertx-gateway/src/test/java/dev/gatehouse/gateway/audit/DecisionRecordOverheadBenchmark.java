@@ -68,13 +68,16 @@ public final class DecisionRecordOverheadBenchmark {
       System.out.printf("%-28s median %7.1f µs CPU/request  (%+.1f %% vs off)  runs %s%n", entry.getKey(), median,
           (median / baseline - 1) * 100, entry.getValue().stream().map(v -> String.format("%.1f", v)).toList());
     }
-    System.out.println("records written: " + Files.readAllLines(recordsFile).size() + " lines in " + recordsFile);
     for (GatewayHarness gateway : gateways.values()) {
       gateway.close();
     }
     for (AutoCloseable c : closing) {
       c.close();
     }
+    try (var lines = Files.lines(recordsFile)) {
+      System.out.println("records written: " + lines.count());
+    }
+    Files.delete(recordsFile);
   }
 
   /** Loads one gateway with wrk; this JVM's CPU time over the requests wrk completed, in microseconds. */
