@@ -49,7 +49,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    proxy = new GatewayProxy(vertx, config, parts.metrics(), parts.revocations(), routes);
+    proxy = new GatewayProxy(vertx, config.proxy(), parts.metrics(), parts.revocations(), routes);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.listenHost())
         .setPort(config.listenPort())

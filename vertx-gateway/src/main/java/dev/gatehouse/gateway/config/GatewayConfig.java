@@ -61,6 +61,12 @@ public record GatewayConfig(
     int verifiedTokenCacheSize,
     boolean vertxHttpMetrics) {
 
+  /** The proxy's section: routes, upstream pool, identity contract, trusted proxies. */
+  public ProxySettings proxy() {
+    return new ProxySettings(routes, upstreamConnectTimeoutMillis, upstreamPoolSize, upstreamMaxWaitQueue,
+        maxHeaderBytes, identityHeaderPrefix, maxIdentityHeaderBytes, cookieName, trustedProxies);
+  }
+
   /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
   public boolean apiTokensEnabled() {
     return apiTokens != null;

@@ -1,6 +1,6 @@
 package dev.gatehouse.gateway.proxy;
 
-import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.config.ProxySettings;
 import dev.gatehouse.gateway.config.RouteConfig;
 import dev.gatehouse.gateway.credential.Credential;
 import dev.gatehouse.gateway.forwarded.ClientOrigin;
@@ -53,7 +53,7 @@ public final class GatewayProxy implements Handler<Exchange> {
   private final WebSocketProxy webSockets;
 
   /** With the configured routes only. */
-  public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics, RevocationGuard revocations) {
+  public GatewayProxy(Vertx vertx, ProxySettings config, GatewayMetrics metrics, RevocationGuard revocations) {
     this(vertx, config, metrics, revocations, RouteTable.fromConfig(config.routes()));
   }
 
@@ -61,11 +61,11 @@ public final class GatewayProxy implements Handler<Exchange> {
    * @param revocations shared by the gateway's verticles; cuts exchanges and WebSockets whose token it refuses
    * @param routes      the live route table (configured routes plus stored services), shared by the verticles
    */
-  public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics, RevocationGuard revocations,
+  public GatewayProxy(Vertx vertx, ProxySettings config, GatewayMetrics metrics, RevocationGuard revocations,
       RouteTable routes) {
     this.vertx = vertx;
     this.routes = routes;
-    this.connectTimeoutMillis = config.upstreamConnectTimeoutMillis();
+    this.connectTimeoutMillis = config.connectTimeoutMillis();
     IdentityHeaders identityHeaders = new IdentityHeaders(config.identityHeaderPrefix(),
         config.maxIdentityHeaderBytes());
     this.identityCache = new IdentityHeaderCache(identityHeaders);
@@ -74,12 +74,12 @@ public final class GatewayProxy implements Handler<Exchange> {
     this.trustedProxies = config.trustedProxies();
     this.client = vertx.httpClientBuilder()
         .with(new HttpClientOptions()
-            .setConnectTimeout((int) config.upstreamConnectTimeoutMillis())
+            .setConnectTimeout((int) config.connectTimeoutMillis())
             .setMaxHeaderSize(Math.max(config.maxHeaderBytes(), 16 * 1024))
             .setKeepAlive(true))
         .with(new PoolOptions()
-            .setHttp1MaxSize(config.upstreamPoolSize())
-            .setMaxWaitQueueSize(config.upstreamMaxWaitQueue()))
+            .setHttp1MaxSize(config.poolSize())
+            .setMaxWaitQueueSize(config.maxWaitQueue()))
         .build();
     this.inFlight = new InFlight(revocations);
     inFlight.start(vertx);
