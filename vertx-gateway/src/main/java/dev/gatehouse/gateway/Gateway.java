@@ -5,31 +5,35 @@ import dev.gatehouse.gateway.admin.DecisionsAdminApi;
 import dev.gatehouse.gateway.admin.ExplainHandler;
 import dev.gatehouse.gateway.admin.KeycloakPermissionCatalog;
 import dev.gatehouse.gateway.admin.StoreActivityRepository;
+import dev.gatehouse.gateway.admin.StoreServiceRepository;
 import dev.gatehouse.gateway.apitoken.ApiTokenResolver;
 import dev.gatehouse.gateway.apitoken.ApiTokenVerifier;
 import dev.gatehouse.gateway.audit.AuditTrail;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
-import dev.gatehouse.gateway.http.AccessPolicy;
-import dev.gatehouse.gateway.http.ActivityIndexPolicy;
-import dev.gatehouse.gateway.http.GatewayRouter;
-import dev.gatehouse.gateway.http.RequestTarget;
+import dev.gatehouse.gateway.policy.AccessPolicy;
+import dev.gatehouse.gateway.policy.ActivityIndexPolicy;
 import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.gateway.policy.AccessPolicy;
 import dev.gatehouse.gateway.policy.ActivityChangeWatcher;
 import dev.gatehouse.gateway.policy.ActivityIndexHolder;
+import dev.gatehouse.gateway.policy.ActivityIndexPolicy;
 import dev.gatehouse.gateway.policy.ActivityPatterns;
 import dev.gatehouse.gateway.policy.ActivitySeedFile;
 import dev.gatehouse.gateway.policy.ActivityStore;
 import dev.gatehouse.gateway.policy.SchemaMigrations;
+import dev.gatehouse.gateway.policy.ServiceStore;
+import dev.gatehouse.gateway.policy.ShadowDecisions;
+import dev.gatehouse.gateway.proxy.RouteTable;
+import dev.gatehouse.gateway.proxy.UpstreamHealthChecks;
 import dev.gatehouse.gateway.revocation.RevocationGuard;
 import dev.gatehouse.gateway.revocation.RevocationStore;
 import dev.gatehouse.gateway.revocation.RevocationWatcher;
 import dev.gatehouse.gateway.token.JwksKeySource;
 import dev.gatehouse.gateway.token.JwtTokenVerifier;
 import dev.gatehouse.gateway.token.SignatureAlgorithm;
-import dev.gatehouse.gateway.token.TokenVerificationListener;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import dev.gatehouse.gateway.token.TokenVerifierOptions;
 import dev.gatehouse.gateway.tracing.GatewayTracing;
@@ -58,6 +62,7 @@ public final class Gateway {
   private static final Duration MAX_RETRY = Duration.ofSeconds(30);
   /** How often counts of rate-limited log lines are checked for a summary that is due. */
   private static final long LOG_SUMMARY_PERIOD_MS = 5_000;
+  private static final RateLimitedLog SKIPPED_SERVICES = RateLimitedLog.of(LOG);
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -70,6 +75,9 @@ public final class Gateway {
   private final ActivityIndexHolder index = new ActivityIndexHolder();
   private final ActivityChangeWatcher watcher;
   private final AccessPolicy policy;
+  /** Configured routes plus stored services; 503 for other paths until the services are loaded once. */
+  private final RouteTable routes;
+  private final UpstreamHealthChecks healthChecks;
   private final ClientConnections connections;
   private final RevocationGuard revocations;
   private final RevocationWatcher revocationWatcher;
@@ -84,8 +92,8 @@ public final class Gateway {
     this.config = config;
     TokenVerifierOptions tokenOptions = tokenOptions(config);
     this.keys = new JwksKeySource(vertx, tokenOptions);
-    // AccessGate reports rejections to the metrics itself, so the verifier needs no listener.
-    TokenVerifier accessTokens = new JwtTokenVerifier(tokenOptions, keys, TokenVerificationListener.NONE);
+    // The request pipeline counts rejections by reason itself; the listener counts cache hits and signature checks.
+    TokenVerifier accessTokens = new JwtTokenVerifier(tokenOptions, keys, metrics.tokenVerification());
     ApiTokenResolver apiTokenResolver = null;
     if (config.apiTokensEnabled()) {
       this.apiTokenClient = WebClient.create(vertx, new WebClientOptions()
@@ -113,7 +121,15 @@ public final class Gateway {
     this.store = new ActivityStore(pool);
     this.watcher = new ActivityChangeWatcher(vertx, database, store, index,
         Duration.ofSeconds(config.activityPollSeconds()));
-    this.policy = new ActivityIndexPolicy(index::current);
+    this.policy = new ActivityIndexPolicy(index::current, new ShadowDecisions(metrics::shadowDecision));
+    this.routes = RouteTable.awaitingServices(config.routes());
+    this.healthChecks = new UpstreamHealthChecks(vertx);
+    watcher.onLoaded(snapshot -> {
+      routes.update(snapshot.services(), (service, reason) -> SKIPPED_SERVICES.warn(service.name(), "SKIPPING"
+          + " SERVICE {} ({}): {}. Fix or delete it; until then nothing is routed to it.", service.name(),
+          service.routePrefix(), reason));
+      healthChecks.watch(routes);
+    });
     this.connections = new ClientConnections(config.connectionLimits());
     this.revocations = new RevocationGuard(config.revocation(), Clock.systemUTC());
     this.revocationWatcher = new RevocationWatcher(vertx, database, new RevocationStore(pool), revocations,
@@ -124,7 +140,7 @@ public final class Gateway {
       revocationWatcher.onChange(state -> resolver.dropRevoked(token -> state.check(token) != null));
     }
     this.tracing = GatewayTracing.fromEnvironment();
-    this.audit = AuditTrail.start(config.audit(), pool, metrics.registry(), tracing);
+    this.audit = AuditTrail.start(config.audit(), pool, metrics.registry());
   }
 
   /** Starts listening; completes when the servers are bound (not when keys and activities are loaded). */
@@ -144,24 +160,28 @@ public final class Gateway {
     logSummaryTimer = vertx.setPeriodic(LOG_SUMMARY_PERIOD_MS, tick -> RateLimitedLog.reportSuppressedEverywhere());
     preparePolicy(FIRST_RETRY);
     metrics.activityIndexGauges(policy::size, policy::version);
+    metrics.activityReloadFailures(watcher::reloadFailures);
     metrics.revocationGauges(() -> {
       Duration staleness = revocations.staleness();
       return staleness == null ? -1 : staleness.toMillis() / 1000.0;
     }, () -> revocations.state().size());
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(),
+        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, null, config.login(), revocations);
     ActivitiesAdminApi adminApi = new ActivitiesAdminApi(new StoreActivityRepository(store),
-        ActivityPatterns::validate, config.adminMaxBodyBytes(),
-        new ExplainHandler(policy, verifier, RequestTarget::parse),
+        ActivityPatterns::validate, config.adminMaxBodyBytes(), new ExplainHandler(parts.gate()),
         new KeycloakPermissionCatalog(keycloakAdminClient, config.permissionCheck()))
+        .withServices(new StoreServiceRepository(new ServiceStore(pool), store),
+            config.routes().stream().map(route -> route.prefix()).collect(java.util.stream.Collectors.toSet()))
         .withDecisions(new DecisionsAdminApi(audit.store()));
     if (config.permissionCheck().missingSetting() != null) {
       LOG.warn("The admin API cannot check permission names against Keycloak: {}. Writes that name permissions are"
           + " refused with 503 unless they say allowUnknownPermissions=true.", config.permissionCheck().missingSetting());
     }
-    GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), RequestTarget::parse,
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, adminApi, config.login(),
-        revocations, audit.requests(), tracing);
+    GatewayRoutes.Parts withAdmin = new GatewayRoutes.Parts(parts.publicRoutes(), parts.credentials(), verifier,
+        policy, metrics, adminApi, config.login(), revocations, audit.requests(), tracing);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return vertx.deployVerticle(() -> new GatewayVerticle(config, parts, connections), new DeploymentOptions().setInstances(instances))
+    return vertx.deployVerticle(() -> new GatewayVerticle(config, withAdmin, connections, routes),
+            new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
           deploymentId = id;
           LOG.info("Gatehouse gateway {} listening on {}:{} ({} server instances, {} route(s), TLS {}, trusted proxies {});"
@@ -217,10 +237,6 @@ public final class Gateway {
     return version == null ? "development build" : version;
   }
 
-  public long activityVersion() {
-    return index.version();
-  }
-
   /** Drains in-flight requests (bounded by the shutdown timeout), then releases Keycloak and PostgreSQL clients. */
   public Future<Void> close() {
     closed = true;
@@ -228,6 +244,7 @@ public final class Gateway {
     Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : drain();
     return undeployed
         .eventually(watcher::stop)
+        .eventually(healthChecks::close)
         .eventually(revocationWatcher::stop)
         .eventually(keys::close)
         .eventually(() -> {
@@ -273,6 +290,7 @@ public final class Gateway {
         .setJwksUrl(config.jwksUrl() == null ? null : config.jwksUrl().toString())
         .setAllowedAlgorithms(algorithms)
         .setAudiences(new LinkedHashSet<>(config.audiences()))
-        .setMaxTokenBytes(config.maxTokenBytes());
+        .setMaxTokenBytes(config.maxTokenBytes())
+        .setCacheSize(config.verifiedTokenCacheSize());
   }
 }

@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.ops.GatewayMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,7 +30,7 @@ public final class GatewayMain {
     LOG.info("Starting Gatehouse gateway {} (pid {}, Java {})", Gateway.version(), ProcessHandle.current().pid(),
         Runtime.version());
     GatewayMetrics metrics = new GatewayMetrics();
-    Vertx vertx = newVertx(metrics);
+    Vertx vertx = newVertx(metrics, config.vertxHttpMetrics());
     if (!vertx.isNativeTransportEnabled()) {
       LOG.info("Using Java NIO instead of the native transport ({})",
           String.valueOf(vertx.unavailableNativeTransportCause()));
@@ -55,13 +56,28 @@ public final class GatewayMain {
         });
   }
 
-  /** Vert.x reporting its own HTTP server/client metrics into the gateway's registry, so /metrics shows both. */
+  /** Without Vert.x's per-request HTTP metrics (the default: see {@link #newVertx(GatewayMetrics, boolean)}). */
   public static Vertx newVertx(GatewayMetrics metrics) {
+    return newVertx(metrics, false);
+  }
+
+  /**
+   * Vert.x reporting its own metrics into the gateway's registry, so /metrics shows both. Its per-request HTTP server
+   * and client metrics ({@code vertx_http_*}) only with {@code vertxHttpMetrics}: they cost more per request than the
+   * gateway's whole access decision (docs/benchmarks.md), and the gateway's own decision counts and upstream
+   * latencies already say how requests went.
+   */
+  public static Vertx newVertx(GatewayMetrics metrics, boolean vertxHttpMetrics) {
+    MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions().setEnabled(true);
+    if (!vertxHttpMetrics) {
+      metricsOptions.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+          .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
+    }
     return Vertx.builder()
         .with(new VertxOptions()
             // epoll where available: fewer system calls and allocations per request than NIO.
             .setPreferNativeTransport(true)
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .setMetricsOptions(metricsOptions))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();
   }

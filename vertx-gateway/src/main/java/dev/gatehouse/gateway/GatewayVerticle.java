@@ -2,15 +2,15 @@ package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.connection.ClientConnections;
-import dev.gatehouse.gateway.http.GatewayRouter;
+import dev.gatehouse.gateway.http.RequestPipeline;
 import dev.gatehouse.gateway.proxy.GatewayProxy;
+import dev.gatehouse.gateway.proxy.RouteTable;
 import dev.gatehouse.gateway.tls.HstsHandler;
 import dev.gatehouse.gateway.tls.ServerTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.concurrent.TimeUnit;
@@ -21,34 +21,45 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
-  private final GatewayRouter.Parts parts;
+  private final GatewayRoutes.Parts parts;
   private final ClientConnections connections;
+  private final RouteTable routes;
   private HttpServer server;
   private GatewayProxy proxy;
   private WebClient loginClient;
   private ServerTls tls;
 
-  public GatewayVerticle(GatewayConfig config, GatewayRouter.Parts parts) {
+  public GatewayVerticle(GatewayConfig config, GatewayRoutes.Parts parts) {
     this(config, parts, new ClientConnections(config.connectionLimits()));
   }
 
   /** {@code connections} is shared by all instances of one gateway (drain flag, counts). */
-  public GatewayVerticle(GatewayConfig config, GatewayRouter.Parts parts, ClientConnections connections) {
+  public GatewayVerticle(GatewayConfig config, GatewayRoutes.Parts parts, ClientConnections connections) {
+    this(config, parts, connections, RouteTable.fromConfig(config.routes()));
+  }
+
+  /** {@code routes}: the gateway's live route table, shared by all instances. */
+  public GatewayVerticle(GatewayConfig config, GatewayRoutes.Parts parts, ClientConnections connections,
+      RouteTable routes) {
     this.config = config;
     this.parts = parts;
     this.connections = connections;
+    this.routes = routes;
   }
 
   @Override
   public Future<?> start() {
-    proxy = new GatewayProxy(vertx, config, parts.metrics(), parts.revocations().connections(), parts.audit(),
-        parts.tracing());
+    proxy = new GatewayProxy(vertx, config.proxy(), parts.metrics(), parts.revocations(), routes, parts.tracing());
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.listenHost())
         .setPort(config.listenPort())
         .setMaxHeaderSize(config.maxHeaderBytes())
         .setMaxInitialLineLength(16 * 1024)
         .setCompressionSupported(false)
+        // WebSockets are tunnelled raw between client and upstream, never terminated here: Vert.x's extension
+        // negotiation would only add a handler to every connection's pipeline.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         // No cleartext HTTP/2 upgrade: one protocol to parse and police (HTTP/2 belongs with TLS, via ALPN).
         .setHttp2ClearTextEnabled(false);
     if (parts.login() != null) {
@@ -56,11 +67,9 @@ public final class GatewayVerticle extends VerticleBase {
           .setConnectTimeout((int) parts.login().httpTimeoutMillis())
           .setUserAgent("gatehouse-gateway"));
     }
-    Router router = GatewayRouter.create(vertx, parts, proxy, loginClient);
-    if (config.tls().hstsHeader() != null) {
-      // Ahead of every other handler, so that every answer over HTTPS carries it.
-      router.route().order(-1).handler(new HstsHandler(config.tls().hstsHeader(), config.trustedProxies()));
-    }
+    HstsHandler hsts = config.tls().hstsHeader() == null ? null
+        : new HstsHandler(config.tls().hstsHeader(), config.trustedProxies());
+    RequestPipeline router = GatewayRoutes.create(vertx, parts, proxy, loginClient, hsts);
     if (!config.tls().terminates()) {
       server = vertx.createHttpServer(options)
           // Strict framing, head and idle timeouts, drain behaviour: see the connection package.

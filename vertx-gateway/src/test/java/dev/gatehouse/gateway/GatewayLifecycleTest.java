@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
-import dev.gatehouse.gateway.http.GatewayRouter;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.testing.FakePolicy;
 import dev.gatehouse.gateway.testing.FakeVerifier;
 import dev.gatehouse.gateway.testing.GatewayHarness;
-import dev.gatehouse.gateway.testing.TestTargets;
 import dev.gatehouse.gateway.token.VerifiedToken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,7 +52,7 @@ class GatewayLifecycleTest {
         .put("shutdownTimeoutMillis", 15_000), Map.of());
     FakeVerifier verifier = new FakeVerifier().accept("t", new VerifiedToken("s", "u", "e", Set.of("p"), Set.of(),
         "app", 4_000_000_000L));
-    GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), TestTargets::parse,
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(), 
         new CredentialExtractor("jwt-token"), verifier, new FakePolicy().allow("GET", "/held", "p"),
         metrics, null);
     GatewayVerticle verticle = new GatewayVerticle(config, parts);
@@ -68,11 +66,22 @@ class GatewayLifecycleTest {
   }
 
   @Test
-  void vertxOwnHttpMetricsAppearBesideTheGatewayCounters() throws Exception {
+  void vertxOwnPerRequestHttpMetricsAreOffByDefaultAndOnWhenAskedFor() throws Exception {
     HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live"))
         .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.scrape()).contains("gatehouse_decisions_total").doesNotContain("vertx_http_server_requests");
 
-    assertThat(metrics.scrape()).contains("vertx_http_server_requests_total").contains("gatehouse_decisions_total");
+    GatewayMetrics asked = new GatewayMetrics();
+    Vertx withHttpMetrics = GatewayMain.newVertx(asked, true);
+    try {
+      HttpServer server = GatewayHarness.await(withHttpMetrics.createHttpServer()
+          .requestHandler(request -> request.response().end("ok")).listen(0, "127.0.0.1"));
+      HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort()
+          + "/")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(asked.scrape()).contains("vertx_http_server_requests_total");
+    } finally {
+      GatewayHarness.await(withHttpMetrics.close());
+    }
   }
 
   private CompletableFuture<HttpResponse<String>> sendHeld() throws InterruptedException {

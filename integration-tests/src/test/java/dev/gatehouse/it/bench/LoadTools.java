@@ -30,6 +30,23 @@ final class LoadTools {
    */
   static final String TIMEOUT = System.getProperty("bench.timeout", "10s");
   private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
+  /**
+   * With {@code -Dbench.pin=true} the processes under test run on CPU {@value #SERVER_CPU} and wrk on
+   * {@value #LOAD_CPU} (taskset), so they do not compete for a core; each benchmark says whether it pins.
+   */
+  static final boolean PINNING = Boolean.getBoolean("bench.pin");
+  static final String SERVER_CPU = "0";
+  static final String LOAD_CPU = "1";
+
+  /** {@code command} run on the server CPU when pinning, unchanged otherwise. */
+  static List<String> onServerCpu(List<String> command) {
+    if (!PINNING) {
+      return command;
+    }
+    List<String> pinned = new ArrayList<>(List.of("taskset", "-c", SERVER_CPU));
+    pinned.addAll(command);
+    return pinned;
+  }
 
   /** One wrk run: its raw output and the CPU the measured processes spent during it. */
   record Measurement(String output, long cpuTicks) {
@@ -100,8 +117,8 @@ final class LoadTools {
   }
 
   private static List<String> wrkCommand(String url, List<String> headers, String duration) {
-    List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + CONNECTIONS, "-d" + duration, "--timeout",
-        TIMEOUT, "--latency"));
+    List<String> command = new ArrayList<>(PINNING ? List.of("taskset", "-c", LOAD_CPU) : List.of());
+    command.addAll(List.of("wrk", "-t2", "-c" + CONNECTIONS, "-d" + duration, "--timeout", TIMEOUT, "--latency"));
     for (String header : headers) {
       command.addAll(List.of("-H", header));
     }
@@ -139,7 +156,7 @@ final class LoadTools {
           scgi_temp_path %s; keepalive_requests 1000000;
           %s }
         """.formatted(dir, dir, dir, dir, dir, dir, dir, servers));
-    return new ProcessBuilder("nginx", "-c", conf.toString(), "-p", dir.toString())
+    return new ProcessBuilder(onServerCpu(List.of("nginx", "-c", conf.toString(), "-p", dir.toString())))
         .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
   }
 

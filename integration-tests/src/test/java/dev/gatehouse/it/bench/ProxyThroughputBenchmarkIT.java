@@ -2,6 +2,7 @@ package dev.gatehouse.it.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.it.support.GatewayProcess;
 import dev.gatehouse.it.support.RealKeycloak;
 import dev.gatehouse.it.support.RealPostgres;
@@ -11,68 +12,173 @@ import dev.gatehouse.stack.gateway.LocalGateway;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
 import dev.gatehouse.stack.postgres.PostgresServer;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Side-by-side throughput on loopback, in one run, with one trivial upstream (nginx returning a constant): the
- * upstream directly, nginx as a plain reverse proxy (no auth), and the gateway (separate JVM from its fat jar) with
- * full token verification and activity authorization. Also CPU time per request of each proxy process, read from
- * /proc. Needs {@code wrk} and {@code nginx} (apt). Measures, asserts nothing about speed. Run with:
+ * Side-by-side throughput on loopback, in one run, with one trivial upstream (nginx returning a constant):
+ * <ul>
+ *   <li>the upstream directly, and nginx as a plain reverse proxy (no auth);</li>
+ *   <li>the Vert.x floor: a bare Vert.x server piping to a Vert.x client, and vertx-http-proxy without interceptors
+ *       (see {@link dev.gatehouse.it.bench.floor.FloorProxy});</li>
+ *   <li>the gateway (separate JVM from its fat jar) with full authorization: a service account's JWT from the
+ *       verified-token cache, the same with the cache off (every request verifies the signature: the cold case), a
+ *       user's API token, and, when Temurin 25 is installed, the warm case on JDK 25.</li>
+ * </ul>
+ * CPU per request is each process's user + system time from /proc over the measured run. With
+ * {@code -Dbench.pin=true} every process under test shares CPU 0 and wrk runs on CPU 1. Needs {@code wrk} and
+ * {@code nginx} (apt). Measures, asserts nothing about speed. Run with (one command, about 10 minutes):
  * {@code mvn -B verify -pl integration-tests -am -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.excludedGroups=none -Dit.test=ProxyThroughputBenchmarkIT}
+ * -Dit.excludedGroups=none -Dit.test=ProxyThroughputBenchmarkIT -Dbench.pin=true}
  */
 @Tag("benchmark")
 @ExtendWith({RealKeycloak.class, RealPostgres.class})
 class ProxyThroughputBenchmarkIT {
   private static final String PATH = "/api/v1/users";
+  private static final String REALM = "gatehouse";
+  private static final Path JDK_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+  /** Which rows to measure (default all): upstream, nginx, pipe, http-proxy, warm, cold, api-token, jdk25. */
+  private static final List<String> TARGETS = List.of(System.getProperty("bench.targets",
+      "upstream,nginx,pipe,http-proxy,warm,cold,api-token,jdk25").split(","));
+  /** Extra JVM options for the warm gateway, e.g. a profiler agent. */
+  private static final String WARM_JVM_OPTIONS = System.getProperty("bench.gatewayJvmOptions", "");
 
   @Test
-  void upstreamVersusNginxVersusGateway(KeycloakServer keycloak, PostgresServer postgres) throws Exception {
+  void nginxVertxFloorAndGatewaySideBySide(KeycloakServer keycloak, PostgresServer postgres) throws Exception {
     StackLayout layout = StackLayout.locate();
     Path work = Files.createDirectories(Path.of("target/bench-proxy"));
     int upstreamPort = FreePorts.next();
     int nginxPort = FreePorts.next();
-    int gatewayPort = FreePorts.next();
+    int pipePort = FreePorts.next();
+    int httpProxyPort = FreePorts.next();
 
-    Process upstream = LoadTools.nginx(work.resolve("upstream"), """
-        server { listen 127.0.0.1:%d; access_log off; location / { return 200 "ok\\n"; } }
-        """.formatted(upstreamPort));
-    Process proxy = LoadTools.nginx(work.resolve("proxy"), LoadTools.proxyServer(nginxPort, upstreamPort));
-
-    JsonObject config = LocalGateway.localConfig(keycloak.issuer("gatehouse"), postgres,
-        "http://127.0.0.1:" + upstreamPort, gatewayPort, layout.realmConfigDir().resolve("activities.json"));
-    GatewayProcess gateway = GatewayProcess.start(config, work.toAbsolutePath());
+    List<Process> started = new ArrayList<>();
+    List<GatewayProcess> gateways = new ArrayList<>();
     try {
-      String token = LoadTools.serviceAccountToken(keycloak);
-      gateway.awaitReady(Duration.ofSeconds(90));
+      Process upstream = started(started, LoadTools.nginx(work.resolve("upstream"), """
+          server { listen 127.0.0.1:%d; access_log off; location / { return 200 "ok\\n"; } }
+          """.formatted(upstreamPort)));
+      Process nginx = started(started, LoadTools.nginx(work.resolve("proxy"),
+          LoadTools.proxyServer(nginxPort, upstreamPort)));
+      Process pipe = started(started, floor("pipe", pipePort, upstreamPort, work));
+      Process httpProxy = started(started, floor("http-proxy", httpProxyPort, upstreamPort, work));
+
+      Path activities = layout.realmConfigDir().resolve("activities.json");
+      String upstreamUrl = "http://127.0.0.1:" + upstreamPort;
+      List<String> warmLauncher = new ArrayList<>(List.of("java"));
+      if (!WARM_JVM_OPTIONS.isBlank()) {
+        warmLauncher.addAll(List.of(WARM_JVM_OPTIONS.trim().split("\\s+")));
+      }
+      GatewayProcess warm = gateway(gateways, LocalGateway.localConfig(keycloak.issuer(REALM), postgres, upstreamUrl,
+          FreePorts.next(), activities), work.resolve("gateway-warm"), warmLauncher);
+      JsonObject coldConfig = LocalGateway.localConfig(keycloak.issuer(REALM), postgres, upstreamUrl,
+          FreePorts.next(), activities);
+      coldConfig.getJsonObject("token").put("verifiedCacheSize", 0);
+      GatewayProcess cold = gateway(gateways, coldConfig, work.resolve("gateway-cold"), List.of("java"));
+      GatewayProcess jdk25 = Files.isExecutable(JDK_25) ? gateway(gateways, LocalGateway.localConfig(
+          keycloak.issuer(REALM), postgres, upstreamUrl, FreePorts.next(), activities), work.resolve("gateway-jdk25"),
+          List.of(JDK_25.toString())) : null;
+      for (GatewayProcess gateway : gateways) {
+        gateway.awaitReady(Duration.ofSeconds(120));
+      }
       LoadTools.awaitStatus("http://127.0.0.1:" + upstreamPort + "/", 200);
-      assertThat(LoadTools.status("http://127.0.0.1:" + gatewayPort + PATH, token))
-          .as("the gateway allows the bench call").isEqualTo(200);
+      LoadTools.awaitStatus("http://127.0.0.1:" + pipePort + "/", 200);
+      LoadTools.awaitStatus("http://127.0.0.1:" + httpProxyPort + "/", 200);
+
+      String serviceToken = LoadTools.serviceAccountToken(keycloak);
+      String apiToken = createApiToken(keycloak, userToken(keycloak, "carol"));
+      for (GatewayProcess gateway : gateways) {
+        assertThat(LoadTools.status(gateway.baseUrl() + PATH, serviceToken)).as("the gateway allows the bench call")
+            .isEqualTo(200);
+      }
+      assertThat(LoadTools.status(warm.baseUrl() + PATH, apiToken)).as("carol's API token is allowed").isEqualTo(200);
 
       List<String> rows = new ArrayList<>();
-      rows.add(LoadTools.warmedUpRow("upstream directly", "http://127.0.0.1:" + upstreamPort + PATH, null, upstream.toHandle()));
-      rows.add(LoadTools.warmedUpRow("nginx reverse proxy, no auth", "http://127.0.0.1:" + nginxPort + PATH, null,
-          proxy.toHandle()));
-      rows.add(LoadTools.warmedUpRow("Gatehouse gateway, JWT verify + authorize", "http://127.0.0.1:" + gatewayPort + PATH, token,
-          gateway.handle()));
+      if (TARGETS.contains("upstream")) rows.add(LoadTools.warmedUpRow("upstream directly", "http://127.0.0.1:" + upstreamPort + PATH, null,
+          upstream.toHandle()));
+      if (TARGETS.contains("nginx")) rows.add(LoadTools.warmedUpRow("nginx reverse proxy, no auth", "http://127.0.0.1:" + nginxPort + PATH, null,
+          nginx.toHandle()));
+      if (TARGETS.contains("pipe")) rows.add(LoadTools.warmedUpRow("Vert.x floor: bare server piping to a client", "http://127.0.0.1:" + pipePort
+          + PATH, null, pipe.toHandle()));
+      if (TARGETS.contains("http-proxy")) rows.add(LoadTools.warmedUpRow("Vert.x floor: vertx-http-proxy, no interceptors", "http://127.0.0.1:"
+          + httpProxyPort + PATH, null, httpProxy.toHandle()));
+      // A fresh token for each row: a whole run takes longer than a token's lifespan.
+      if (TARGETS.contains("warm")) rows.add(LoadTools.warmedUpRow("**Gatehouse**, JWT from the verified-token cache (warm)", warm.baseUrl() + PATH,
+          LoadTools.serviceAccountToken(keycloak), warm.handle()));
+      if (TARGETS.contains("cold")) rows.add(LoadTools.warmedUpRow("Gatehouse, JWT verified on every request (cold: cache off)",
+          cold.baseUrl() + PATH, LoadTools.serviceAccountToken(keycloak), cold.handle()));
+      if (TARGETS.contains("api-token")) rows.add(LoadTools.warmedUpRow("Gatehouse, API token (resolution cached)", warm.baseUrl() + PATH, apiToken,
+          warm.handle()));
+      if (jdk25 != null && TARGETS.contains("jdk25")) {
+        rows.add(LoadTools.warmedUpRow("Gatehouse on JDK 25, JWT warm", jdk25.baseUrl() + PATH,
+            LoadTools.serviceAccountToken(keycloak), jdk25.handle()));
+      }
       String report = "| target | requests/s | latency p50 | latency p99 | CPU per request of the process under test |\n"
           + "|---|---|---|---|---|\n" + String.join("\n", rows) + "\n\nwrk -t2 -c" + LoadTools.CONNECTIONS + " -d"
-          + LoadTools.DURATION + " after a " + LoadTools.WARMUP + " warm-up per target, one run, 2-core machine shared"
-          + " by wrk, the proxy and the upstream.\n";
+          + LoadTools.DURATION + " after a " + LoadTools.WARMUP + " warm-up per target, one run; "
+          + (LoadTools.PINNING ? "processes under test on CPU 0, wrk on CPU 1" : "not pinned") + ".\n";
       System.out.println(report);
       Files.createDirectories(Path.of("target/benchmarks"));
       Files.writeString(Path.of("target/benchmarks/proxy-throughput.md"), report);
     } finally {
-      gateway.close();
-      upstream.destroy();
-      proxy.destroy();
+      for (GatewayProcess gateway : gateways) {
+        gateway.close();
+      }
+      for (Process process : started) {
+        process.destroy();
+      }
     }
+  }
+
+  private static Process started(List<Process> started, Process process) {
+    started.add(process);
+    return process;
+  }
+
+  private static GatewayProcess gateway(List<GatewayProcess> gateways, JsonObject config, Path dir,
+      List<String> java) {
+    GatewayProcess gateway = GatewayProcess.start(config, dir.toAbsolutePath(),
+        StackLayout.locate().root().resolve("vertx-gateway/target/gatehouse-gateway-all.jar"), List.of(),
+        LoadTools.onServerCpu(java));
+    gateways.add(gateway);
+    return gateway;
+  }
+
+  /** The floor proxy in its own JVM, from this module's test classpath. */
+  private static Process floor(String mode, int port, int upstreamPort, Path work) throws Exception {
+    Path log = work.resolve("floor-" + mode + ".log").toAbsolutePath();
+    List<String> command = LoadTools.onServerCpu(List.of("java", "-Xmx512m", "-cp",
+        System.getProperty("java.class.path"), "dev.gatehouse.it.bench.floor.FloorProxy", mode,
+        String.valueOf(port), String.valueOf(upstreamPort)));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static String userToken(KeycloakServer keycloak, String username) {
+    return keycloak.admin().token(REALM, Map.of("grant_type", "password", "client_id", "gatehouse-test",
+        "username", username, "password", username, "scope", "openid")).expect(200).json()
+        .path("access_token").asText();
+  }
+
+  private static String createApiToken(KeycloakServer keycloak, String userAccessToken) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(keycloak.issuer(REALM) + "/api-tokens"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + userAccessToken)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"proxy-benchmark\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return new ObjectMapper().readTree(response.body()).path("token").asText();
   }
 }

@@ -51,6 +51,15 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** The same with extra JVM options, e.g. JSSE system properties. */
   public static GatewayProcess start(JsonObject config, Path workDir, Path jar, List<String> jvmOptions) {
+    return start(config, workDir, jar, jvmOptions, List.of("java"));
+  }
+
+  /**
+   * @param launcher the command that runs the JVM, e.g. {@code ["java"]}, another JDK's {@code java}, or
+   *                 {@code ["taskset", "-c", "0", "java"]}
+   */
+  public static GatewayProcess start(JsonObject config, Path workDir, Path jar, List<String> jvmOptions,
+      List<String> launcher) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("Missing " + jar + "; build it with: mvn -DskipTests package -pl vertx-gateway");
     }
@@ -59,7 +68,8 @@ public final class GatewayProcess implements AutoCloseable {
       Path configFile = workDir.resolve("gateway.json");
       Files.writeString(configFile, config.encodePrettily());
       Path log = workDir.resolve("gateway.log");
-      List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
+      List<String> command = new ArrayList<>(launcher);
+      command.add("-Xmx512m");
       command.addAll(jvmOptions);
       command.addAll(List.of("-jar", jar.toString(), "--config", configFile.toString()));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -112,7 +112,7 @@ public class PermissionsMapper extends AbstractOIDCProtocolMapper
                             KeycloakSession session, ClientSessionContext clientSessionCtx) {
         MapperSettings settings = MapperSettings.from(mappingModel.getConfig());
         RealmModel realm = userSession.getRealm();
-        List<GrantedRole> roles = clientSessionCtx.getRolesStream().map(PermissionsMapper::toGrantedRole).toList();
+        List<GrantedRole> roles = GrantedRoles.of(clientSessionCtx.getRolesStream());
 
         ClientModel permissionsClient = realm.getClientByClientId(settings.permissionsClient());
         if (permissionsClient == null) {
@@ -126,12 +126,6 @@ public class PermissionsMapper extends AbstractOIDCProtocolMapper
             String defaultRolesName = defaultRoles == null ? null : defaultRoles.getName();
             putClaim(token, rolesClaim, PermissionResolver.realmRoles(roles, defaultRolesName));
         });
-    }
-
-    private static GrantedRole toGrantedRole(RoleModel role) {
-        return role.isClientRole()
-                ? GrantedRole.clientRole(role.getName(), role.getContainerId())
-                : GrantedRole.realmRole(role.getName());
     }
 
     /** Replaces any earlier value: a merge with another mapper's claim could smuggle in extra permissions. */

@@ -3,6 +3,7 @@ package dev.gatehouse.keycloak.permissions;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -10,10 +11,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import dev.gatehouse.keycloak.mapper.GrantedRoles;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.RoleUtils;
+import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
@@ -25,6 +32,12 @@ import org.keycloak.services.managers.AuthenticationManager.AuthResult;
  * <p>
  * The caller sends an access token of this realm. It must hold {@value #READER_ROLE} and the token's client must have
  * it in scope, the rule Keycloak's admin API applies to its own roles ({@code AdminAuth.hasRealmRole}).
+ * <p>
+ * Sub-resources answer a role's, a user's or a client's service account's effective permissions, for the gateway's
+ * policy tests ({@code POST /gatehouse/admin/policy-tests}). They expand roles as the permissions mapper does
+ * ({@link GrantedRoles}): a realm role with its composites; a user's direct, group and default roles with composites
+ * (what a token of a full-scope client carries); a service account's roles limited to its client's role scope and
+ * default client scopes (what its client-credentials token carries).
  */
 public final class PermissionCatalogResource {
   /**
@@ -61,6 +74,82 @@ public final class PermissionCatalogResource {
         .sorted(Comparator.comparing(PermissionCatalogViews.Permission::name))
         .toList();
     return Response.ok(new PermissionCatalogViews.Catalog(permissionsClient, permissions), MediaType.APPLICATION_JSON_TYPE)
+        .header(HttpHeaders.CACHE_CONTROL, "no-store")
+        .build();
+  }
+
+  /** {@code GET .../gatehouse-permissions/roles/{name}/permissions}: a realm role's permissions, composites expanded. */
+  @GET
+  @Path("roles/{name}/permissions")
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response rolePermissions(@PathParam("name") String name) {
+    requireReader(authenticate());
+    ClientModel client = permissionsClient();
+    RoleModel role = realm.getRole(name);
+    if (role == null) {
+      return error(Response.Status.NOT_FOUND, "role_not_found", "Realm '" + realm.getName() + "' has no realm role '"
+          + name + "'. Check the spelling (role names are case-sensitive), or name a user or client instead.");
+    }
+    Stream<RoleModel> roles = RoleUtils.expandCompositeRoles(Set.of(role)).stream();
+    return subject("role", name, true, GrantedRoles.permissions(roles, client));
+  }
+
+  /** {@code GET .../gatehouse-permissions/users/{username}/permissions}: what a full-scope token of the user carries. */
+  @GET
+  @Path("users/{username}/permissions")
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response userPermissions(@PathParam("username") String username) {
+    requireReader(authenticate());
+    ClientModel client = permissionsClient();
+    UserModel user = session.users().getUserByUsername(realm, username);
+    if (user == null) {
+      return error(Response.Status.NOT_FOUND, "user_not_found", "Realm '" + realm.getName() + "' has no user with"
+          + " username '" + username + "'. Usernames are stored in lower case; for a service account name its client"
+          + " instead.");
+    }
+    Stream<RoleModel> roles = RoleUtils.getDeepUserRoleMappings(user).stream();
+    return subject("user", username, user.isEnabled(), GrantedRoles.permissions(roles, client));
+  }
+
+  /** {@code GET .../gatehouse-permissions/clients/{clientId}/permissions}: what its client-credentials token carries. */
+  @GET
+  @Path("clients/{clientId}/permissions")
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response clientPermissions(@PathParam("clientId") String clientId) {
+    requireReader(authenticate());
+    ClientModel permissions = permissionsClient();
+    ClientModel client = realm.getClientByClientId(clientId);
+    if (client == null) {
+      return error(Response.Status.NOT_FOUND, "client_not_found", "Realm '" + realm.getName() + "' has no client '"
+          + clientId + "'. Name the client by its Client ID, as in the admin console.");
+    }
+    UserModel account = client.isServiceAccountsEnabled() ? session.users().getServiceAccount(client) : null;
+    if (account == null) {
+      return error(Response.Status.NOT_FOUND, "client_not_found", "Client '" + clientId + "' of realm '"
+          + realm.getName() + "' has no service account (service accounts are off), so it never gets a token of its"
+          + " own. Name a user or role instead, or enable its service account.");
+    }
+    // The roles a client-credentials token without a scope parameter carries, as the permissions mapper sees them.
+    Set<RoleModel> roles = TokenManager.getAccess(account, client,
+        TokenManager.getRequestedClientScopes(session, null, client, account));
+    return subject("client", clientId, client.isEnabled() && account.isEnabled(),
+        GrantedRoles.permissions(roles.stream(), permissions));
+  }
+
+  private ClientModel permissionsClient() {
+    ClientModel client = realm.getClientByClientId(permissionsClient);
+    if (client == null) {
+      throw new WebApplicationException(error(Response.Status.NOT_FOUND, "permissions_client_not_found", "Realm '"
+          + realm.getName() + "' has no client '" + permissionsClient + "', whose client roles would be the"
+          + " permissions. Create it, or point Keycloak's option"
+          + " spi-realm-restapi-extension--gatehouse-permissions--client at the client the permissions mapper names."));
+    }
+    return client;
+  }
+
+  private Response subject(String kind, String name, boolean enabled, List<String> permissions) {
+    return Response.ok(new PermissionCatalogViews.SubjectPermissions(kind, name, enabled, permissionsClient,
+            permissions), MediaType.APPLICATION_JSON_TYPE)
         .header(HttpHeaders.CACHE_CONTROL, "no-store")
         .build();
   }

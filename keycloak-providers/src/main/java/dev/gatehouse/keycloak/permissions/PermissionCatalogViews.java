@@ -15,6 +15,13 @@ final class PermissionCatalogViews {
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record Permission(String name, String description) {}
 
+  /**
+   * The effective permissions of a role, user or client ({@code kind}); {@code enabled} is false for a disabled user
+   * or client, which gets no token at all.
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record SubjectPermissions(String kind, String name, boolean enabled, String client, List<String> permissions) {}
+
   /** OAuth's error shape, as the API-token endpoints answer. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Error(String error, String error_description) {}

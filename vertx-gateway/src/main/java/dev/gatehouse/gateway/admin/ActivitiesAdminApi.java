@@ -1,11 +1,13 @@
 package dev.gatehouse.gateway.admin;
 
-import dev.gatehouse.gateway.http.ErrorResponses;
+import dev.gatehouse.gateway.reply.ErrorReply;
 import dev.gatehouse.gateway.policy.Activity;
 import dev.gatehouse.gateway.policy.ActivityDefinition;
 import dev.gatehouse.gateway.policy.ActivityPatterns;
 import dev.gatehouse.gateway.policy.ExpectedRevision;
 import dev.gatehouse.gateway.policy.InvalidActivityException;
+import dev.gatehouse.gateway.policy.Service;
+import dev.gatehouse.gateway.policy.ServiceRules;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -46,6 +48,9 @@ public final class ActivitiesAdminApi {
   private final PermissionCatalog permissions;
   /** {@code GET /decisions}, when the gateway has the decision audit trail; else null. */
   private DecisionsAdminApi decisions;
+  /** Null when this gateway keeps no services (tests of the activity endpoints alone). */
+  private ServiceRepository services;
+  private Set<String> configuredPrefixes = Set.of();
 
   /**
    * @param patternRules {@code ActivityPatterns::validate} in production: rejects bad regexes before they are stored
@@ -66,6 +71,16 @@ public final class ActivitiesAdminApi {
     return this;
   }
 
+  /**
+   * Adds the services endpoints ({@link ServicesAdminApi}) and lets activities name a service. {@code
+   * configuredPrefixes}: the configured routes' prefixes, which a stored service may not take.
+   */
+  public ActivitiesAdminApi withServices(ServiceRepository services, Set<String> configuredPrefixes) {
+    this.services = services;
+    this.configuredPrefixes = Set.copyOf(configuredPrefixes);
+    return this;
+  }
+
   /** The sub-router to mount at {@value #MOUNT}; paths below are relative to it. */
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
@@ -81,9 +96,10 @@ public final class ActivitiesAdminApi {
     }));
     router.post("/activities").handler(ctx -> answer(ctx, () -> {
       boolean allowUnknown = allowUnknownPermissions(ctx);
-      ActivityDefinition draft = validated(ActivityBody.forCreate(JsonBody.object(ctx)));
-      return known(draft.permissions(), allowUnknown)
-          .compose(checked -> repository.create(draft))
+      ActivityBody.Draft sent = ActivityBody.forCreate(JsonBody.object(ctx));
+      return owner(sent)
+          .map(owner -> validated(sent.resolve(owner, null, false)))
+          .compose(draft -> known(draft.permissions(), allowUnknown).compose(checked -> repository.create(draft)))
           .map(created -> reply -> {
             reply.response().putHeader(HttpHeaders.LOCATION, MOUNT + "/activities/" + created.id());
             AdminJson.ok(reply, 201, created);
@@ -93,15 +109,26 @@ public final class ActivitiesAdminApi {
       long id = id(ctx);
       boolean allowUnknown = allowUnknownPermissions(ctx);
       ExpectedRevision expected = EntityTags.ifMatch(ctx.request().headers().getAll(HttpHeaders.IF_MATCH), true);
-      ActivityDefinition draft = validated(ActivityBody.forReplace(JsonBody.object(ctx), id));
-      return known(draft.permissions(), allowUnknown)
-          .compose(checked -> repository.update(id, draft, expected))
+      ActivityBody.Draft sent = ActivityBody.forReplace(JsonBody.object(ctx), id);
+      // Left-out "service" and "shadow" keep what is stored: read it first (If-Match still guards the write).
+      Future<Activity> stored = sent.service() != null && sent.shadow() != null ? Future.succeededFuture(null)
+          : repository.find(id);
+      return stored.compose(current -> owner(sent).map(owner -> validated(sent.resolve(owner,
+              current == null ? null : current.service(), current != null && current.shadow()))))
+          .compose(draft -> known(draft.permissions(), allowUnknown)
+              .compose(checked -> repository.update(id, draft, expected)))
           .map(updated -> reply -> AdminJson.ok(reply, 200, updated));
     }));
     router.delete("/activities/:id").handler(ctx -> answer(ctx, () -> {
       bodiless(ctx);
       long id = id(ctx);
       return repository.delete(id, ifMatch(ctx)).map(deleted -> reply -> reply.response().setStatusCode(204).end());
+    }));
+    // A shadow activity becomes enforced in one call (If-Match optional, as for the permission links).
+    router.post("/activities/:id/promote").handler(ctx -> answer(ctx, () -> {
+      bodiless(ctx);
+      long id = id(ctx);
+      return repository.promote(id, ifMatch(ctx)).map(promoted -> reply -> AdminJson.ok(reply, 200, promoted));
     }));
     router.put("/activities/:id/permissions/:permission").handler(ctx -> answer(ctx, () -> {
       long id = id(ctx);
@@ -130,16 +157,42 @@ public final class ActivitiesAdminApi {
       }
       explain.handle(ctx);
     });
+    if (services != null) {
+      new ServicesAdminApi(this, services, configuredPrefixes).addTo(router);
+    }
+    PolicyTestsHandler policyTests = new PolicyTestsHandler(explain, permissions);
+    router.post("/policy-tests").handler(ctx -> {
+      try {
+        queryParameters(ctx, NO_PARAMETERS);
+      } catch (AdminRequestException e) {
+        AdminJson.fail(ctx, e);
+        return;
+      }
+      policyTests.handle(ctx);
+    });
     if (decisions != null) {
       decisions.mount(router);
     }
-    router.route().last().handler(ctx -> ErrorResponses.notFound(ctx, "No admin endpoint at "
+    router.route().last().handler(ctx -> ErrorReply.notFound(ctx.request(), "No admin endpoint at "
         + ctx.request().method() + " " + ctx.normalizedPath() + "."));
     return router;
   }
 
+  /** The service a relative {@code serviceRegex} hangs off (null when the regex is whole). */
+  Future<Service> owner(ActivityBody.Draft draft) {
+    String name = draft.prefixService();
+    if (name == null) {
+      return Future.succeededFuture(null);
+    }
+    if (services == null) {
+      return Future.failedFuture(AdminRequestException.badRequest("This gateway keeps no services, so"
+          + " \"serviceRegex\" cannot be resolved; send the whole-path regex as \"urlRegex\"."));
+    }
+    return services.find(name);
+  }
+
   /** How a successful result is written. */
-  private interface Reply {
+  interface Reply {
     void write(RoutingContext ctx);
   }
 
@@ -147,7 +200,7 @@ public final class ActivitiesAdminApi {
    * Runs one endpoint: input problems thrown while reading the request and failures of the returned Future are both
    * answered by {@link AdminJson#fail}, so each endpoint reads as the happy path.
    */
-  private static void answer(RoutingContext ctx, Supplier<Future<Reply>> endpoint) {
+  static void answer(RoutingContext ctx, Supplier<Future<Reply>> endpoint) {
     Future<Reply> result;
     try {
       result = endpoint.get();
@@ -159,12 +212,12 @@ public final class ActivitiesAdminApi {
   }
 
   /** GET, DELETE, unlink: no query parameters, no body. */
-  private static void bodiless(RoutingContext ctx) {
+  static void bodiless(RoutingContext ctx) {
     queryParameters(ctx, NO_PARAMETERS);
     JsonBody.requireNone(ctx);
   }
 
-  private static boolean allowUnknownPermissions(RoutingContext ctx) {
+  static boolean allowUnknownPermissions(RoutingContext ctx) {
     MultiMap parameters = queryParameters(ctx, WRITE_PARAMETERS);
     List<String> values = parameters.getAll(ALLOW_UNKNOWN_PERMISSIONS);
     if (values.isEmpty()) {
@@ -177,7 +230,7 @@ public final class ActivitiesAdminApi {
   }
 
   /** The query parameters, when each is one this endpoint takes. */
-  private static MultiMap queryParameters(RoutingContext ctx, List<String> accepted) {
+  static MultiMap queryParameters(RoutingContext ctx, List<String> accepted) {
     MultiMap parameters;
     try {
       parameters = ctx.queryParams();
@@ -212,20 +265,23 @@ public final class ActivitiesAdminApi {
     return permission;
   }
 
-  private static ExpectedRevision ifMatch(RoutingContext ctx) {
+  static ExpectedRevision ifMatch(RoutingContext ctx) {
     return EntityTags.ifMatch(ctx.request().headers().getAll(HttpHeaders.IF_MATCH), false);
   }
 
   /** Applies every activity rule before anything is stored or Keycloak is asked. */
-  private ActivityDefinition validated(ActivityDefinition draft) {
+  ActivityDefinition validated(ActivityDefinition draft) {
     ActivityPatterns.validateMethod(draft.method());
     patternRules.accept(draft.method(), draft.urlRegex());
     ActivityPatterns.validateDescription(draft.description());
+    if (draft.service() != null) {
+      ServiceRules.validateName(draft.service());
+    }
     return draft;
   }
 
   /** Succeeds when every name is a permission (or {@code allowUnknown}); fails with 400 naming the unknown ones. */
-  private Future<Void> known(Set<String> names, boolean allowUnknown) {
+  Future<Void> known(Set<String> names, boolean allowUnknown) {
     if (allowUnknown || names.isEmpty()) {
       return Future.succeededFuture();
     }

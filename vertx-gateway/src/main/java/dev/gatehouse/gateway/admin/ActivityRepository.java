@@ -33,6 +33,9 @@ public interface ActivityRepository {
   /** Links {@code permission} to the activity; linking an already linked permission is not an error. */
   Future<Activity> linkPermission(long id, String permission, ExpectedRevision expected);
 
+  /** Makes a shadow activity enforced; promoting an enforced one changes nothing. */
+  Future<Activity> promote(long id, ExpectedRevision expected);
+
   /** Unlinks {@code permission}; unlinking one that is not linked is not an error. */
   Future<Activity> unlinkPermission(long id, String permission, ExpectedRevision expected);
 }

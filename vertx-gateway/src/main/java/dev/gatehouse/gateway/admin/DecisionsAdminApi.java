@@ -3,7 +3,7 @@ package dev.gatehouse.gateway.admin;
 import dev.gatehouse.gateway.audit.DecisionQuery;
 import dev.gatehouse.gateway.audit.DecisionRecord;
 import dev.gatehouse.gateway.audit.DecisionStore;
-import dev.gatehouse.gateway.http.ErrorResponses;
+import dev.gatehouse.gateway.reply.ErrorReply;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,7 +48,7 @@ public final class DecisionsAdminApi {
       return;
     }
     if (store == null) {
-      ErrorResponses.send(ctx, 404, "not_stored", "Decision records are not stored in PostgreSQL on this gateway;"
+      ErrorReply.send(ctx.request(), 404, "not_stored", "Decision records are not stored in PostgreSQL on this gateway;"
           + " set audit.postgres.enabled=true (GATEHOUSE_AUDIT_POSTGRES=true) to search them here, or search the"
           + " JSON lines where they are shipped.");
       return;

@@ -1,15 +1,14 @@
 package dev.gatehouse.gateway.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gatehouse.gateway.http.AccessPolicy;
+import dev.gatehouse.gateway.policy.AccessPolicy;
 import dev.gatehouse.gateway.http.BadRequestTargetException;
-import dev.gatehouse.gateway.http.ErrorResponses;
+import dev.gatehouse.gateway.reply.ErrorReply;
+import dev.gatehouse.gateway.http.AccessGate;
+import dev.gatehouse.gateway.http.Refusal;
 import dev.gatehouse.gateway.http.RequestTarget;
 import dev.gatehouse.gateway.policy.Activity;
 import dev.gatehouse.gateway.policy.Decision;
-import dev.gatehouse.gateway.token.TokenRejectedException;
-import dev.gatehouse.gateway.token.TokenVerifier;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * {@code POST /gatehouse/admin/explain}: would the gateway let {@code method path} through for these permissions
@@ -29,14 +27,11 @@ public final class ExplainHandler implements Handler<RoutingContext> {
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
   private static final String METHODS_TEXT = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
-  private final AccessPolicy policy;
-  private final TokenVerifier verifier;
-  private final Function<String, RequestTarget> targetParser;
+  private final AccessGate gate;
 
-  public ExplainHandler(AccessPolicy policy, TokenVerifier verifier, Function<String, RequestTarget> targetParser) {
-    this.policy = policy;
-    this.verifier = verifier;
-    this.targetParser = targetParser;
+  /** {@code gate}: the same steps the request pipeline runs, so an explanation never disagrees with a request. */
+  public ExplainHandler(AccessGate gate) {
+    this.gate = gate;
   }
 
   @Override
@@ -48,34 +43,79 @@ public final class ExplainHandler implements Handler<RoutingContext> {
       AdminJson.fail(ctx, e);
       return;
     }
+    AccessPolicy policy = gate.policy();
     if (!policy.loaded()) {
-      ErrorResponses.unavailable(ctx, "The activities are not loaded yet; try again shortly.");
+      ErrorReply.unavailable(ctx.request(), "The activities are not loaded yet; try again shortly.");
       return;
     }
     RequestTarget target;
     try {
-      target = targetParser.apply(query.path());
+      target = RequestTarget.parse(query.path());
     } catch (BadRequestTargetException e) {
-      AdminJson.ok(ctx, 200, new JsonObject().put("allowed", false).putNull("normalizedPath")
-          .putNull("decidingActivity").put("reason", "The gateway answers 400 for this path: " + e.getMessage()));
+      AdminJson.ok(ctx, 200, badTarget(e));
       return;
     }
-    Future<Collection<String>> permissions = query.token() == null ? Future.succeededFuture(query.permissions())
-        : verifier.verify(query.token()).map(verified -> verified.permissions());
-    permissions.onComplete(result -> {
+    if (query.token() == null) {
+      AdminJson.ok(ctx, 200, explained(policy, query.method(), target.path(), query.permissions()));
+      return;
+    }
+    gate.verify(query.token()).onComplete(result -> {
       if (result.failed()) {
-        if (result.cause() instanceof TokenRejectedException e) {
-          AdminJson.ok(ctx, 200, new JsonObject().put("allowed", false).put("normalizedPath", target.path())
-              .putNull("decidingActivity").put("reason", "The gateway answers 401: the token is rejected: "
-                  + e.getMessage()));
+        Refusal refusal = AccessGate.refusalOf(result.cause());
+        if (refusal.status() == 503) {
+          ErrorReply.unavailable(ctx.request(), "The token could not be checked now: " + refusal.message());
         } else {
-          ErrorResponses.unavailable(ctx, "The token could not be checked now: " + result.cause().getMessage());
+          AdminJson.ok(ctx, 200, refused(target.path(), refusal));
         }
         return;
       }
-      Decision decision = policy.decide(query.method(), target.path(), result.result());
-      AdminJson.ok(ctx, 200, explanation(query.method(), target.path(), result.result(), decision));
+      // A revoked token, or a revocation list too stale to tell, is refused before any activity is consulted.
+      Refusal revoked = gate.revocationRefusal(result.result());
+      if (revoked != null) {
+        AdminJson.ok(ctx, 200, refused(target.path(), revoked));
+        return;
+      }
+      AdminJson.ok(ctx, 200, explained(policy, query.method(), target.path(), result.result().permissions()));
     });
+  }
+
+  /** The enforced decision and, beside it, what the shadow activities would decide. */
+  private static JsonObject explained(AccessPolicy policy, String method, String path,
+      Collection<String> permissions) {
+    Decision decision = policy.decide(method, path, permissions);
+    Decision shadow = policy.shadowDecision(method, path, permissions, decision);
+    return explanation(method, path, permissions, decision)
+        .put("shadow", shadowExplanation(method, path, permissions, decision, shadow));
+  }
+
+  private static JsonObject refused(String path, Refusal refusal) {
+    return new JsonObject().put("allowed", false).put("normalizedPath", path).putNull("decidingActivity")
+        .put("reason", refusal.explanation());
+  }
+
+  /** False until the first activity index is loaded: nothing can be explained (or tested) yet. */
+  boolean loaded() {
+    return gate.policy().loaded();
+  }
+
+  /**
+   * What {@code POST /explain} answers for {@code method rawPath} and these permissions: the same target parsing and
+   * the same decision as a request. Policy tests use it so that their verdicts and reasons are explain's. Only call
+   * when {@link #loaded()}.
+   */
+  JsonObject explain(String method, String rawPath, Collection<String> permissions) {
+    RequestTarget target;
+    try {
+      target = RequestTarget.parse(rawPath);
+    } catch (BadRequestTargetException e) {
+      return badTarget(e);
+    }
+    return explained(gate.policy(), method, target.path(), permissions);
+  }
+
+  private static JsonObject badTarget(BadRequestTargetException e) {
+    return new JsonObject().put("allowed", false).putNull("normalizedPath").putNull("decidingActivity")
+        .put("reason", "The gateway answers 400 for this path: " + e.getMessage());
   }
 
   /** What to explain: exactly one of {@code permissions} and {@code token} is set. */
@@ -84,15 +124,8 @@ public final class ExplainHandler implements Handler<RoutingContext> {
   /** Reads the body strictly, like the activity endpoints: exact method, known fields, strings where strings go. */
   static Query query(ObjectNode body) {
     JsonFields.requireKnown(body, FIELDS, "An explain request");
-    String method = JsonFields.string(body, "method", true, "the request's method, exactly one of " + METHODS_TEXT);
-    if (!METHODS.contains(method)) {
-      throw AdminRequestException.badRequest("\"method\" must be exactly one of " + METHODS_TEXT + " (upper case, no"
-          + " spaces), got \"" + JsonBody.shorten(method) + "\".");
-    }
-    String path = JsonFields.string(body, "path", true, "the request's path, such as \"/api/v1/roles\"");
-    if (path.isEmpty()) {
-      throw AdminRequestException.badRequest("\"path\" is empty; give the request's path, such as \"/api/v1/roles\".");
-    }
+    String method = method(body);
+    String path = path(body);
     if (body.has("permissions") == body.has("token")) {
       throw AdminRequestException.badRequest("Send exactly one of \"permissions\" (a list of names) or \"token\" (an"
           + " access token as a string).");
@@ -105,6 +138,49 @@ public final class ExplainHandler implements Handler<RoutingContext> {
       return new Query(method, path, null, token);
     }
     return new Query(method, path, List.copyOf(JsonFields.permissionNames(body, "permissions", true)), null);
+  }
+
+  /**
+   * What the shadow activities would change: null when none is loaded; else the would-be decision, whether it
+   * differs from the enforced one, and which shadow activity would decide it.
+   */
+  static JsonObject shadowExplanation(String method, String path, Collection<String> permissions, Decision enforced,
+      Decision shadow) {
+    if (shadow == null) {
+      return null;
+    }
+    boolean differs = shadow.allowed() != enforced.allowed();
+    JsonObject out = new JsonObject().put("allowed", shadow.allowed()).put("differs", differs);
+    Activity activity = differs ? shadow.decidingActivity() : null;
+    if (activity != null) {
+      out.put("decidingActivity", new JsonObject().put("id", activity.id()).put("method", activity.method())
+          .put("urlRegex", activity.urlRegex()).put("shadow", true));
+      out.put("reason", "Shadow activity " + activity.id() + " (" + activity.method() + " " + activity.urlRegex()
+          + ") would allow this request once promoted; it is not enforced now.");
+    } else {
+      out.putNull("decidingActivity");
+      out.put("reason", "The shadow activities would not change this decision.");
+    }
+    return out;
+  }
+
+  /** The {@code method} field: one of the methods the gateway decides, exactly as written. */
+  static String method(ObjectNode body) {
+    String method = JsonFields.string(body, "method", true, "the request's method, exactly one of " + METHODS_TEXT);
+    if (!METHODS.contains(method)) {
+      throw AdminRequestException.badRequest("\"method\" must be exactly one of " + METHODS_TEXT + " (upper case, no"
+          + " spaces), got \"" + JsonBody.shorten(method) + "\".");
+    }
+    return method;
+  }
+
+  /** The {@code path} field: the request's path as a client would send it (normalised like a request's). */
+  static String path(ObjectNode body) {
+    String path = JsonFields.string(body, "path", true, "the request's path, such as \"/api/v1/roles\"");
+    if (path.isEmpty()) {
+      throw AdminRequestException.badRequest("\"path\" is empty; give the request's path, such as \"/api/v1/roles\".");
+    }
+    return path;
   }
 
   static JsonObject explanation(String method, String path, Collection<String> permissions, Decision decision) {

@@ -42,6 +42,19 @@ final class JsonFields {
     return value.textValue();
   }
 
+  /** The boolean value of {@code field}, or null when it is absent. */
+  static Boolean bool(ObjectNode body, String field, String expected) {
+    JsonNode value = body.get(field);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isBoolean()) {
+      throw AdminRequestException.badRequest("\"" + field + "\" must be true or false, not " + JsonBody.kind(value)
+          + ": " + expected + ".");
+    }
+    return value.booleanValue();
+  }
+
   /**
    * The permission names listed in {@code field}, each valid and listed once; null when absent and not
    * {@code required}.

@@ -2,10 +2,8 @@ package dev.gatehouse.gateway.admin;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -61,20 +59,62 @@ public final class KeycloakPermissionCatalog implements PermissionCatalog {
     });
   }
 
+  @Override
+  public Future<SubjectPermissions> permissionsOf(PolicySubject subject) {
+    String missing = options.missingSetting();
+    if (missing != null) {
+      return Future.failedFuture(new PermissionCatalogUnavailableException(missing));
+    }
+    String url = options.permissionsUrl() + "/" + subject.kind().collection + "/" + pathSegment(subject.name())
+        + "/permissions";
+    return read(url, "the request for the permissions of " + subject.describe() + " (GET " + url + ")",
+        (status, body) -> subjectPermissions(status, body, subject), true);
+  }
+
   private Future<Set<String>> permissions(boolean retryWithNewToken) {
+    return read(options.permissionsUrl(), "the request to list the permissions (GET " + options.permissionsUrl() + ")",
+        this::permissionNames, retryWithNewToken);
+  }
+
+  /** An answer of Keycloak's to read: status and parsed JSON body (empty when it had none). */
+  private interface Answer<T> {
+    Future<T> read(int status, JsonObject body);
+  }
+
+  /** GET {@code url} with the service-account token; 401/403/404-without-body become failures that say what to fix. */
+  private <T> Future<T> read(String url, String what, Answer<T> answer, boolean retryWithNewToken) {
     return accessToken()
-        .compose(bearer -> client.getAbs(options.permissionsUrl())
+        .compose(bearer -> client.getAbs(url)
             .timeout(options.httpTimeoutMillis())
             .putHeader("Accept", "application/json")
             .bearerTokenAuthentication(bearer)
             .send()
             .recover(this::unreachable))
-        .compose(this::permissionNames)
+        .compose(response -> {
+          Object parsed = parse(response.bodyAsString());
+          JsonObject body = parsed instanceof JsonObject o ? o : new JsonObject();
+          int status = response.statusCode();
+          String reason = body.getValue("error_description") instanceof String d ? ": " + d : "";
+          if (status == 401) {
+            return Future.failedFuture(new TokenRejected("Keycloak did not accept the service-account token of client '"
+                + options.clientId() + "' for " + what + " (HTTP 401" + reason + ")"));
+          }
+          if (status == 403) {
+            return unavailable("Keycloak refused " + what + " to the service account of client '" + options.clientId()
+                + "' (HTTP 403" + reason + "): give that service account the realm role " + READER_ROLE);
+          }
+          if (status == 404 && reason.isEmpty()) {
+            return unavailable("Keycloak has no endpoint " + url + " (HTTP 404): install the Gatehouse extension pack"
+                + " (keycloak-providers, this version) in Keycloak's providers/ directory, or check"
+                + " admin.permissionCheck.keycloakUrl and realm");
+          }
+          return answer.read(status, body);
+        })
         .recover(failure -> {
           if (retryWithNewToken && failure instanceof TokenRejected) {
             // Keycloak no longer takes the cached token (restarted, session ended): one retry with a fresh one.
             token.set(null);
-            return permissions(false);
+            return read(url, what, answer, false);
           }
           return Future.failedFuture(failure instanceof TokenRejected rejected
               ? new PermissionCatalogUnavailableException(rejected.getMessage()) : failure);
@@ -82,20 +122,14 @@ public final class KeycloakPermissionCatalog implements PermissionCatalog {
   }
 
   /** The names in Keycloak's answer, or a failure that says what to fix. */
-  private Future<Set<String>> permissionNames(HttpResponse<Buffer> response) {
-    int status = response.statusCode();
-    Object parsed = parse(response.bodyAsString());
-    JsonObject body = parsed instanceof JsonObject o ? o : new JsonObject();
+  private Future<Set<String>> permissionNames(int status, JsonObject body) {
     String what = "the request to list the permissions (GET " + options.permissionsUrl() + ")";
     if (status == 200) {
       if (!(body.getValue("permissions") instanceof JsonArray list)) {
         return unavailable("Keycloak answered " + what + " with a body that has no \"permissions\" list");
       }
       if (!options.permissionsClient().equals(body.getValue("client"))) {
-        return unavailable("Keycloak lists the roles of client '" + body.getValue("client") + "' as the permissions,"
-            + " but admin.permissionCheck.permissionsClient is '" + options.permissionsClient() + "': make them the"
-            + " same (Keycloak's option spi-realm-restapi-extension--gatehouse-permissions--client, default"
-            + " gatehouse-permissions, and the mapper's permissions.client)");
+        return unavailable(clientMismatch(body));
       }
       Set<String> names = new HashSet<>();
       for (Object item : list) {
@@ -106,20 +140,44 @@ public final class KeycloakPermissionCatalog implements PermissionCatalog {
       return Future.succeededFuture(names);
     }
     String reason = body.getValue("error_description") instanceof String d ? ": " + d : "";
-    if (status == 401) {
-      return Future.failedFuture(new TokenRejected("Keycloak did not accept the service-account token of client '"
-          + options.clientId() + "' for " + what + " (HTTP 401" + reason + ")"));
-    }
-    if (status == 403) {
-      return unavailable("Keycloak refused " + what + " to the service account of client '" + options.clientId()
-          + "' (HTTP 403" + reason + "): give that service account the realm role " + READER_ROLE);
-    }
-    if (status == 404 && reason.isEmpty()) {
-      return unavailable("Keycloak has no endpoint " + options.permissionsUrl() + " (HTTP 404): install the Gatehouse"
-          + " extension pack (keycloak-providers) in Keycloak's providers/ directory, or check"
-          + " admin.permissionCheck.keycloakUrl and realm");
-    }
     return unavailable("Keycloak answered HTTP " + status + " to " + what + reason);
+  }
+
+  private Future<SubjectPermissions> subjectPermissions(int status, JsonObject body, PolicySubject subject) {
+    String description = body.getValue("error_description") instanceof String d ? d : "";
+    if (status == 404 && (subject.kind().field + "_not_found").equals(body.getValue("error"))) {
+      return Future.failedFuture(new UnknownSubjectException(description));
+    }
+    if (status != 200) {
+      return unavailable("Keycloak answered HTTP " + status + " to the request for the permissions of "
+          + subject.describe() + (description.isEmpty() ? "" : ": " + description));
+    }
+    if (!options.permissionsClient().equals(body.getValue("client"))) {
+      return unavailable(clientMismatch(body));
+    }
+    if (!(body.getValue("permissions") instanceof JsonArray list) || !(body.getValue("enabled") instanceof Boolean)) {
+      return unavailable("Keycloak answered the request for the permissions of " + subject.describe() + " with a body"
+          + " that has no \"permissions\" list or \"enabled\" flag: update the extension pack");
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (Object item : list) {
+      if (item instanceof String name) {
+        names.add(name);
+      }
+    }
+    return Future.succeededFuture(new SubjectPermissions(Set.copyOf(names), body.getBoolean("enabled")));
+  }
+
+  private String clientMismatch(JsonObject body) {
+    return "Keycloak lists the roles of client '" + body.getValue("client") + "' as the permissions,"
+        + " but admin.permissionCheck.permissionsClient is '" + options.permissionsClient() + "': make them the"
+        + " same (Keycloak's option spi-realm-restapi-extension--gatehouse-permissions--client, default"
+        + " gatehouse-permissions, and the mapper's permissions.client)";
+  }
+
+  /** One URL path segment: names may hold characters such as '@' or '/' (usernames, clientIds). */
+  private static String pathSegment(String name) {
+    return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static <T> Future<T> unavailable(String message) {

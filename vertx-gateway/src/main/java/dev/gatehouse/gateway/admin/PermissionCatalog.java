@@ -14,6 +14,13 @@ public interface PermissionCatalog {
    */
   Future<Set<String>> unknown(Set<String> names);
 
+  /**
+   * The effective permissions of a role, user or client's service account, as its tokens carry them (for policy
+   * tests). Fails with {@link UnknownSubjectException} when Keycloak has no such subject, and with
+   * {@link PermissionCatalogUnavailableException} when that cannot be told now.
+   */
+  Future<SubjectPermissions> permissionsOf(PolicySubject subject);
+
   /** Where the permissions live, for messages: e.g. "client gatehouse-permissions in Keycloak realm gatehouse". */
   String source();
 }

@@ -49,6 +49,11 @@ public final class StoreActivityRepository implements ActivityRepository {
   }
 
   @Override
+  public Future<Activity> promote(long id, ExpectedRevision expected) {
+    return store.promote(id, expected);
+  }
+
+  @Override
   public Future<Activity> unlinkPermission(long id, String permission, ExpectedRevision expected) {
     return store.unlinkPermission(id, permission, expected).compose(changed -> find(id));
   }

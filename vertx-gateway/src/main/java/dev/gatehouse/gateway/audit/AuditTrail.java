@@ -1,6 +1,5 @@
 package dev.gatehouse.gateway.audit;
 
-import dev.gatehouse.gateway.tracing.GatewayTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
@@ -28,7 +27,7 @@ public final class AuditTrail {
    * Starts the writer thread when records are on. {@code pool} is the gateway's PostgreSQL pool, used only with
    * {@code audit.postgres.enabled} (the {@code decisions} table comes with the schema migrations).
    */
-  public static AuditTrail start(AuditOptions options, Pool pool, MeterRegistry registry, GatewayTracing tracing) {
+  public static AuditTrail start(AuditOptions options, Pool pool, MeterRegistry registry) {
     if (!options.enabled()) {
       LOG.info("Decision records are off (audit.enabled=false)");
       return new AuditTrail(null, RequestAudit.off(), null);
@@ -50,7 +49,7 @@ public final class AuditTrail {
         options.file() == null ? "stdout" : options.file(),
         options.postgres() ? " and PostgreSQL (kept " + options.retention().toDays() + " days)" : "",
         options.allowSampleRate());
-    return new AuditTrail(recorder, new RequestAudit(recorder, options.allowSampleRate(), tracing), store);
+    return new AuditTrail(recorder, new RequestAudit(recorder, options.allowSampleRate()), store);
   }
 
   /** The hooks for the request path ({@link RequestAudit#off()} when records are off). */

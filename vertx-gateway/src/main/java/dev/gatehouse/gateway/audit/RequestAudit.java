@@ -6,9 +6,8 @@ import dev.gatehouse.gateway.policy.Activity;
 import dev.gatehouse.gateway.policy.Decision;
 import dev.gatehouse.gateway.token.VerifiedToken;
 import dev.gatehouse.gateway.tracing.GatewayTracing;
-import io.vertx.core.AsyncResult;
-import io.vertx.core.Handler;
-import io.vertx.ext.web.RoutingContext;
+import io.opentelemetry.api.trace.Span;
+import io.vertx.core.http.HttpServerRequest;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,19 +24,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * Off ({@link #off()}), every hook returns at once.
  */
 public final class RequestAudit {
-  private static final RequestAudit OFF = new RequestAudit(null, 0, GatewayTracing.off());
-  private static final String PENDING = "gatehouse.audit.pending";
+  private static final RequestAudit OFF = new RequestAudit(null, 0);
   private static final int MAX_REQUEST_ID = 128;
 
   /** Null when off. */
   private final DecisionRecorder recorder;
   private final double allowSampleRate;
-  private final GatewayTracing tracing;
 
-  public RequestAudit(DecisionRecorder recorder, double allowSampleRate, GatewayTracing tracing) {
+  public RequestAudit(DecisionRecorder recorder, double allowSampleRate) {
     this.recorder = recorder;
     this.allowSampleRate = allowSampleRate;
-    this.tracing = tracing;
   }
 
   public static RequestAudit off() {
@@ -51,42 +47,47 @@ public final class RequestAudit {
   /**
    * Hook: the gateway answers {@code status} and lets the request go no further. {@code credential} and
    * {@code token} are null when not known (yet); the token is never read for its string, only its claims.
+   * {@code server}: the request's server span, or null.
    */
-  public void refused(RoutingContext ctx, String path, DecisionOutcome outcome, int status, String reason,
-      Credential credential, VerifiedToken token) {
+  public void refused(HttpServerRequest request, Span server, String path, DecisionOutcome outcome, int status,
+      String reason, Credential credential, VerifiedToken token) {
     if (recorder == null) {
       return;
     }
-    recorder.offer(record(ctx, System.currentTimeMillis(), path, outcome.label(), status, reason, credential, token,
-        null, null, null));
+    recorder.offer(record(request, server, System.currentTimeMillis(), path, outcome.label(), status, reason,
+        credential, token, null, null, null));
   }
 
-  /** Hook: the request was allowed by {@code decision}; recorded when its response ends. */
-  public void allowed(RoutingContext ctx, String path, Credential credential, VerifiedToken token, Decision decision) {
+  /**
+   * Hook: the request was allowed by {@code decision}. Returns what to complete when its response ends
+   * ({@link #responseEnded}), or null when nothing is recorded (off).
+   */
+  public PendingAllow allowed(HttpServerRequest request, Span server, String path, Credential credential,
+      VerifiedToken token, Decision decision) {
     if (recorder == null) {
-      return;
+      return null;
     }
     boolean sampled = allowSampleRate >= 1 || (allowSampleRate > 0
         && ThreadLocalRandom.current().nextDouble() < allowSampleRate);
-    PendingAllow pending = new PendingAllow(ctx, path, credential, token, decision.decidingActivity(), sampled);
-    ctx.put(PENDING, pending);
-    ctx.addEndHandler(pending);
+    return new PendingAllow(request, server, path, credential, token, decision.decidingActivity(), sampled);
   }
 
-  /** Hook: the upstream's status ({@code 0} when it failed or never answered) and the time until its answer. */
-  public void upstreamAnswered(RoutingContext ctx, int upstreamStatus, long nanos) {
-    if (recorder == null) {
+  /** Hook: the response of an allowed request ended; the record is kept when sampled or when it was a 5xx. */
+  public void responseEnded(PendingAllow pending) {
+    int status = pending.request.response().getStatusCode();
+    if (!pending.sampled && status < 500) {
       return;
     }
-    PendingAllow pending = ctx.get(PENDING);
-    if (pending != null) {
-      pending.upstreamStatus = upstreamStatus;
-      pending.upstreamNanos = nanos;
-    }
+    recorder.offer(record(pending.request, pending.server, pending.decidedAt, pending.path,
+        DecisionOutcome.ALLOWED.label(), status, "activity", pending.credential, pending.token, pending.activity,
+        pending.upstreamStatus <= 0 ? null : pending.upstreamStatus,
+        pending.upstreamNanos < 0 ? null : pending.upstreamNanos / 1_000_000.0));
   }
 
-  private final class PendingAllow implements Handler<AsyncResult<Void>> {
-    private final RoutingContext ctx;
+  /** An allowed request whose record waits for its response to end. Confined to the request's event loop. */
+  public static final class PendingAllow {
+    private final HttpServerRequest request;
+    private final Span server;
     private final long decidedAt = System.currentTimeMillis();
     private final String path;
     private final Credential credential;
@@ -96,9 +97,10 @@ public final class RequestAudit {
     private int upstreamStatus = -1;
     private long upstreamNanos = -1;
 
-    PendingAllow(RoutingContext ctx, String path, Credential credential, VerifiedToken token, Activity activity,
-        boolean sampled) {
-      this.ctx = ctx;
+    PendingAllow(HttpServerRequest request, Span server, String path, Credential credential, VerifiedToken token,
+        Activity activity, boolean sampled) {
+      this.request = request;
+      this.server = server;
       this.path = path;
       this.credential = credential;
       this.token = token;
@@ -106,29 +108,24 @@ public final class RequestAudit {
       this.sampled = sampled;
     }
 
-    @Override
-    public void handle(AsyncResult<Void> ended) {
-      int status = ctx.response().getStatusCode();
-      if (!sampled && status < 500) {
-        return;
-      }
-      recorder.offer(record(ctx, decidedAt, path, DecisionOutcome.ALLOWED.label(), status, "activity", credential,
-          token, activity, upstreamStatus < 0 ? null : (upstreamStatus == 0 ? null : upstreamStatus),
-          upstreamNanos < 0 ? null : upstreamNanos / 1_000_000.0));
+    /** Hook: the upstream's status ({@code 0} when it failed or never answered) and the time until its answer. */
+    public void upstreamAnswered(int status, long nanos) {
+      upstreamStatus = status;
+      upstreamNanos = nanos;
     }
   }
 
-  private DecisionRecord record(RoutingContext ctx, long epochMillis, String path, String decision, int status,
-      String reason, Credential credential, VerifiedToken token, Activity activity, Integer upstreamStatus,
-      Double upstreamMillis) {
-    return new DecisionRecord(Instant.ofEpochMilli(epochMillis), requestId(ctx.request().getHeader("X-Request-Id")),
-        tracing.traceId(ctx), decision, status, reason,
+  private DecisionRecord record(HttpServerRequest request, Span server, long epochMillis, String path,
+      String decision, int status, String reason, Credential credential, VerifiedToken token, Activity activity,
+      Integer upstreamStatus, Double upstreamMillis) {
+    return new DecisionRecord(Instant.ofEpochMilli(epochMillis), requestId(request.getHeader("X-Request-Id")),
+        GatewayTracing.traceId(server, request), decision, status, reason,
         token == null ? null : token.subject(),
         token == null ? null : token.username(),
         token == null ? null : token.authorizedParty(),
         CredentialKind.of(credential, token).label(),
         token == null ? null : token.apiTokenId(),
-        ctx.request().method().name(), path,
+        request.method().name(), path,
         activity == null ? null : activity.id(),
         activity == null || token == null ? null : grantingPermission(activity, token),
         null, upstreamStatus, upstreamMillis);

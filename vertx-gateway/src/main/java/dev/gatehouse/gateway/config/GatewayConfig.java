@@ -59,7 +59,15 @@ public record GatewayConfig(
     PermissionCheckOptions permissionCheck,
     ClientConnectionLimits connectionLimits,
     RevocationOptions revocation,
+    int verifiedTokenCacheSize,
+    boolean vertxHttpMetrics,
     AuditOptions audit) {
+
+  /** The proxy's section: routes, upstream pool, identity contract, trusted proxies. */
+  public ProxySettings proxy() {
+    return new ProxySettings(routes, upstreamConnectTimeoutMillis, upstreamPoolSize, upstreamMaxWaitQueue,
+        maxHeaderBytes, identityHeaderPrefix, maxIdentityHeaderBytes, cookieName, trustedProxies);
+  }
 
   /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
   public boolean apiTokensEnabled() {
@@ -185,6 +193,8 @@ public record GatewayConfig(
       in.problem("token.algorithms", "[]", "at least one algorithm");
     }
     int maxTokenBytes = (int) in.number("token.maxTokenBytes", 16 * 1024, 1024, 256 * 1024);
+    // 0 switches the cache off: every request then verifies its token's signature (benchmarks measure that case).
+    int verifiedTokenCacheSize = (int) in.number("token.verifiedCacheSize", 10_000, 0, 10_000_000);
     String cookieName = in.string("token.cookieName", "jwt-token", false);
     if (cookieName != null && !cookieName.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
       in.problem("token.cookieName", cookieName, "a cookie name (letters, digits and -._ only)");
@@ -244,7 +254,8 @@ public record GatewayConfig(
     return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
         maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens, tls,
-        trustedProxies, permissionCheck, connectionLimits, revocation, audit);
+        trustedProxies, permissionCheck, connectionLimits, revocation, verifiedTokenCacheSize,
+        in.flag("metrics.vertxHttp", false), audit);
   }
 
   /** {@code revocation.*}: live revocation (issue #14). Strict by default: a stale list refuses, it does not serve. */
@@ -323,7 +334,7 @@ public record GatewayConfig(
     return routes;
   }
 
-  static boolean validPrefix(String prefix) {
+  public static boolean validPrefix(String prefix) {
     if (prefix.equals("/")) {
       return true;
     }

@@ -1,6 +1,6 @@
 package dev.gatehouse.gateway.connection;
 
-import dev.gatehouse.gateway.http.ErrorResponses;
+import dev.gatehouse.gateway.reply.ErrorReply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -308,7 +308,7 @@ final class ClientConnectionGuard extends ChannelDuplexHandler implements Runnab
       return;
     }
     answered = true;
-    ByteBuf body = Unpooled.copiedBuffer(ErrorResponses.body(error, message), StandardCharsets.UTF_8);
+    ByteBuf body = Unpooled.copiedBuffer(ErrorReply.body(error, message), StandardCharsets.UTF_8);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
     response.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)

@@ -1,22 +1,16 @@
 package dev.gatehouse.gateway.http;
 
-import dev.gatehouse.gateway.ops.DecisionOutcome;
-import dev.gatehouse.gateway.ops.GatewayMetrics;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
- * First handler for every request: refuses what the HTTP server itself lets through but the gateway must not
- * interpret (RFC 9110/9112), then fixes the one canonical target everything later decides on and forwards.
- * It pauses the request, because later steps are asynchronous and the body must wait for the proxy.
+ * The pipeline's first step for every request: refuses what the HTTP server itself lets through but the gateway must
+ * not interpret (RFC 9110/9112), and fixes the one canonical target everything later decides on.
  */
-public final class RequestGuard implements Handler<RoutingContext> {
+public final class RequestGuard {
   /** Methods the gateway forwards. Methods are case-sensitive: "get" is unknown, not GET. */
   static final Set<String> SUPPORTED_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
   /** Known methods a gateway must not forward: TRACE echoes credentials back, CONNECT would open a tunnel. */
@@ -25,69 +19,42 @@ public final class RequestGuard implements Handler<RoutingContext> {
   static final List<String> SINGLE_VALUED = List.of("Origin", "Sec-Fetch-Site", "Sec-Fetch-Mode");
   static final String ALLOW = String.join(", ", List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
 
-  private final Function<String, RequestTarget> targetParser;
-  private final GatewayMetrics metrics;
+  private RequestGuard() {}
 
-  /** @param targetParser {@code RequestTarget::parse} in production; injectable so the HTTP layer can be tested. */
-  public RequestGuard(Function<String, RequestTarget> targetParser, GatewayMetrics metrics) {
-    this.targetParser = targetParser;
-    this.metrics = metrics;
-  }
-
-  @Override
-  public void handle(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
-    request.pause();
+  /** Why the gateway must not interpret {@code request} at all, or null when it may. */
+  public static Refusal check(HttpServerRequest request) {
     String method = request.method().name();
     if (REFUSED_METHODS.contains(method)) {
-      ctx.response().putHeader(HttpHeaders.ALLOW, ALLOW);
-      reject(ctx, 405, "method_not_allowed", method + " is not allowed through the gateway. Allowed: " + ALLOW + ".");
-      return;
+      return Refusal.methodNotAllowed(method + " is not allowed through the gateway. Allowed: " + ALLOW + ".", ALLOW);
     }
     if (!SUPPORTED_METHODS.contains(method)) {
-      reject(ctx, 501, "not_implemented", "Unknown method \"" + printable(method)
+      return Refusal.notImplemented("Unknown method \"" + printable(method)
           + "\" (methods are case-sensitive). Supported: " + ALLOW + ".");
-      return;
     }
-    String hostProblem = hostProblem(request);
-    if (hostProblem != null) {
-      reject(ctx, 400, "bad_request", hostProblem);
-      return;
+    String problem = hostProblem(request);
+    if (problem == null) {
+      problem = framingProblem(request);
     }
-    String framingProblem = framingProblem(request);
-    if (framingProblem != null) {
-      reject(ctx, 400, "bad_request", framingProblem);
-      return;
+    if (problem == null) {
+      problem = upgradeProblem(request);
     }
-    String crossSiteProblem = upgradeProblem(request);
-    if (crossSiteProblem == null) {
-      crossSiteProblem = duplicateProblem(request);
+    if (problem == null) {
+      problem = duplicateProblem(request);
     }
-    if (crossSiteProblem != null) {
-      reject(ctx, 400, "bad_request", crossSiteProblem);
-      return;
-    }
-    RequestTarget target;
-    try {
-      target = targetParser.apply(request.uri());
-    } catch (BadRequestTargetException e) {
-      reject(ctx, 400, "bad_request", e.getMessage());
-      return;
-    }
-    RequestState.target(ctx, target);
-    ctx.next();
+    return problem == null ? null : Refusal.badRequest(problem);
   }
 
-  private void reject(RoutingContext ctx, int status, String error, String message) {
-    metrics.decision(DecisionOutcome.BAD_REQUEST);
-    HttpServerRequest request = ctx.request();
+  /**
+   * Answers a refused request. On HTTP/1 the connection is closed after the answer: a malformed request says nothing
+   * trustworthy about where the next one starts.
+   */
+  static void refuse(HttpServerRequest request, Refusal refusal) {
     if (request.version() == HttpVersion.HTTP_2) {
-      ErrorResponses.send(ctx, status, error, message);
+      refusal.answer(request);
       return;
     }
-    // A malformed request says nothing trustworthy about where the next one starts: never reuse the connection.
-    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-    ErrorResponses.send(ctx, status, error, message).onComplete(done -> request.connection().close());
+    request.response().putHeader(HttpHeaders.CONNECTION, "close");
+    refusal.answer(request).onComplete(done -> request.connection().close());
   }
 
   /** HTTP/1.1 needs exactly one Host (RFC 9112 section 3.2); two could make the gateway and upstream disagree. */

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.login;
 
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,23 +89,36 @@ public final class Cors {
       var request = ctx.request();
       Outcome outcome = evaluate(request.method().name(), request.getHeader("Origin"),
           request.getHeader("Access-Control-Request-Method"), request.getHeader("Access-Control-Request-Headers"));
-      MultiMap responseHeaders = ctx.response().headers();
-      if (!(outcome instanceof NotCors)) {
-        responseHeaders.add("Vary", "Origin");
-      }
-      if (outcome instanceof Preflight preflight) {
-        preflight.headers().forEach(responseHeaders::set);
-        responseHeaders.add("Vary", "Access-Control-Request-Method");
-        responseHeaders.add("Vary", "Access-Control-Request-Headers");
-        ctx.response().setStatusCode(204).end();
-      } else if (outcome instanceof Refused refused && refused.preflight()) {
-        JsonReplies.error(ctx, 403, "cors_refused", refused.message());
-      } else {
-        if (outcome instanceof Actual actual) {
-          actual.headers().forEach(responseHeaders::set);
-        }
+      if (!answer(outcome, ctx.response())) {
         ctx.next();
+      } else if (outcome instanceof Refused refused) {
+        JsonReplies.error(ctx, 403, "cors_refused", refused.message());
       }
     };
+  }
+
+  /**
+   * Puts the outcome's headers on {@code response}. Returns true when the request is answered by CORS alone: a
+   * preflight gets its 204 here; a refused preflight is for the caller to answer with 403.
+   */
+  public static boolean answer(Outcome outcome, HttpServerResponse response) {
+    MultiMap responseHeaders = response.headers();
+    if (!(outcome instanceof NotCors)) {
+      responseHeaders.add("Vary", "Origin");
+    }
+    if (outcome instanceof Preflight preflight) {
+      preflight.headers().forEach(responseHeaders::set);
+      responseHeaders.add("Vary", "Access-Control-Request-Method");
+      responseHeaders.add("Vary", "Access-Control-Request-Headers");
+      response.setStatusCode(204).end();
+      return true;
+    }
+    if (outcome instanceof Refused refused && refused.preflight()) {
+      return true;
+    }
+    if (outcome instanceof Actual actual) {
+      actual.headers().forEach(responseHeaders::set);
+    }
+    return false;
   }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.login;
 
+import dev.gatehouse.gateway.reply.ErrorReply;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -8,8 +9,11 @@ final class JsonReplies {
 
   private JsonReplies() {}
 
+  /** Through the gateway's one error writer, so login errors look and close like every other refusal. */
   static void error(RoutingContext ctx, int status, String error, String message) {
-    send(ctx, status, new JsonObject().put("error", error).put("message", message));
+    if (!ctx.response().ended()) {
+      ErrorReply.send(ctx.request(), status, error, message);
+    }
   }
 
   static void ok(RoutingContext ctx, JsonObject body) {

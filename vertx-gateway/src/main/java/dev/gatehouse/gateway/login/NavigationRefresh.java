@@ -7,7 +7,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
-import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -61,8 +60,7 @@ public final class NavigationRefresh {
    *
    * @param token the access token from the {@code jwt-token} cookie, refused only because permissions changed
    */
-  public boolean redirectToRefresh(RoutingContext ctx, String token) {
-    HttpServerRequest request = ctx.request();
+  public boolean redirectToRefresh(HttpServerRequest request, String token) {
     if (!isPageLoad(request.method(), request.headers())) {
       return false;
     }
@@ -74,7 +72,7 @@ public final class NavigationRefresh {
     if (target == null || returnTarget(target) == null) {
       return false;
     }
-    ctx.response().setStatusCode(303)
+    request.response().setStatusCode(303)
         .putHeader("Location", gatewayOrigin + LoginRoutes.REFRESH + "?redirect=" + OidcClient.formEncode(target))
         .putHeader("Cache-Control", "no-store")
         .putHeader("Referrer-Policy", "no-referrer")

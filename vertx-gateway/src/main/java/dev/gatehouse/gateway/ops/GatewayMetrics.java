@@ -1,7 +1,9 @@
 package dev.gatehouse.gateway.ops;
 
 import dev.gatehouse.gateway.apitoken.ApiTokenListener;
+import dev.gatehouse.gateway.token.TokenVerificationListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,6 +27,8 @@ public final class GatewayMetrics {
   private final Map<String, Counter> tokenFailures = new ConcurrentHashMap<>();
   private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
   private final ApiTokenListener apiTokens;
+  /** Indexed [wouldAllow][differs]. */
+  private final Counter[][] shadowDecisions = new Counter[2][2];
 
   public GatewayMetrics() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -39,6 +43,53 @@ public final class GatewayMetrics {
           .register(registry));
     }
     this.apiTokens = new ApiTokenMeters(registry);
+    for (int allow = 0; allow < 2; allow++) {
+      for (int differs = 0; differs < 2; differs++) {
+        shadowDecisions[allow][differs] = Counter.builder("gatehouse_shadow_decisions")
+            .description("Requests decided while shadow activities exist, by the decision with shadows enforced and"
+                + " whether it differs from the enforced one")
+            .tag("outcome", allow == 1 ? "would_allow" : "would_deny")
+            .tag("differs", differs == 1 ? "true" : "false")
+            .register(registry);
+      }
+    }
+  }
+
+  /** One request measured against the shadow activities (see policy.ShadowDecisions). */
+  public void shadowDecision(boolean wouldAllow, boolean differs) {
+    shadowDecisions[wouldAllow ? 1 : 0][differs ? 1 : 0].increment();
+  }
+
+  /**
+   * Counts token verifications that succeeded, by whether the verified-token cache answered
+   * ({@code gatehouse_token_verifications_total{source=cache|signature}}), and the signature checks run. Rejections
+   * are counted by reason in {@code gatehouse_token_failures_total}.
+   */
+  public TokenVerificationListener tokenVerification() {
+    Counter fromCache = Counter.builder("gatehouse_token_verifications").description(
+        "Tokens accepted, by whether the verified-token cache answered").tag("source", "cache").register(registry);
+    Counter verified = Counter.builder("gatehouse_token_verifications").description(
+        "Tokens accepted, by whether the verified-token cache answered").tag("source", "signature").register(registry);
+    Counter signatures = Counter.builder("gatehouse_token_signature_checks").description(
+        "Signature verifications run (the expensive part of a token check)").register(registry);
+    return new TokenVerificationListener() {
+      @Override
+      public void accepted(boolean cached) {
+        (cached ? fromCache : verified).increment();
+      }
+
+      @Override
+      public void signatureChecked() {
+        signatures.increment();
+      }
+    };
+  }
+
+  /** Activity reloads that failed since start (the last good index kept serving), read at scrape time. */
+  public void activityReloadFailures(java.util.function.LongSupplier failures) {
+    FunctionCounter.builder("gatehouse_activity_reload_failures", failures, f -> f.getAsLong())
+        .description("Activity reloads from PostgreSQL that failed since start (the last good index kept serving)")
+        .register(registry);
   }
 
   /** Counts API-token resolutions: cache hits, Keycloak calls and their outcomes, local refusals. */
@@ -65,11 +116,16 @@ public final class GatewayMetrics {
 
   /** Time from sending to an upstream until its response head (or failure) arrived. */
   public void upstreamLatency(String routePrefix, String outcome, Duration duration) {
-    upstreamTimers.computeIfAbsent(routePrefix + " " + outcome, key -> Timer.builder("gatehouse_upstream_latency")
+    upstreamTimer(routePrefix, outcome).record(duration);
+  }
+
+  /** The timer behind {@link #upstreamLatency}, for callers that record often and look it up once. */
+  public Timer upstreamTimer(String routePrefix, String outcome) {
+    return upstreamTimers.computeIfAbsent(routePrefix + " " + outcome, key -> Timer.builder("gatehouse_upstream_latency")
         .description("Upstream response time until the response head, per route")
         .tag("route", routePrefix)
         .tag("outcome", outcome)
-        .register(registry)).record(duration);
+        .register(registry));
   }
 
   /** Gauges read at scrape time from whatever is current. */

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -41,6 +42,8 @@ public final class ActivityChangeWatcher {
   /** The reload in progress and the one queued behind it; touched only on {@link #context}. */
   private Promise<Void> running;
   private Promise<Void> queued;
+  /** Told of each loaded snapshot just before its index is swapped in (the route table's stored services). */
+  private Consumer<ActivitySnapshot> onLoaded = snapshot -> { };
 
   public ActivityChangeWatcher(Vertx vertx, PgConnectOptions connectOptions, ActivityStore store,
       ActivityIndexHolder holder, Duration pollInterval) {
@@ -85,6 +88,12 @@ public final class ActivityChangeWatcher {
       listener.close().onComplete(stopped);
     });
     return stopped.future();
+  }
+
+  /** Call before {@link #start()}: {@code listener} runs on each successful load, right before the index swap. */
+  public ActivityChangeWatcher onLoaded(Consumer<ActivitySnapshot> listener) {
+    this.onLoaded = listener;
+    return this;
   }
 
   /** Reloads now (or right after the reload in progress); the future reports that reload's outcome. */
@@ -135,10 +144,15 @@ public final class ActivityChangeWatcher {
     Promise<Void> thisRun = Promise.promise();
     running = thisRun;
     LOG.debug("Reloading activities: {}", reason);
+    ActivitySnapshot[] loaded = new ActivitySnapshot[1];
     store.loadAll()
-        .compose(snapshot -> vertx.executeBlocking(() -> build(snapshot), false))
+        .compose(snapshot -> {
+          loaded[0] = snapshot;
+          return vertx.executeBlocking(() -> build(snapshot), false);
+        })
         .onComplete(result -> onContext(() -> {
           if (result.succeeded()) {
+            onLoaded.accept(loaded[0]);
             holder.swap(result.result());
             thisRun.complete();
           } else {

@@ -15,17 +15,24 @@ import java.util.function.BiConsumer;
  * <p>Per method, regexes of the shape "literal segments plus {@code [^/?#]+} / {@code [^/]+} segments" live in a
  * {@link SegmentTrie} and are decided without any regex engine. Every other regex is in a short fallback list,
  * matched with RE2/J (linear time) after a cheap literal-prefix check. Regexes always match the whole path.
+ *
+ * <p>Shadow activities never take part in {@link #decide}: they live in a second index of their own, asked only by
+ * {@link #decideWithShadows}, and only when there is at least one.
  */
 public final class ActivityIndex {
 
   private final Map<String, MethodIndex> byMethod;
   private final List<Activity> activities;
   private final long version;
+  /** The shadow activities' own index; null when there are none (the common case costs nothing). */
+  private final ActivityIndex shadows;
 
-  private ActivityIndex(Map<String, MethodIndex> byMethod, List<Activity> activities, long version) {
+  private ActivityIndex(Map<String, MethodIndex> byMethod, List<Activity> activities, long version,
+      ActivityIndex shadows) {
     this.byMethod = byMethod;
     this.activities = activities;
     this.version = version;
+    this.shadows = shadows;
   }
 
   /** Builds an index; throws {@link InvalidActivityException} when any activity fails {@link ActivityPatterns#validate}. */
@@ -42,21 +49,26 @@ public final class ActivityIndex {
    */
   public static ActivityIndex buildSkippingInvalid(Collection<Activity> activities, long version,
       BiConsumer<Activity, String> onSkipped) {
-    return build(activities, version, onSkipped, true);
+    return build(activities, version, onSkipped, true, false);
   }
 
   /** For tests and benchmarks: every regex goes to the RE2/J fallback list. */
   static ActivityIndex buildWithoutTrie(Collection<Activity> activities, long version) {
     return build(activities, version, (activity, reason) -> {
       throw new InvalidActivityException(reason);
-    }, false);
+    }, false, false);
   }
 
   private static ActivityIndex build(Collection<Activity> activities, long version,
-      BiConsumer<Activity, String> onSkipped, boolean useTrie) {
+      BiConsumer<Activity, String> onSkipped, boolean useTrie, boolean shadowPass) {
     Map<String, MethodIndex.Builder> builders = new HashMap<>();
     List<Activity> accepted = new ArrayList<>(activities.size());
+    List<Activity> shadowActivities = new ArrayList<>();
     for (Activity activity : activities) {
+      if (activity.shadow() && !shadowPass) {
+        shadowActivities.add(activity);
+        continue;
+      }
       try {
         ActivityPatterns.validateMethod(activity.method());
         List<SegmentPattern> segments = useTrie ? trieShape(activity.urlRegex()) : null;
@@ -74,7 +86,15 @@ public final class ActivityIndex {
     }
     Map<String, MethodIndex> byMethod = new HashMap<>();
     builders.forEach((method, builder) -> byMethod.put(method, builder.build()));
-    return new ActivityIndex(Map.copyOf(byMethod), List.copyOf(accepted), version);
+    ActivityIndex shadows = shadowActivities.isEmpty() ? null
+        : build(shadowActivities, version, onSkipped, useTrie, true);
+    if (shadows != null && shadows.size() == 0) {
+      shadows = null;
+    }
+    if (shadows != null) {
+      accepted.addAll(shadows.activities());
+    }
+    return new ActivityIndex(Map.copyOf(byMethod), List.copyOf(accepted), version, shadows);
   }
 
   /** Trie-shaped regexes are safe by construction, so they skip the (slower) regex analysis; length still counts. */
@@ -102,6 +122,28 @@ public final class ActivityIndex {
     return decision == null ? Decision.DENIED : decision;
   }
 
+  /** Whether any shadow activity is loaded: when not, {@link #decideWithShadows} need never be asked. */
+  public boolean hasShadows() {
+    return shadows != null;
+  }
+
+  /**
+   * The decision this request would get if the shadow activities were enforced, given the {@code enforced} one.
+   * Activities only ever grant, so a shadow can only turn a denial into an allow: an allowed request stays allowed.
+   */
+  public Decision decideWithShadows(String method, String normalizedPath, Collection<String> permissions,
+      Decision enforced) {
+    if (shadows == null || enforced.allowed()) {
+      return enforced;
+    }
+    return shadows.decide(method, normalizedPath, permissions);
+  }
+
+  /** Shadow activities whose method and regex match: for explaining what a shadow would do. */
+  public List<Activity> matchingShadowActivities(String method, String normalizedPath) {
+    return shadows == null ? List.of() : shadows.matchingActivities(method, normalizedPath);
+  }
+
   /** Every activity whose method and regex match, whoever holds which permission: for explaining decisions. */
   public List<Activity> matchingActivities(String method, String normalizedPath) {
     MethodIndex index = method == null ? null : byMethod.get(ActivityPatterns.decisionMethod(method));
@@ -113,7 +155,7 @@ public final class ActivityIndex {
     return matches;
   }
 
-  /** All activities in the index, in the order they were given. */
+  /** All activities in the index, enforced first, then shadows. */
   public List<Activity> activities() {
     return activities;
   }

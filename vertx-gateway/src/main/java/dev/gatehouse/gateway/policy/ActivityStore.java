@@ -25,6 +25,7 @@ import java.util.function.Function;
 public final class ActivityStore {
 
   private static final String SELECT_ACTIVITIES = "SELECT a.id, a.method, a.url_regex, a.description, a.revision,"
+      + " a.service, a.shadow,"
       + " COALESCE((SELECT array_agg(p.permission ORDER BY p.permission) FROM activity_permissions p"
       + " WHERE p.activity_id = a.id), '{}') AS permissions FROM activities a";
   private static final String UNIQUE_VIOLATION = "23505";
@@ -45,10 +46,16 @@ public final class ActivityStore {
         .build();
   }
 
-  /** Every activity and the version they belong to, read in one statement and so from one snapshot. */
+  /**
+   * Every activity and service and the version they belong to, read in one repeatable-read transaction and so from
+   * one snapshot: routes and activities always load together.
+   */
   public Future<ActivitySnapshot> loadAll() {
-    return pool.query("SELECT v.version, a.* FROM activity_index_version v LEFT JOIN (" + SELECT_ACTIVITIES
-        + ") a ON true ORDER BY a.id").execute().map(rows -> {
+    return pool.withTransaction(connection -> connection
+        .query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").execute()
+        .compose(isolated -> connection.query("SELECT v.version, a.* FROM activity_index_version v LEFT JOIN ("
+            + SELECT_ACTIVITIES + ") a ON true ORDER BY a.id").execute())
+        .compose(rows -> connection.query(ServiceStore.SELECT_SERVICES + " ORDER BY name").execute().map(services -> {
           long version = 0;
           List<Activity> activities = new ArrayList<>(rows.size());
           for (Row row : rows) {
@@ -57,8 +64,130 @@ public final class ActivityStore {
               activities.add(toActivity(row));
             }
           }
-          return new ActivitySnapshot(activities, version);
+          List<Service> loaded = new ArrayList<>(services.size());
+          services.forEach(row -> loaded.add(ServiceStore.toService(row)));
+          return new ActivitySnapshot(activities, loaded, version);
+        })));
+  }
+
+  /** The activities that belong to {@code service}, by id; fails with ServiceNotFoundException if it does not exist. */
+  public Future<List<Activity>> listByService(String service) {
+    return ServiceStore.find(pool, service).compose(found -> found.isEmpty()
+        ? Future.failedFuture(new ServiceNotFoundException(service))
+        : activitiesOf(pool, service));
+  }
+
+  private static Future<List<Activity>> activitiesOf(SqlClient client, String service) {
+    return client.preparedQuery(SELECT_ACTIVITIES + " WHERE a.service = $1 ORDER BY a.id").execute(Tuple.of(service))
+        .map(rows -> {
+          List<Activity> activities = new ArrayList<>(rows.size());
+          rows.forEach(row -> activities.add(toActivity(row)));
+          return activities;
         });
+  }
+
+  /** A shadow activity becomes enforced (a no-op for one that is enforced already). */
+  public Future<Activity> promote(long id, ExpectedRevision expected) {
+    return pool.withTransaction(connection -> lock(connection, id, expected)
+        .compose(locked -> connection.preparedQuery("UPDATE activities SET shadow = false WHERE id = $1 AND shadow")
+            .execute(Tuple.of(id)))
+        .compose(updated -> find(connection, id).map(Optional::orElseThrow)));
+  }
+
+  /** What {@link #sync} planned and, when it applied the plan, the service's activities as stored afterwards. */
+  public record SyncOutcome(ActivitySyncPlan plan, boolean applied, List<Activity> stored) {}
+
+  /**
+   * Brings the activities of {@code service} to {@code wanted} in ONE transaction (nothing when {@code dryRun}):
+   * adds the new ones, updates the changed ones, and deletes the ones not wanted only when {@code prune}. Syncs of
+   * the same service take turns (the service row is locked). A wanted activity whose method and regex belong to
+   * another service or to none is refused with {@link ServiceConflictException}, in a dry run too.
+   */
+  public Future<SyncOutcome> sync(String service, List<ActivityDefinition> wanted, boolean prune, boolean dryRun) {
+    for (ActivityDefinition definition : wanted) {
+      try {
+        definition.validate();
+      } catch (InvalidActivityException | InvalidServiceException e) {
+        return Future.failedFuture(new InvalidActivityException(definition.method() + " " + definition.urlRegex()
+            + ": " + e.getMessage()));
+      }
+      if (!service.equals(definition.service())) {
+        return Future.failedFuture(new InvalidActivityException("Every synced activity belongs to service '"
+            + service + "'."));
+      }
+    }
+    return pool.withTransaction(connection -> ServiceStore.lock(connection, service, ExpectedRevision.ANY)
+        .compose(locked -> foreignOwners(connection, service, wanted))
+        .compose(foreign -> {
+          if (!foreign.isEmpty()) {
+            return Future.failedFuture(new ServiceConflictException("These activities exist already outside service '"
+                + service + "' (same method and regex): " + String.join("; ", foreign) + ". Nothing was changed."
+                + " Move or delete them first, or leave them out of the list."));
+          }
+          return activitiesOf(connection, service);
+        })
+        .compose(current -> {
+          ActivitySyncPlan plan = ActivitySyncPlan.of(wanted, current);
+          if (dryRun || plan.isEmpty(prune)) {
+            return Future.succeededFuture(new SyncOutcome(plan, false, current));
+          }
+          return apply(connection, plan, prune)
+              .compose(done -> activitiesOf(connection, service))
+              .map(stored -> new SyncOutcome(plan, true, stored));
+        }));
+  }
+
+  /** "METHOD regex (service x)" for each wanted key already stored outside {@code service}. */
+  private static Future<List<String>> foreignOwners(SqlClient client, String service,
+      List<ActivityDefinition> wanted) {
+    if (wanted.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return client.preparedQuery("SELECT a.id, a.method, a.url_regex, a.service FROM activities a"
+            + " JOIN unnest($1::text[], $2::text[]) AS w(method, url_regex) USING (method, url_regex)"
+            + " WHERE a.service IS DISTINCT FROM $3 ORDER BY a.id")
+        .execute(Tuple.tuple()
+            .addArrayOfString(wanted.stream().map(ActivityDefinition::method).toArray(String[]::new))
+            .addArrayOfString(wanted.stream().map(ActivityDefinition::urlRegex).toArray(String[]::new))
+            .addString(service))
+        .map(rows -> {
+          List<String> found = new ArrayList<>();
+          rows.forEach(row -> found.add("activity " + row.getLong("id") + " " + row.getString("method") + " "
+              + row.getString("url_regex") + (row.getString("service") == null ? " (no service)"
+                  : " (service '" + row.getString("service") + "')")));
+          return found;
+        });
+  }
+
+  private static Future<Void> apply(SqlClient client, ActivitySyncPlan plan, boolean prune) {
+    Future<Void> chain = Future.succeededFuture();
+    for (ActivityDefinition added : plan.added()) {
+      chain = chain.compose(done -> insert(client, added));
+    }
+    for (ActivitySyncPlan.Change change : plan.changed()) {
+      long id = change.before().id();
+      ActivityDefinition after = change.after();
+      chain = chain.compose(done -> client.preparedQuery("UPDATE activities SET description = $1, shadow = $2"
+              + " WHERE id = $3").execute(Tuple.of(after.description(), after.shadow(), id)))
+          .compose(done -> change.fields().contains("permissions")
+              ? client.preparedQuery("DELETE FROM activity_permissions WHERE activity_id = $1").execute(Tuple.of(id))
+                  .compose(deleted -> insertPermissions(client, id, after.permissions()))
+              : Future.succeededFuture());
+    }
+    if (prune && !plan.removed().isEmpty()) {
+      Long[] ids = plan.removed().stream().map(Activity::id).toArray(Long[]::new);
+      chain = chain.compose(done -> client.preparedQuery("DELETE FROM activities WHERE id = ANY($1::bigint[])")
+          .execute(Tuple.of(ids)).mapEmpty());
+    }
+    return chain;
+  }
+
+  private static Future<Void> insert(SqlClient client, ActivityDefinition definition) {
+    return client.preparedQuery("INSERT INTO activities (method, url_regex, description, service, shadow)"
+            + " VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .execute(Tuple.of(definition.method(), definition.urlRegex(), definition.description(), definition.service(),
+            definition.shadow()))
+        .compose(rows -> insertPermissions(client, rows.iterator().next().getLong(0), definition.permissions()));
   }
 
   /** The version counter: it changes with every committed change to activities or their permissions. */
@@ -73,14 +202,16 @@ public final class ActivityStore {
 
   public Future<Activity> create(ActivityDefinition definition) {
     return validated(definition).compose(valid -> pool.withTransaction(connection -> connection
-        .preparedQuery("INSERT INTO activities (method, url_regex, description) VALUES ($1, $2, $3) RETURNING id")
-        .execute(Tuple.of(definition.method(), definition.urlRegex(), definition.description()))
+        .preparedQuery("INSERT INTO activities (method, url_regex, description, service, shadow)"
+            + " VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .execute(Tuple.of(definition.method(), definition.urlRegex(), definition.description(), definition.service(),
+            definition.shadow()))
         .compose(rows -> {
           long id = rows.iterator().next().getLong(0);
           return insertPermissions(connection, id, definition.permissions()).compose(done -> find(connection, id));
         })
         .map(Optional::orElseThrow)))
-        .recover(translate(definition.method(), definition.urlRegex(), 0));
+        .recover(translate(definition.method(), definition.urlRegex(), 0, definition.service()));
   }
 
   /**
@@ -95,13 +226,15 @@ public final class ActivityStore {
   public Future<Activity> update(long id, ActivityDefinition definition, ExpectedRevision expected) {
     return validated(definition).compose(valid -> pool.withTransaction(connection -> lock(connection, id, expected)
         .compose(locked -> connection
-            .preparedQuery("UPDATE activities SET method = $1, url_regex = $2, description = $3 WHERE id = $4")
-            .execute(Tuple.of(definition.method(), definition.urlRegex(), definition.description(), id)))
+            .preparedQuery("UPDATE activities SET method = $1, url_regex = $2, description = $3, service = $4,"
+                + " shadow = $5 WHERE id = $6")
+            .execute(Tuple.of(definition.method(), definition.urlRegex(), definition.description(),
+                definition.service(), definition.shadow(), id)))
         .compose(updated -> connection.preparedQuery("DELETE FROM activity_permissions WHERE activity_id = $1")
             .execute(Tuple.of(id)))
         .compose(deleted -> insertPermissions(connection, id, definition.permissions()))
         .compose(done -> find(connection, id).map(Optional::orElseThrow))))
-        .recover(translate(definition.method(), definition.urlRegex(), id));
+        .recover(translate(definition.method(), definition.urlRegex(), id, definition.service()));
   }
 
   public Future<Void> delete(long id) {
@@ -129,7 +262,7 @@ public final class ActivityStore {
         .compose(locked -> connection.preparedQuery("INSERT INTO activity_permissions (activity_id, permission)"
             + " VALUES ($1, $2) ON CONFLICT DO NOTHING").execute(Tuple.of(id, permission)))
         .map(rows -> rows.rowCount() > 0))
-        .recover(translate(null, null, id));
+        .recover(translate(null, null, id, null));
   }
 
   /** True when a link was removed, false when there was none. */
@@ -234,22 +367,28 @@ public final class ActivityStore {
 
   private static Activity toActivity(Row row) {
     return new Activity(row.getLong("id"), row.getString("method"), row.getString("url_regex"),
-        row.getString("description"), Set.of(row.getArrayOfStrings("permissions")), row.getLong("revision"));
+        row.getString("description"), Set.of(row.getArrayOfStrings("permissions")), row.getLong("revision"),
+        row.getString("service"), Boolean.TRUE.equals(row.getBoolean("shadow")));
   }
 
   private static Future<Void> validated(ActivityDefinition definition) {
     try {
       definition.validate();
       return Future.succeededFuture();
-    } catch (InvalidActivityException e) {
+    } catch (InvalidActivityException | InvalidServiceException e) {
       return Future.failedFuture(e);
     }
   }
 
-  private static <T> Function<Throwable, Future<T>> translate(String method, String urlRegex, long id) {
+  private static <T> Function<Throwable, Future<T>> translate(String method, String urlRegex, long id,
+      String service) {
     return failure -> {
       if (failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
         return Future.failedFuture(new ActivityConflictException(method, urlRegex));
+      }
+      if (failure instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState())
+          && service != null && "activities_service_fkey".equals(pg.getConstraint())) {
+        return Future.failedFuture(new ServiceNotFoundException(service));
       }
       if (failure instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState())) {
         return Future.failedFuture(new ActivityNotFoundException(id));

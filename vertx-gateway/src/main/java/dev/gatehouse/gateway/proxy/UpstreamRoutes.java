@@ -15,13 +15,18 @@ public final class UpstreamRoutes {
         .toList();
   }
 
-  public Optional<RouteConfig> match(String path) {
+  /** The route for {@code path}, or null when none covers it. */
+  public RouteConfig find(String path) {
     for (RouteConfig route : longestFirst) {
       if (covers(route.prefix(), path)) {
-        return Optional.of(route);
+        return route;
       }
     }
-    return Optional.empty();
+    return null;
+  }
+
+  public Optional<RouteConfig> match(String path) {
+    return Optional.ofNullable(find(path));
   }
 
   /** Segment-aware: "/api" covers "/api" and "/api/x" but not "/apix". */

@@ -2,6 +2,8 @@ package dev.gatehouse.gateway.tls;
 
 import dev.gatehouse.gateway.forwarded.TrustedProxies;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -25,5 +27,13 @@ public final class HstsHandler implements Handler<RoutingContext> {
       ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Strict-Transport-Security", headerValue));
     }
     ctx.next();
+  }
+
+  /** The same for a request handled without Vert.x Web (the gateway's request pipeline). */
+  public void apply(HttpServerRequest request) {
+    if (trustedProxies.schemeOf(request).equals("https")) {
+      HttpServerResponse response = request.response();
+      response.headersEndHandler(v -> response.headers().set("Strict-Transport-Security", headerValue));
+    }
   }
 }

@@ -16,7 +16,7 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -40,8 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class GatewayTracing {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayTracing.class);
   private static final GatewayTracing OFF = new GatewayTracing(null, null);
-  private static final String SERVER_SPAN = "gatehouse.trace.server";
-  private static final String PROXY_SPAN = "gatehouse.trace.proxy";
   /** Key in the request's Vert.x context data: log lines written while handling it carry its trace id. */
   static final Object LOG_CORRELATION = new Object();
 
@@ -142,32 +140,34 @@ public final class GatewayTracing {
 
   /**
    * Hook: a protected request starts (after the public-route check). Continues the client's trace when it sent a
-   * valid {@code traceparent}; the span ends when the response has been sent.
+   * valid {@code traceparent}. Returns the server span, or null when tracing is off; the caller ends it with
+   * {@link #requestEnded} when the response has been sent.
    */
-  public void requestStarted(RoutingContext ctx, String path) {
+  public Span requestStarted(HttpServerRequest request, String path) {
     if (tracer == null) {
-      return;
+      return null;
     }
-    Context parent = propagator.extract(Context.root(), ctx.request().headers(), HEADERS);
-    String method = ctx.request().method().name();
+    Context parent = propagator.extract(Context.root(), request.headers(), HEADERS);
+    String method = request.method().name();
     Span span = tracer.spanBuilder(method)
         .setParent(parent)
         .setSpanKind(SpanKind.SERVER)
         .setAttribute(METHOD, method)
         .setAttribute(PATH, path)
         .startSpan();
-    ctx.put(SERVER_SPAN, span);
     if (Vertx.currentContext() instanceof ContextInternal context && context.isDuplicate()) {
       correlateLogs(context, span.getSpanContext());
     }
-    ctx.addEndHandler(done -> {
-      int status = ctx.response().getStatusCode();
-      span.setAttribute(STATUS, (long) status);
-      if (status >= 500 || done.failed()) {
-        span.setStatus(StatusCode.ERROR);
-      }
-      span.end();
-    });
+    return span;
+  }
+
+  /** Hook: the response was sent (or the connection failed) with {@code status}. */
+  public static void requestEnded(Span server, int status, boolean failed) {
+    server.setAttribute(STATUS, (long) status);
+    if (status >= 500 || failed) {
+      server.setStatus(StatusCode.ERROR);
+    }
+    server.end();
   }
 
   /**
@@ -179,23 +179,15 @@ public final class GatewayTracing {
   }
 
   /** Hook: what the credential turned out to be and how the gateway decided (attributes of the server span). */
-  public void decided(RoutingContext ctx, String credential, String decision, String reason) {
-    if (tracer == null) {
-      return;
-    }
-    Span span = ctx.get(SERVER_SPAN);
-    if (span != null) {
-      span.setAttribute(CREDENTIAL, credential).setAttribute(DECISION, decision).setAttribute(REASON, reason);
+  public static void decided(Span server, String credential, String decision, String reason) {
+    if (server != null) {
+      server.setAttribute(CREDENTIAL, credential).setAttribute(DECISION, decision).setAttribute(REASON, reason);
     }
   }
 
   /** Hook: a child span of the request's server span; {@link Span#getInvalid()} (a no-op) when off. */
-  public Span startChild(RoutingContext ctx, String name) {
-    if (tracer == null) {
-      return Span.getInvalid();
-    }
-    Span server = ctx.get(SERVER_SPAN);
-    if (server == null) {
+  public Span startChild(Span server, String name) {
+    if (tracer == null || server == null) {
       return Span.getInvalid();
     }
     return tracer.spanBuilder(name).setParent(Context.root().with(server)).startSpan();
@@ -203,31 +195,26 @@ public final class GatewayTracing {
 
   /**
    * Hook: the request is being sent upstream. Starts the {@code proxy} CLIENT span and puts its context in the
-   * upstream request's {@code traceparent} / {@code tracestate}, replacing the client's. Off, the client's headers go
-   * through untouched, so the upstream still continues the client's trace.
+   * upstream request's {@code traceparent} / {@code tracestate}, replacing the client's; returns it (null when off).
+   * Off, the client's headers go through untouched, so the upstream still continues the client's trace.
    */
-  public void forwarding(RoutingContext ctx, MultiMap upstreamHeaders) {
+  public Span forwarding(Span server, HttpServerRequest client, MultiMap upstreamHeaders) {
     if (tracer == null) {
-      return;
+      return null;
     }
-    Span server = ctx.get(SERVER_SPAN);
     Context parent = server == null
-        ? propagator.extract(Context.root(), ctx.request().headers(), HEADERS)
+        ? propagator.extract(Context.root(), client.headers(), HEADERS)
         : Context.root().with(server);
     Span proxy = tracer.spanBuilder("proxy").setParent(parent).setSpanKind(SpanKind.CLIENT).startSpan();
-    ctx.put(PROXY_SPAN, proxy);
     for (String field : propagator.fields()) {
       upstreamHeaders.remove(field);
     }
     propagator.inject(Context.root().with(proxy), upstreamHeaders, SET_HEADER);
+    return proxy;
   }
 
   /** Hook: the upstream answered ({@code status}) or failed ({@code failure} not null). */
-  public void upstreamAnswered(RoutingContext ctx, int status, Throwable failure) {
-    if (tracer == null) {
-      return;
-    }
-    Span proxy = ctx.get(PROXY_SPAN);
+  public static void upstreamAnswered(Span proxy, int status, Throwable failure) {
     if (proxy == null) {
       return;
     }
@@ -246,14 +233,11 @@ public final class GatewayTracing {
    * The request's trace id: the gateway's own trace when on; off, the one the client sent in {@code traceparent}
    * (so decision records still join the client's trace). Null without either. Called only for records kept.
    */
-  public String traceId(RoutingContext ctx) {
-    if (tracer != null) {
-      Span span = ctx.get(SERVER_SPAN);
-      if (span != null && span.getSpanContext().isValid()) {
-        return span.getSpanContext().getTraceId();
-      }
+  public static String traceId(Span server, HttpServerRequest request) {
+    if (server != null && server.getSpanContext().isValid()) {
+      return server.getSpanContext().getTraceId();
     }
-    return TraceParent.traceId(ctx.request().getHeader("traceparent"));
+    return TraceParent.traceId(request.getHeader("traceparent"));
   }
 
   /** Exports what is buffered and stops the SDK this instance built (not one passed to {@link #with}). */

@@ -70,6 +70,11 @@ class KeycloakPermissionCatalogTest {
       });
       return;
     }
+    if (request.path().startsWith(CATALOG_PATH + "/") && extensionInstalled
+        && String.valueOf(request.getHeader("Authorization")).startsWith("Bearer token-")) {
+      answerSubject(request);
+      return;
+    }
     if (!request.path().equals(CATALOG_PATH) || !extensionInstalled) {
       // What Keycloak answers for a path no provider serves.
       request.response().setStatusCode(404).end("{\"error\":\"Unable to find matching target resource method\"}");
@@ -208,5 +213,64 @@ class KeycloakPermissionCatalogTest {
     assertThat(failureOf(catalog.unknown(Set.of("view-roles"))))
         .isInstanceOf(PermissionCatalogUnavailableException.class)
         .hasMessageContaining("could not be reached").hasMessageContaining("127.0.0.1:" + closedPort);
+  }
+
+  /** The extension pack's sub-resources: carol and reporting-service known, disabled-dan disabled, others 404. */
+  private void answerSubject(HttpServerRequest request) {
+    String rest = request.path().substring(CATALOG_PATH.length() + 1);
+    JsonObject ok = switch (rest) {
+      case "users/carol/permissions" -> new JsonObject().put("kind", "user").put("name", "carol").put("enabled", true)
+          .put("client", permissionsClient).put("permissions", new JsonArray().add("view-roles").add("view-users"));
+      case "users/disabled-dan/permissions" -> new JsonObject().put("kind", "user").put("name", "disabled-dan")
+          .put("enabled", false).put("client", permissionsClient).put("permissions", new JsonArray().add("view-roles"));
+      case "clients/reporting%20service/permissions" -> new JsonObject().put("kind", "client")
+          .put("name", "reporting service").put("enabled", true).put("client", permissionsClient)
+          .put("permissions", new JsonArray());
+      default -> null;
+    };
+    if (ok != null) {
+      request.response().end(ok.encode());
+      return;
+    }
+    String kind = rest.substring(0, rest.indexOf('/') - 1);
+    request.response().setStatusCode(404).end(new JsonObject().put("error", kind + "_not_found")
+        .put("error_description", "Realm 'test' has no " + kind + " like that.").encode());
+  }
+
+  @Test
+  void resolvesTheEffectivePermissionsOfUsersAndClientsAndNamesUnknownSubjects() throws Exception {
+    KeycloakPermissionCatalog catalog = new KeycloakPermissionCatalog(client, options());
+
+    SubjectPermissions carol = await(catalog.permissionsOf(new PolicySubject(PolicySubject.Kind.USER, "carol")));
+    SubjectPermissions dan = await(catalog.permissionsOf(new PolicySubject(PolicySubject.Kind.USER, "disabled-dan")));
+    SubjectPermissions service = await(catalog.permissionsOf(
+        new PolicySubject(PolicySubject.Kind.CLIENT, "reporting service")));
+    Throwable unknownRole = failureOf(catalog.permissionsOf(new PolicySubject(PolicySubject.Kind.ROLE, "nobody")));
+
+    assertThat(carol).isEqualTo(new SubjectPermissions(Set.of("view-roles", "view-users"), true));
+    assertThat(dan.enabled()).isFalse();
+    assertThat(service.permissions()).isEmpty();
+    assertThat(unknownRole).isInstanceOf(UnknownSubjectException.class)
+        .hasMessage("Realm 'test' has no role like that.");
+    assertThat(calls).contains("GET " + CATALOG_PATH + "/clients/reporting%20service/permissions");
+  }
+
+  @Test
+  void subjectsFailClosedWhenKeycloakIsUnreachableOrTheExtensionPackIsOld() throws Exception {
+    extensionInstalled = false;
+    Throwable old = failureOf(new KeycloakPermissionCatalog(client, options())
+        .permissionsOf(new PolicySubject(PolicySubject.Kind.USER, "carol")));
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    Throwable unreachable = failureOf(new KeycloakPermissionCatalog(client, new PermissionCheckOptions()
+        .setKeycloakUrl("http://127.0.0.1:" + closed).setRealm("test").setClientSecret(SECRET).validate())
+        .permissionsOf(new PolicySubject(PolicySubject.Kind.USER, "carol")));
+
+    assertThat(old).isInstanceOf(PermissionCatalogUnavailableException.class)
+        .hasMessageContaining("install the Gatehouse extension pack");
+    assertThat(unreachable).isInstanceOf(PermissionCatalogUnavailableException.class)
+        .hasMessageContaining("could not be reached");
   }
 }

@@ -7,10 +7,9 @@ import dev.gatehouse.demo.DemoService;
 import dev.gatehouse.gateway.GatewayVerticle;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
-import dev.gatehouse.gateway.http.GatewayRouter;
+import dev.gatehouse.gateway.GatewayRoutes;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.testing.FakePolicy;
-import dev.gatehouse.gateway.testing.TestTargets;
 import dev.gatehouse.gateway.token.MutableClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -56,7 +55,7 @@ class ApiTokenGatewayTest {
         .allow("POST", "/api/v1/echo", "use-carol");
     ApiTokenResolver resolver = new ApiTokenResolver(WebClient.create(vertx), keycloak.options(),
         new TestAccessTokens(), metrics.apiTokens(), clock);
-    GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), TestTargets::parse,
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(), 
         new CredentialExtractor(config.cookieName()), new ApiTokenVerifier(new TestAccessTokens(), resolver),
         policy, metrics, null);
     GatewayVerticle gateway = new GatewayVerticle(config, parts);

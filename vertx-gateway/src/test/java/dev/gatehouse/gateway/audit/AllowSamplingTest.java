@@ -15,7 +15,7 @@ class AllowSamplingTest {
   void unsampledAllowsAreSkippedButDenialsAndErrorsAreKept() throws Exception {
     try (RecordedLines lines = new RecordedLines(1024);
         GatewayHarness gateway = GatewayHarness.observed(json -> { }, RevocationGuard.alwaysFresh(),
-            new RequestAudit(lines.recorder, 0.0, GatewayTracing.off()), GatewayTracing.off())) {
+            new RequestAudit(lines.recorder, 0.0), GatewayTracing.off())) {
       for (int i = 0; i < 20; i++) {
         assertThat(gateway.send(HttpRequest.newBuilder(gateway.uri("/api/v1/users"))
             .header("Authorization", "Bearer " + GatewayHarness.GOOD).header("X-Request-Id", "allowed-" + i))

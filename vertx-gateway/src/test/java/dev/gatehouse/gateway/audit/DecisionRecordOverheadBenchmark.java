@@ -42,7 +42,7 @@ public final class DecisionRecordOverheadBenchmark {
           new SimpleMeterRegistry());
       closing.add(recorder);
       gateways.put("records on, allows " + (rate == 1.0 ? "100 %" : "1 %"), GatewayHarness.observed(json -> { },
-          RevocationGuard.alwaysFresh(), new RequestAudit(recorder, rate, GatewayTracing.off()), GatewayTracing.off()));
+          RevocationGuard.alwaysFresh(), new RequestAudit(recorder, rate), GatewayTracing.off()));
     }
     Map<String, List<Double>> microsPerRequest = new LinkedHashMap<>();
     gateways.keySet().forEach(name -> microsPerRequest.put(name, new ArrayList<>()));

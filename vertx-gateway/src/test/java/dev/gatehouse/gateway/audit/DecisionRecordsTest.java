@@ -34,7 +34,7 @@ class DecisionRecordsTest {
     lines = new RecordedLines(1024);
     gateway = GatewayHarness.observed(json -> { },
         TestRevocationGuards.refusingSubject("sub-revoked", "user_disabled", Long.MAX_VALUE / 2000),
-        new RequestAudit(lines.recorder, 1.0, GatewayTracing.off()), GatewayTracing.off());
+        new RequestAudit(lines.recorder, 1.0), GatewayTracing.off());
     gateway.verifier
         .accept(API_TOKEN, new VerifiedToken("sub-3", "tool-owner", "o@example.com", Set.of("view-users"), Set.of(),
             "gateway", 4_000_000_000L, "tok-42"))

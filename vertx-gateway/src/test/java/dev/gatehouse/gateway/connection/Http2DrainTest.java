@@ -49,7 +49,7 @@ class Http2DrainTest {
     Issued ca = TestCertificates.ca("H2 Drain Test CA");
     Path[] files = TestCertificates.server(ca).write(dir, "server");
     upstream = new ScriptedUpstream();
-    gateway = new GatewayHarness(null, RequestTarget::parse, null, json -> {
+    gateway = new GatewayHarness(null, null, json -> {
       json.put("tls", new JsonObject().put("certFile", files[0].toString()).put("keyFile", files[1].toString()));
       json.getJsonArray("routes").add(new JsonObject().put("prefix", "/held").put("upstream", upstream.baseUrl()));
       listen.accept(json.getJsonObject("listen"));

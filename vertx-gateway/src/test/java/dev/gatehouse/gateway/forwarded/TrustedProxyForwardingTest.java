@@ -24,7 +24,7 @@ class TrustedProxyForwardingTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = new GatewayHarness(null, RequestTarget::parse, null, json -> json
+    gateway = new GatewayHarness(null, null, json -> json
         .put("tls", new JsonObject().put("mode", "terminated-by-proxy"))
         .put("trustedProxies", new JsonObject().put("cidrs", new JsonArray().add(PROXY + "/32").add("10.0.0.0/8"))),
         1);

@@ -18,7 +18,7 @@ class CanonicalTargetForwardingTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = new GatewayHarness(null, RequestTarget::parse);
+    gateway = new GatewayHarness(null);
   }
 
   @AfterAll

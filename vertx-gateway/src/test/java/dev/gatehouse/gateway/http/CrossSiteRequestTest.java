@@ -52,8 +52,8 @@ class CrossSiteRequestTest {
         .setAllowedPorts(Set.of(8080))
         .setAllowInsecureHttp(true)
         .setStateSecrets(List.of("cross-site-test-state-secret-of-32-bytes-or-more"));
-    withLogin = new GatewayHarness(null, RequestTarget::parse, login);
-    withoutLogin = new GatewayHarness(null, RequestTarget::parse);
+    withLogin = new GatewayHarness(null, login);
+    withoutLogin = new GatewayHarness(null);
   }
 
   @AfterAll

@@ -37,8 +37,8 @@ class LoginWiringTest {
         .setAllowedPorts(java.util.Set.of(8080))
         .setAllowInsecureHttp(true)
         .setStateSecrets(List.of("wiring-test-state-secret-of-32-bytes-or-more"));
-    withLogin = new GatewayHarness(null, RequestTarget::parse, login);
-    withoutLogin = new GatewayHarness(null, RequestTarget::parse);
+    withLogin = new GatewayHarness(null, login);
+    withoutLogin = new GatewayHarness(null);
   }
 
   @AfterAll

@@ -3,8 +3,8 @@ package dev.gatehouse.gateway.login;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.gateway.credential.CredentialExtractor;
-import dev.gatehouse.gateway.http.AccessPolicy;
-import dev.gatehouse.gateway.http.GatewayRouter;
+import dev.gatehouse.gateway.policy.AccessPolicy;
+import dev.gatehouse.gateway.GatewayRoutes;
 import dev.gatehouse.gateway.http.RequestTarget;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.policy.Decision;
@@ -171,11 +171,11 @@ class NavigationRefreshTest {
         .setParentDomain("gatehouse.test")
         .setAllowInsecureHttp(true)
         .setStateSecrets(List.of("test-state-secret-test-state-secret-42"));
-    GatewayRouter.Parts parts = new GatewayRouter.Parts(Set.of(), RequestTarget::parse,
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(Set.of(), 
         new CredentialExtractor(SessionCookies.ACCESS_TOKEN), new OldOrNewTokens(), new PagePolicy(),
         new GatewayMetrics(), null, options, revocations);
     gateway = await(vertx.createHttpServer()
-        .requestHandler(GatewayRouter.create(vertx, parts, ctx -> ctx.response().end("page"), WebClient.create(vertx)))
+        .requestHandler(GatewayRoutes.create(vertx, parts, exchange -> exchange.request().response().end("page"), WebClient.create(vertx), null))
         .listen(0, "127.0.0.1"));
   }
 

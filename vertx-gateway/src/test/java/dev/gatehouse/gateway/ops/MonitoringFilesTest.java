@@ -99,7 +99,8 @@ class MonitoringFilesTest {
         GatewayHarness.await(store.create(new ActivityDefinition("GET", "/gatehouse/admin/decisions", "",
             Set.of("manage-activities"))));
         long version = GatewayHarness.await(store.version());
-        assertThat(eventually(() -> gateway.activityVersion() == version)).isTrue();
+        assertThat(eventually(() -> (long) metrics.registry().find("gatehouse_activity_index_version").gauge().value()
+            == version)).isTrue();
 
         String user = token(key, "user-1", "alice", List.of("view-things"));
         String admin = token(key, "admin-1", "root", List.of("manage-activities"));

@@ -2,6 +2,10 @@ package dev.gatehouse.gateway.testing;
 
 import dev.gatehouse.gateway.admin.PermissionCatalog;
 import dev.gatehouse.gateway.admin.PermissionCatalogUnavailableException;
+import dev.gatehouse.gateway.admin.PolicySubject;
+import dev.gatehouse.gateway.admin.SubjectPermissions;
+import dev.gatehouse.gateway.admin.UnknownSubjectException;
+import java.util.Map;
 import io.vertx.core.Future;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -11,12 +15,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A fixed set of known permissions, which can be made unreachable; counts how often it was asked. */
 public final class FakePermissionCatalog implements PermissionCatalog {
   private final Set<String> known = ConcurrentHashMap.newKeySet();
+  private final Map<PolicySubject, SubjectPermissions> subjects = new ConcurrentHashMap<>();
   private final AtomicInteger asked = new AtomicInteger();
+  private final AtomicInteger subjectsAsked = new AtomicInteger();
   private volatile boolean down;
 
   public FakePermissionCatalog know(String... names) {
     known.addAll(Set.of(names));
     return this;
+  }
+
+  /** A role, user or client whose effective permissions Keycloak would answer. */
+  public FakePermissionCatalog subject(PolicySubject.Kind kind, String name, boolean enabled, String... permissions) {
+    subjects.put(new PolicySubject(kind, name), new SubjectPermissions(Set.of(permissions), enabled));
+    return this;
+  }
+
+  /** How often a subject's permissions were asked for. */
+  public int subjectsAsked() {
+    return subjectsAsked.get();
   }
 
   public void down(boolean down) {
@@ -37,6 +54,18 @@ public final class FakePermissionCatalog implements PermissionCatalog {
     Set<String> unknown = new LinkedHashSet<>(names);
     unknown.removeAll(known);
     return Future.succeededFuture(unknown);
+  }
+
+  @Override
+  public Future<SubjectPermissions> permissionsOf(PolicySubject subject) {
+    subjectsAsked.incrementAndGet();
+    if (down) {
+      return Future.failedFuture(new PermissionCatalogUnavailableException("Keycloak at http://127.0.0.1:1 could not"
+          + " be reached (ConnectException: refused)"));
+    }
+    SubjectPermissions known = subjects.get(subject);
+    return known != null ? Future.succeededFuture(known) : Future.failedFuture(new UnknownSubjectException(
+        "Realm 'test' has no " + subject.describe().replaceFirst(" .*", "") + " '" + subject.name() + "'."));
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.gatehouse.gateway.testing;
 
-import dev.gatehouse.gateway.http.AccessPolicy;
+import dev.gatehouse.gateway.policy.AccessPolicy;
 import dev.gatehouse.gateway.policy.Activity;
 import dev.gatehouse.gateway.policy.Decision;
 import java.util.Collection;
@@ -11,6 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakePolicy implements AccessPolicy {
   private final List<Activity> activities = new CopyOnWriteArrayList<>();
   private volatile boolean loaded = true;
+  /** "METHOD path allowed" for each real request the gate asked to measure against shadow activities. */
+  public final List<String> observedShadows = new CopyOnWriteArrayList<>();
 
   public FakePolicy allow(String method, String regex, String permission) {
     activities.add(new Activity(activities.size() + 1, method, regex, "", java.util.Set.of(permission)));
@@ -31,6 +33,12 @@ public final class FakePolicy implements AccessPolicy {
       }
     }
     return Decision.DENIED;
+  }
+
+  @Override
+  public void observeShadows(String method, String normalizedPath, Collection<String> permissions,
+      Decision enforced) {
+    observedShadows.add(method + " " + normalizedPath + " " + enforced.allowed());
   }
 
   @Override

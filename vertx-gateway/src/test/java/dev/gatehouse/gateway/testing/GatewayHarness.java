@@ -6,9 +6,10 @@ import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.admin.ActivityRepository;
 import dev.gatehouse.gateway.admin.ExplainHandler;
 import dev.gatehouse.gateway.audit.RequestAudit;
+import dev.gatehouse.gateway.admin.ServiceRepository;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
-import dev.gatehouse.gateway.http.GatewayRouter;
+import dev.gatehouse.gateway.GatewayRoutes;
 import dev.gatehouse.gateway.http.RequestTarget;
 import dev.gatehouse.gateway.login.LoginOptions;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
@@ -55,54 +56,65 @@ public final class GatewayHarness implements AutoCloseable {
   private final String deploymentId;
 
   public GatewayHarness(ActivityRepository repository) throws Exception {
-    this(repository, TestTargets::parse);
-  }
-
-  public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser)
-      throws Exception {
-    this(repository, targetParser, null);
+    this(repository, (LoginOptions) null);
   }
 
   /** With the browser login mounted ({@code login} null: without). */
-  public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
-      LoginOptions login) throws Exception {
-    this(repository, targetParser, login, json -> { }, 1);
+  public GatewayHarness(ActivityRepository repository, LoginOptions login) throws Exception {
+    this(repository, login, json -> { }, 1);
   }
 
   /** {@code tweak} edits the JSON configuration (routes, limits) before it is validated. */
   public static GatewayHarness withConfig(Consumer<JsonObject> tweak) throws Exception {
-    return new GatewayHarness(null, TestTargets::parse, null, tweak, 1);
+    return new GatewayHarness(null, null, tweak, 1);
   }
 
   /**
    * {@code configure} edits the gateway's JSON config before it is loaded (TLS, trusted proxies, extra routes);
    * {@code instances} server verticles share the port, as in production.
    */
-  public GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
-      LoginOptions login, Consumer<JsonObject> configure, int instances) throws Exception {
-    this(repository, targetParser, login, configure, instances, RevocationGuard.alwaysFresh());
+  public GatewayHarness(ActivityRepository repository, LoginOptions login, Consumer<JsonObject> configure,
+      int instances) throws Exception {
+    this(repository, login, configure, instances, RevocationGuard.alwaysFresh());
   }
 
   /** With live revocation enforced from {@code revocations}. */
   public static GatewayHarness withRevocations(RevocationGuard revocations) throws Exception {
-    return new GatewayHarness(null, TestTargets::parse, null, json -> { }, 1, revocations);
+    return withRevocations(revocations, json -> { });
   }
 
-  private GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
-      LoginOptions login, Consumer<JsonObject> configure, int instances, RevocationGuard revocations)
+  /** With live revocation, and {@code configure} editing the JSON configuration first. */
+  public static GatewayHarness withRevocations(RevocationGuard revocations, Consumer<JsonObject> configure)
       throws Exception {
-    this(repository, targetParser, login, configure, instances, revocations, RequestAudit.off(), GatewayTracing.off());
+    return new GatewayHarness(new InMemoryActivityRepository(), null, configure, 1, revocations);
+  }
+
+  /** With the services endpoints of the admin API over {@code services}. */
+  public static GatewayHarness withServices(ActivityRepository repository, ServiceRepository services)
+      throws Exception {
+    return new GatewayHarness(repository, null, json -> { }, 1, RevocationGuard.alwaysFresh(), services);
   }
 
   /** With the decision audit trail and tracing hooks wired (issue #16); {@code configure} as above. */
   public static GatewayHarness observed(Consumer<JsonObject> configure, RevocationGuard revocations,
       RequestAudit audit, GatewayTracing tracing) throws Exception {
-    return new GatewayHarness(null, TestTargets::parse, null, configure, 1, revocations, audit, tracing);
+    return new GatewayHarness(null, null, configure, 1, revocations, null, audit, tracing);
   }
 
-  private GatewayHarness(ActivityRepository repository, Function<String, RequestTarget> targetParser,
-      LoginOptions login, Consumer<JsonObject> configure, int instances, RevocationGuard revocations,
-      RequestAudit audit, GatewayTracing tracing) throws Exception {
+  private GatewayHarness(ActivityRepository repository, LoginOptions login, Consumer<JsonObject> configure,
+      int instances, RevocationGuard revocations)
+      throws Exception {
+    this(repository, login, configure, instances, revocations, null);
+  }
+
+  private GatewayHarness(ActivityRepository repository, LoginOptions login, Consumer<JsonObject> configure,
+      int instances, RevocationGuard revocations, ServiceRepository services) throws Exception {
+    this(repository, login, configure, instances, revocations, services, RequestAudit.off(), GatewayTracing.off());
+  }
+
+  private GatewayHarness(ActivityRepository repository, LoginOptions login, Consumer<JsonObject> configure,
+      int instances, RevocationGuard revocations, ServiceRepository services, RequestAudit audit,
+      GatewayTracing tracing) throws Exception {
     HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
     HttpServer silent = await(vertx.createHttpServer().requestHandler(request -> { }).listen(0, "127.0.0.1"));
     demoPort = demo.actualPort();
@@ -142,7 +154,12 @@ public final class GatewayHarness implements AutoCloseable {
         .allow("POST", "/gatehouse/admin/activities", "manage-activities")
         .allow("PUT", "/gatehouse/admin/activities/.*", "manage-activities")
         .allow("DELETE", "/gatehouse/admin/activities/.*", "manage-activities")
-        .allow("POST", "/gatehouse/admin/explain", "manage-activities");
+        .allow("POST", "/gatehouse/admin/explain", "manage-activities")
+        .allow("GET", "/gatehouse/admin/services(/.*)?", "manage-activities")
+        .allow("POST", "/gatehouse/admin/(services|activities)(/.*)?", "manage-activities")
+        .allow("PUT", "/gatehouse/admin/services/.*", "manage-activities")
+        .allow("DELETE", "/gatehouse/admin/services/.*", "manage-activities")
+        .allow("POST", "/gatehouse/admin/policy-tests", "manage-activities");
 
     ActivitiesAdminApi admin = repository == null ? null : new ActivitiesAdminApi(repository,
         (method, regex) -> {
@@ -150,8 +167,13 @@ public final class GatewayHarness implements AutoCloseable {
             throw new dev.gatehouse.gateway.policy.InvalidActivityException("Inline flags are not allowed.");
           }
           dev.gatehouse.gateway.policy.ActivityPatterns.validate(method, regex);
-        }, config.adminMaxBodyBytes(), new ExplainHandler(policy, verifier, targetParser), permissions);
-    GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), targetParser,
+        }, config.adminMaxBodyBytes(), new ExplainHandler(new GatewayRoutes.Parts(config.publicRoutes(),
+        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, null, login, revocations).gate()),
+        permissions);
+    if (admin != null && services != null) {
+      admin.withServices(services, Set.of("/api", "/slow", "/down"));
+    }
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(),
         new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login, revocations, audit,
         tracing);
     java.util.List<GatewayVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -37,8 +37,11 @@ public final class InMemoryActivityRepository implements ActivityRepository {
     if (duplicate(draft, -1)) {
       return Future.failedFuture(new ActivityConflictException(draft.method(), draft.urlRegex()));
     }
-    return Future.succeededFuture(store(ids.incrementAndGet(), draft.method(), draft.urlRegex(), draft.description(),
-        draft.permissions()));
+    long id = ids.incrementAndGet();
+    Activity activity = new Activity(id, draft.method(), draft.urlRegex(), draft.description(), draft.permissions(),
+        revisions.incrementAndGet(), draft.service(), draft.shadow());
+    activities.put(id, activity);
+    return Future.succeededFuture(activity);
   }
 
   @Override
@@ -50,8 +53,10 @@ public final class InMemoryActivityRepository implements ActivityRepository {
     if (duplicate(draft, id)) {
       return Future.failedFuture(new ActivityConflictException(draft.method(), draft.urlRegex()));
     }
-    return Future.succeededFuture(store(id, draft.method(), draft.urlRegex(), draft.description(),
-        draft.permissions()));
+    Activity activity = new Activity(id, draft.method(), draft.urlRegex(), draft.description(), draft.permissions(),
+        revisions.incrementAndGet(), draft.service(), draft.shadow());
+    activities.put(id, activity);
+    return Future.succeededFuture(activity);
   }
 
   @Override
@@ -70,6 +75,19 @@ public final class InMemoryActivityRepository implements ActivityRepository {
   }
 
   @Override
+  public synchronized Future<Activity> promote(long id, ExpectedRevision expected) {
+    Future<Activity> current = current(id, expected);
+    if (current.failed() || !current.result().shadow()) {
+      return current;
+    }
+    Activity a = current.result();
+    Activity promoted = new Activity(id, a.method(), a.urlRegex(), a.description(), a.permissions(),
+        revisions.incrementAndGet(), a.service(), false);
+    activities.put(id, promoted);
+    return Future.succeededFuture(promoted);
+  }
+
+  @Override
   public synchronized Future<Activity> unlinkPermission(long id, String permission, ExpectedRevision expected) {
     return relink(id, permission, false, expected);
   }
@@ -82,8 +100,13 @@ public final class InMemoryActivityRepository implements ActivityRepository {
     Activity activity = current.result();
     Set<String> permissions = new HashSet<>(activity.permissions());
     boolean changed = link ? permissions.add(permission) : permissions.remove(permission);
-    return Future.succeededFuture(changed ? store(id, activity.method(), activity.urlRegex(), activity.description(),
-        permissions) : activity);
+    if (!changed) {
+      return Future.succeededFuture(activity);
+    }
+    Activity relinked = new Activity(id, activity.method(), activity.urlRegex(), activity.description(), permissions,
+        revisions.incrementAndGet(), activity.service(), activity.shadow());
+    activities.put(id, relinked);
+    return Future.succeededFuture(relinked);
   }
 
   private Future<Activity> current(long id, ExpectedRevision expected) {
@@ -93,12 +116,6 @@ public final class InMemoryActivityRepository implements ActivityRepository {
     }
     return expected.accepts(activity.revision()) ? Future.succeededFuture(activity)
         : Future.failedFuture(new ActivityChangedException(id, activity.revision()));
-  }
-
-  private Activity store(long id, String method, String urlRegex, String description, Set<String> permissions) {
-    Activity activity = new Activity(id, method, urlRegex, description, permissions, revisions.incrementAndGet());
-    activities.put(id, activity);
-    return activity;
   }
 
   private boolean duplicate(ActivityDefinition draft, long exceptId) {

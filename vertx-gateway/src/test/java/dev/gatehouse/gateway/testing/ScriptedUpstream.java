@@ -54,6 +54,18 @@ public final class ScriptedUpstream implements AutoCloseable {
       vertx.setTimer(millis, id -> reply(request, new JsonObject().put("late", millis)));
     } else if (path.startsWith("/stall/")) {
       request.response().setChunked(true).putHeader("Content-Type", "text/plain").write("first part, then silence");
+    } else if (path.startsWith("/drip/")) {
+      // A response that never ends by itself: a line every 100 ms until the connection goes away.
+      var response = request.response().setChunked(true).putHeader("Content-Type", "text/plain");
+      response.write("drip\n");
+      long timer = vertx.setPeriodic(100, id -> {
+        if (response.closed() || response.ended()) {
+          vertx.cancelTimer(id);
+        } else {
+          response.write("drip\n");
+        }
+      });
+      response.closeHandler(v -> vertx.cancelTimer(timer));
     } else if (path.startsWith("/upload/")) {
       long[] bytes = {0};
       request.handler(chunk -> bytes[0] += chunk.length());

@@ -50,7 +50,7 @@ class GatewayTlsTest {
     certFile = files[0];
     keyFile = files[1];
     // Two server verticles, as in production: a rotation must reach every one of them.
-    gateway = new GatewayHarness(null, RequestTarget::parse, null, json -> json.put("tls", new JsonObject()
+    gateway = new GatewayHarness(null, null, json -> json.put("tls", new JsonObject()
         .put("certFile", certFile.toString()).put("keyFile", keyFile.toString()).put("reloadIntervalSeconds", 1)), 2);
   }
 

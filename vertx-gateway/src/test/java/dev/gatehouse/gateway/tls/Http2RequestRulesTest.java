@@ -40,7 +40,7 @@ class Http2RequestRulesTest {
   static void start() throws Exception {
     ca = TestCertificates.ca("H2 Test CA");
     Path[] files = TestCertificates.server(ca).write(dir, "server");
-    gateway = new GatewayHarness(null, RequestTarget::parse, null, json -> json.put("tls", new JsonObject()
+    gateway = new GatewayHarness(null, null, json -> json.put("tls", new JsonObject()
         .put("certFile", files[0].toString()).put("keyFile", files[1].toString())), 1);
     h2 = gateway.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setSsl(true).setUseAlpn(true).setTrustOptions(new PemTrustOptions()

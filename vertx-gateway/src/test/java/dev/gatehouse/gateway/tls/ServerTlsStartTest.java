@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.gatehouse.gateway.GatewayVerticle;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
-import dev.gatehouse.gateway.http.GatewayRouter;
+import dev.gatehouse.gateway.GatewayRoutes;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.testing.FakePolicy;
 import dev.gatehouse.gateway.testing.FakeVerifier;
 import dev.gatehouse.gateway.testing.GatewayHarness;
 import dev.gatehouse.gateway.testing.TestCertificates;
 import dev.gatehouse.gateway.testing.TestCertificates.Issued;
-import dev.gatehouse.gateway.testing.TestTargets;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,7 +49,7 @@ class ServerTlsStartTest {
 
     Vertx vertx = Vertx.vertx();
     try {
-      GatewayRouter.Parts parts = new GatewayRouter.Parts(config.publicRoutes(), TestTargets::parse,
+      GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(), 
           new CredentialExtractor("jwt-token"), new FakeVerifier(), new FakePolicy(), new GatewayMetrics(), null);
       Throwable failure = catchThrowable(() -> GatewayHarness.await(vertx.deployVerticle(new GatewayVerticle(config, parts))));
 

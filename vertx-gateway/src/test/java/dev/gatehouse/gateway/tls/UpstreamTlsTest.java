@@ -47,7 +47,7 @@ class UpstreamTlsTest {
     int wrongName = https(TestCertificates.server(ca, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)),
         new GeneralName(GeneralName.dNSName, "other.example")));
 
-    gateway = new GatewayHarness(null, RequestTarget::parse, null, json -> json
+    gateway = new GatewayHarness(null, null, json -> json
         .put("upstream", new JsonObject().put("caFile", caFile.toString()))
         .getJsonArray("routes")
         .add(route("/secure", rightName, null))

@@ -48,7 +48,7 @@ class TraceContinuationTest {
         List.of(dev.gatehouse.gateway.audit.JsonLinesSink.to(records)), 1024,
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     gateway = GatewayHarness.observed(json -> { }, RevocationGuard.alwaysFresh(),
-        new RequestAudit(recorder, 1.0, tracing), tracing);
+        new RequestAudit(recorder, 1.0), tracing);
   }
 
   @AfterAll

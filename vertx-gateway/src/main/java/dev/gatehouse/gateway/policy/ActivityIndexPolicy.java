@@ -1,16 +1,34 @@
-package dev.gatehouse.gateway.http;
+package dev.gatehouse.gateway.policy;
 
-import dev.gatehouse.gateway.policy.ActivityIndex;
-import dev.gatehouse.gateway.policy.Decision;
 import java.util.Collection;
 import java.util.function.Supplier;
 
 /** {@link AccessPolicy} over whatever index is current; the supplier returns null until the first load. */
 public final class ActivityIndexPolicy implements AccessPolicy {
   private final Supplier<ActivityIndex> current;
+  private final ShadowDecisions shadows;
 
   public ActivityIndexPolicy(Supplier<ActivityIndex> current) {
+    this(current, new ShadowDecisions(ShadowDecisions.Counter.NONE));
+  }
+
+  public ActivityIndexPolicy(Supplier<ActivityIndex> current, ShadowDecisions shadows) {
     this.current = current;
+    this.shadows = shadows;
+  }
+
+  @Override
+  public Decision shadowDecision(String method, String normalizedPath, Collection<String> permissions,
+      Decision enforced) {
+    ActivityIndex index = current.get();
+    return index == null || !index.hasShadows() ? null
+        : index.decideWithShadows(method, normalizedPath, permissions, enforced);
+  }
+
+  @Override
+  public void observeShadows(String method, String normalizedPath, Collection<String> permissions,
+      Decision enforced) {
+    shadows.observe(current.get(), method, normalizedPath, permissions, enforced);
   }
 
   @Override

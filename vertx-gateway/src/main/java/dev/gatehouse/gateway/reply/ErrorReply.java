@@ -1,6 +1,5 @@
-package dev.gatehouse.gateway.http;
+package dev.gatehouse.gateway.reply;
 
-import dev.gatehouse.gateway.credential.CredentialResult;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -8,23 +7,22 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * The gateway's own error answers: a short JSON body {@code {"error": code, "message": for people}}. Never a
  * stack trace, never an upstream's internals.
  */
-public final class ErrorResponses {
-  private ErrorResponses() {}
+public final class ErrorReply {
+  private ErrorReply() {}
 
-  public static void badRequest(RoutingContext ctx, String message) {
-    send(ctx, 400, "bad_request", message);
+  public static void badRequest(HttpServerRequest request, String message) {
+    send(request, 400, "bad_request", message);
   }
 
   /** No credential at all: the bare challenge (RFC 6750 section 3.1: no error code). */
-  public static void missingCredential(RoutingContext ctx) {
-    ctx.response().putHeader("WWW-Authenticate", "Bearer");
-    send(ctx, 401, "unauthenticated", "Sign in: send a token as \"Authorization: Bearer <token>\" or in the "
+  public static void missingCredential(HttpServerRequest request) {
+    request.response().putHeader("WWW-Authenticate", "Bearer");
+    send(request, 401, "unauthenticated", "Sign in: send a token as \"Authorization: Bearer <token>\" or in the "
         + "gateway's cookie.");
   }
 
@@ -32,51 +30,49 @@ public final class ErrorResponses {
    * Something credential-like was sent but it is not one unambiguous Bearer token. RFC 6750 section 3.1: 400 with
    * {@code error="invalid_request"}; an unsupported scheme gets 401 with the bare challenge.
    */
-  public static void unusableCredential(RoutingContext ctx, CredentialResult.Invalid invalid) {
-    String oauthError = invalid.problem().oauthError();
-    ctx.response().putHeader("WWW-Authenticate", oauthError == null ? "Bearer" : "Bearer error=\"" + oauthError + "\"");
-    send(ctx, invalid.problem().status(), oauthError == null ? "unauthenticated" : oauthError, invalid.message());
+  public static void unusableCredential(HttpServerRequest request, int status, String oauthError, String message) {
+    request.response().putHeader("WWW-Authenticate", oauthError == null ? "Bearer" : "Bearer error=\"" + oauthError + "\"");
+    send(request, status, oauthError == null ? "unauthenticated" : oauthError, message);
   }
 
-  public static void invalidToken(RoutingContext ctx, String message) {
-    ctx.response().putHeader("WWW-Authenticate",
+  public static void invalidToken(HttpServerRequest request, String message) {
+    request.response().putHeader("WWW-Authenticate",
         "Bearer error=\"invalid_token\", error_description=\"" + quotable(message) + "\"");
-    send(ctx, 401, "invalid_token", message);
+    send(request, 401, "invalid_token", message);
   }
 
-  public static void forbidden(RoutingContext ctx, String method, String path) {
-    write(ctx, 403, new JsonObject()
+  public static void forbidden(HttpServerRequest request, String method, String path) {
+    write(request, 403, new JsonObject()
         .put("error", "forbidden")
         .put("message", "None of your permissions allows " + method + " " + path + ".")
         .put("method", method)
         .put("path", path));
   }
 
-  public static void notFound(RoutingContext ctx, String message) {
-    send(ctx, 404, "not_found", message);
+  public static void notFound(HttpServerRequest request, String message) {
+    send(request, 404, "not_found", message);
   }
 
-  public static void unavailable(RoutingContext ctx, String message) {
-    ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
-    send(ctx, 503, "unavailable", message);
+  public static void unavailable(HttpServerRequest request, String message) {
+    request.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+    send(request, 503, "unavailable", message);
   }
 
-  public static void tooManyRequests(RoutingContext ctx, String message) {
-    ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-    send(ctx, 429, "too_many_requests", message);
+  public static void tooManyRequests(HttpServerRequest request, String message) {
+    request.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+    send(request, 429, "too_many_requests", message);
   }
 
-  public static Future<Void> send(RoutingContext ctx, int status, String error, String message) {
-    return write(ctx, status, new JsonObject().put("error", error).put("message", message));
+  public static Future<Void> send(HttpServerRequest request, int status, String error, String message) {
+    return write(request, status, new JsonObject().put("error", error).put("message", message));
   }
 
   /**
    * Answers before the request body was read. If a body may still be coming on an HTTP/1 connection, the
    * connection is closed after the answer: unread body bytes must never be parsed as a next request.
    */
-  private static Future<Void> write(RoutingContext ctx, int status, JsonObject body) {
-    HttpServerRequest request = ctx.request();
-    HttpServerResponse response = ctx.response();
+  public static Future<Void> write(HttpServerRequest request, int status, JsonObject body) {
+    HttpServerResponse response = request.response();
     if (response.headWritten()) {
       response.reset();
       return Future.succeededFuture();
@@ -92,7 +88,7 @@ public final class ErrorResponses {
     return closeAfter ? written.onComplete(done -> request.connection().close()) : written;
   }
 
-  static boolean bodyMayFollow(HttpServerRequest request) {
+  public static boolean bodyMayFollow(HttpServerRequest request) {
     if (request.isEnded()) {
       return false;
     }
@@ -106,7 +102,7 @@ public final class ErrorResponses {
   }
 
   /** RFC 6750 error_description allows %x20-21 / %x23-5B / %x5D-7E only. */
-  static String quotable(String message) {
+  public static String quotable(String message) {
     StringBuilder out = new StringBuilder(message.length());
     for (char c : message.toCharArray()) {
       out.append(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' ? c : '\'');

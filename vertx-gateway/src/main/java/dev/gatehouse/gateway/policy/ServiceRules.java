@@ -1,0 +1,140 @@
+package dev.gatehouse.gateway.policy;
+
+import dev.gatehouse.gateway.config.GatewayConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What a stored service must look like, checked before it is stored and again when it is loaded (a row written by
+ * hand must not break routing). Every problem is reported with what to send instead.
+ */
+public final class ServiceRules {
+  public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  public static final int MAX_UPSTREAMS = 16;
+  public static final int MAX_PREFIX_LENGTH = 256;
+  /** The same bounds as a configured route's {@code timeoutMillis}. */
+  public static final long MIN_TIMEOUT_MILLIS = 1;
+  public static final long MAX_TIMEOUT_MILLIS = 600_000;
+  public static final long MIN_HEALTH_INTERVAL_MILLIS = 1_000;
+  public static final long MAX_HEALTH_INTERVAL_MILLIS = 3_600_000;
+  /** Paths the gateway answers itself: a service there would be unreachable or would hijack them. */
+  public static final List<String> RESERVED_PREFIXES = List.of("/gatehouse", "/auth", "/health", "/metrics");
+
+  private ServiceRules() {}
+
+  /** Throws {@link InvalidServiceException} explaining the first problem found. */
+  public static void validate(Service service) {
+    validateName(service.name());
+    validatePrefix(service.routePrefix());
+    validateUpstreams(service.upstreams());
+    if (service.timeoutMillis() < MIN_TIMEOUT_MILLIS || service.timeoutMillis() > MAX_TIMEOUT_MILLIS) {
+      throw new InvalidServiceException("The timeout must be between " + MIN_TIMEOUT_MILLIS + " and "
+          + MAX_TIMEOUT_MILLIS + " ms, got " + service.timeoutMillis() + ".");
+    }
+    validateHealthCheck(service.healthCheck());
+    try {
+      ActivityPatterns.validateDescription(service.description());
+    } catch (InvalidActivityException e) {
+      throw new InvalidServiceException(e.getMessage());
+    }
+  }
+
+  public static void validateName(String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new InvalidServiceException("A service name is 1 to 63 characters of a-z, 0-9 and '-', starting with a"
+          + " letter or digit, such as \"billing\"; got " + shown(name) + ".");
+    }
+  }
+
+  public static void validatePrefix(String prefix) {
+    if (prefix == null || prefix.length() > MAX_PREFIX_LENGTH || !GatewayConfig.validPrefix(prefix)) {
+      throw new InvalidServiceException("The route prefix must be a normalised path prefix of at most "
+          + MAX_PREFIX_LENGTH + " characters: it starts with '/', has no trailing '/', no '.' or '..' segments and no"
+          + " '?', '#', '%', ';', '\\\\', spaces or '//', such as \"/billing\"; got " + shown(prefix) + ".");
+    }
+    if (prefix.equals("/")) {
+      throw new InvalidServiceException("A service cannot take the prefix \"/\" (every path); a catch-all route"
+          + " belongs in the gateway's configuration. Give the service its own prefix, such as \"/billing\".");
+    }
+    for (String reserved : RESERVED_PREFIXES) {
+      if (covers(reserved, prefix) || covers(prefix, reserved)) {
+        throw new InvalidServiceException("The route prefix " + prefix + " overlaps " + reserved + ", which the"
+            + " gateway serves itself (" + String.join(", ", RESERVED_PREFIXES) + "); choose another prefix.");
+      }
+    }
+  }
+
+  /** Segment-aware: "/api" covers "/api" and "/api/x" but not "/apix". */
+  public static boolean covers(String prefix, String path) {
+    return path.equals(prefix) || (path.startsWith(prefix) && path.charAt(prefix.length()) == '/');
+  }
+
+  static void validateUpstreams(List<URI> upstreams) {
+    if (upstreams == null || upstreams.isEmpty() || upstreams.size() > MAX_UPSTREAMS) {
+      throw new InvalidServiceException("Give 1 to " + MAX_UPSTREAMS + " upstream URLs, such as"
+          + " [\"http://billing-1:8080\"]; got " + (upstreams == null ? "none" : upstreams.size()) + ".");
+    }
+    Set<URI> seen = new HashSet<>();
+    for (URI upstream : upstreams) {
+      validateUpstream(upstream);
+      if (!seen.add(upstream)) {
+        throw new InvalidServiceException("The upstream " + upstream + " is listed more than once; list each once.");
+      }
+    }
+  }
+
+  /**
+   * An upstream is a scheme, a host and an optional port: the gateway forwards the path it authorised, so a path,
+   * query, fragment or user info here would be ignored or leak; they are refused instead.
+   */
+  public static URI parseUpstream(String text) {
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException | NullPointerException e) {
+      throw new InvalidServiceException("The upstream " + shown(text) + " is not a URL; send one such as"
+          + " \"http://billing-1:8080\".");
+    }
+    validateUpstream(uri);
+    return uri;
+  }
+
+  private static void validateUpstream(URI uri) {
+    boolean ok = uri != null && uri.isAbsolute() && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+        && uri.getHost() != null && uri.getRawUserInfo() == null && uri.getRawQuery() == null
+        && uri.getRawFragment() == null && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+        && uri.getPort() <= 65_535 && uri.getPort() != 0;
+    if (!ok) {
+      throw new InvalidServiceException("The upstream " + shown(uri == null ? null : uri.toString()) + " must be"
+          + " http:// or https:// with a host and an optional port, and nothing else (no path, query, fragment or"
+          + " user info), such as \"http://billing-1:8080\".");
+    }
+  }
+
+  static void validateHealthCheck(Service.HealthCheck check) {
+    if (check == null) {
+      return;
+    }
+    String path = check.path();
+    if (path == null || !path.startsWith("/") || path.length() > MAX_PREFIX_LENGTH
+        || !path.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '#')) {
+      throw new InvalidServiceException("The health check path must start with '/', be at most " + MAX_PREFIX_LENGTH
+          + " printable ASCII characters with no spaces or '#', such as \"/health\"; got " + shown(path) + ".");
+    }
+    if (check.intervalMillis() < MIN_HEALTH_INTERVAL_MILLIS || check.intervalMillis() > MAX_HEALTH_INTERVAL_MILLIS) {
+      throw new InvalidServiceException("The health check interval must be between " + MIN_HEALTH_INTERVAL_MILLIS
+          + " and " + MAX_HEALTH_INTERVAL_MILLIS + " ms, got " + check.intervalMillis() + ".");
+    }
+  }
+
+  private static String shown(String value) {
+    if (value == null) {
+      return "nothing";
+    }
+    return "\"" + (value.length() > 100 ? value.substring(0, 100) + "..." : value) + "\"";
+  }
+}
