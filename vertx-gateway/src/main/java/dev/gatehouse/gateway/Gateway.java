@@ -161,6 +161,8 @@ public final class Gateway {
     preparePolicy(FIRST_RETRY);
     metrics.activityIndexGauges(policy::size, policy::version);
     metrics.activityReloadFailures(watcher::reloadFailures);
+    metrics.connectionGauges(() -> connections.counts().openConnections(),
+        () -> connections.counts().requestsInFlight());
     metrics.revocationGauges(() -> {
       Duration staleness = revocations.staleness();
       return staleness == null ? -1 : staleness.toMillis() / 1000.0;
