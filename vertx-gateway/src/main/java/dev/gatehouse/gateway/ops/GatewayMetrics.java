@@ -85,6 +85,14 @@ public final class GatewayMetrics {
     };
   }
 
+  /** Client connections open and requests in flight, read at scrape time (Vert.x's own HTTP metrics are off). */
+  public void connectionGauges(java.util.function.LongSupplier open, java.util.function.LongSupplier inFlight) {
+    Gauge.builder("gatehouse_client_connections", open, supplier -> supplier.getAsLong())
+        .description("Client connections open now (HTTP/1 and HTTP/2)").register(registry);
+    Gauge.builder("gatehouse_requests_in_flight", inFlight, supplier -> supplier.getAsLong())
+        .description("Requests received and not yet answered").register(registry);
+  }
+
   /** Activity reloads that failed since start (the last good index kept serving), read at scrape time. */
   public void activityReloadFailures(java.util.function.LongSupplier failures) {
     FunctionCounter.builder("gatehouse_activity_reload_failures", failures, f -> f.getAsLong())
