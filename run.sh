@@ -8,4 +8,5 @@ echo "Building Gatehouse (mvn -DskipTests package; the first build downloads Key
 mvn -B -q -Dstyle.color=never -DskipTests package
 echo "Build done."
 
-exec java -jar local-stack/target/gatehouse-local-stack-all.jar
+# GATEHOUSE_JAVA picks the runtime, e.g. a Java 25 install: GATEHOUSE_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+exec "${GATEHOUSE_JAVA:-java}" -jar local-stack/target/gatehouse-local-stack-all.jar

@@ -9,6 +9,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -17,53 +21,89 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A small upstream with the example suite's endpoints under {@code /api/v1}. It trusts the gateway's identity
- * headers (it must only ever be reachable through the gateway) and shows "authorized fields": a user's email and
- * phone are returned only to callers holding {@value #CONTACTS_PERMISSION}.
+ * A small upstream with the example suite's endpoints under {@code /api/v1} (or another base path), described by the
+ * OpenAPI document it serves at {@code <base path>/openapi.yaml}. It trusts the gateway's identity headers (it must
+ * only ever be reachable through the gateway) and shows "authorized fields": a user's email and phone are returned
+ * only to callers holding {@value #CONTACTS_PERMISSION}.
  */
 public final class DemoService {
   public static final String CONTACTS_PERMISSION = "view-user-contacts";
   static final String IDENTITY_PREFIX = "x-auth-";
 
+  public static final String DEFAULT_BASE_PATH = "/api/v1";
+  /** The service's OpenAPI document, relative to the base path. */
+  public static final String OPENAPI_PATH = "/openapi.yaml";
+
   private DemoService() {}
 
   public static Future<HttpServer> start(Vertx vertx, String host, int port) {
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setMaxHeaderSize(64 * 1024))
-        .requestHandler(router(vertx))
-        .listen();
+    return start(vertx, host, port, new String[] {DEFAULT_BASE_PATH});
   }
 
-  static Router router(Vertx vertx) {
+  /**
+   * {@code basePaths}: where the API lives, {@value #DEFAULT_BASE_PATH} by default; another one lets the same service
+   * be onboarded as a new service under its own route prefix (the gateway forwards the whole path). With several, the
+   * same API answers under each (the local stack serves {@code /people} too, a service to onboard).
+   */
+  public static Future<HttpServer> start(Vertx vertx, String host, int port, String... basePaths) {
     Router router = Router.router(vertx);
-    router.route("/api/v1/echo").handler(BodyHandler.create(false).setBodyLimit(16 * 1024 * 1024));
-    router.route("/api/v1/echo").handler(DemoService::echo);
-    router.get("/api/v1/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(ws -> {
-      ws.textMessageHandler(ws::writeTextMessage);
-      ws.binaryMessageHandler(ws::writeBinaryMessage);
-    }).onFailure(e -> ctx.response().setStatusCode(400).end("Send a WebSocket upgrade to /api/v1/ws")));
-    router.get("/api/v1/roles").handler(ctx -> reply(ctx, new JsonObject().put("roles", DemoData.roles())));
-    router.get("/api/v1/roles/:id/users").handler(DemoService::roleUsers);
-    router.get("/api/v1/users").handler(ctx -> reply(ctx, new JsonObject().put("users",
-        new JsonArray(DemoData.USERS.stream().map(u -> userView(u, permissions(ctx))).toList()))));
-    router.get("/api/v1/users/:id").handler(DemoService::user);
-    router.get("/api/v1/skills").handler(ctx -> reply(ctx, new JsonObject().put("skills",
-        DemoData.list("skill", "Java", "Kotlin", "PostgreSQL"))));
-    router.route("/api/v1/feedback").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
-    router.get("/api/v1/feedback").handler(ctx -> reply(ctx, new JsonObject().put("feedback",
-        DemoData.list("feedback", "Great sprint demo", "More pairing, please"))));
-    router.post("/api/v1/feedback").handler(ctx -> {
-      ctx.response().setStatusCode(201);
-      reply(ctx, new JsonObject().put("created", true).put("receivedBytes", ctx.body().length()));
-    });
-    router.get("/api/v1/allocations").handler(ctx -> reply(ctx, new JsonObject().put("allocations",
-        DemoData.list("allocation", "Ada → Project Atlas", "Alan → Project Borealis"))));
-    router.get("/api/v1/ideas").handler(ctx -> reply(ctx, new JsonObject().put("ideas",
-        DemoData.list("idea", "Guild lunches", "Internal tech radar"))));
+    for (String basePath : basePaths) {
+      addApi(router, basePath);
+    }
     router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", "not_found").put("message", "The demo service has no "
             + ctx.request().method() + " " + ctx.request().path()).encode()));
-    return router;
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setMaxHeaderSize(64 * 1024))
+        .requestHandler(router)
+        .listen();
+  }
+
+  private static void addApi(Router router, String basePath) {
+    if (!basePath.matches("(/[A-Za-z0-9._~-]+)+")) {
+      throw new IllegalArgumentException("The base path must look like /api/v1 (segments of letters, digits, '.',"
+          + " '_', '~', '-'; no trailing '/'), not \"" + basePath + "\"");
+    }
+    String openApi = openApiDocument(basePath);
+    router.get(basePath + OPENAPI_PATH).handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openApi));
+    router.route(basePath + "/echo").handler(BodyHandler.create(false).setBodyLimit(16 * 1024 * 1024));
+    router.route(basePath + "/echo").handler(DemoService::echo);
+    router.get(basePath + "/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(ws -> {
+      ws.textMessageHandler(ws::writeTextMessage);
+      ws.binaryMessageHandler(ws::writeBinaryMessage);
+    }).onFailure(e -> ctx.response().setStatusCode(400).end("Send a WebSocket upgrade to " + basePath + "/ws")));
+    router.get(basePath + "/roles").handler(ctx -> reply(ctx, new JsonObject().put("roles", DemoData.roles())));
+    router.get(basePath + "/roles/:id/users").handler(DemoService::roleUsers);
+    router.get(basePath + "/users").handler(ctx -> reply(ctx, new JsonObject().put("users",
+        new JsonArray(DemoData.USERS.stream().map(u -> userView(u, permissions(ctx))).toList()))));
+    router.get(basePath + "/users/:id").handler(DemoService::user);
+    router.get(basePath + "/skills").handler(ctx -> reply(ctx, new JsonObject().put("skills",
+        DemoData.list("skill", "Java", "Kotlin", "PostgreSQL"))));
+    router.route(basePath + "/feedback").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+    router.get(basePath + "/feedback").handler(ctx -> reply(ctx, new JsonObject().put("feedback",
+        DemoData.list("feedback", "Great sprint demo", "More pairing, please"))));
+    router.post(basePath + "/feedback").handler(ctx -> {
+      ctx.response().setStatusCode(201);
+      reply(ctx, new JsonObject().put("created", true).put("receivedBytes", ctx.body().length()));
+    });
+    router.get(basePath + "/allocations").handler(ctx -> reply(ctx, new JsonObject().put("allocations",
+        DemoData.list("allocation", "Ada → Project Atlas", "Alan → Project Borealis"))));
+    router.get(basePath + "/ideas").handler(ctx -> reply(ctx, new JsonObject().put("ideas",
+        DemoData.list("idea", "Guild lunches", "Internal tech radar"))));
+  }
+
+  /** The bundled OpenAPI document, its {@code servers} entry naming {@code basePath}. */
+  public static String openApiDocument(String basePath) {
+    try (InputStream in = DemoService.class.getResourceAsStream("/openapi.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.yaml is missing from the demo service's jar");
+      }
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return text.replace("  - url: " + DEFAULT_BASE_PATH + "  # gatehouse-demo: base path", "  - url: " + basePath);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the demo service's openapi.yaml", e);
+    }
   }
 
   private static void echo(RoutingContext ctx) {

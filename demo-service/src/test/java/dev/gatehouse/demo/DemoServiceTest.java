@@ -109,4 +109,35 @@ class DemoServiceTest {
     assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo("hello gatehouse");
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
   }
+
+  @Test
+  void servesItsOpenApiDocumentNamingItsBasePath() throws Exception {
+    HttpResponse<String> document = get("/api/v1/openapi.yaml", null);
+
+    assertThat(document.statusCode()).isEqualTo(200);
+    assertThat(document.headers().firstValue("Content-Type")).hasValue("application/yaml; charset=utf-8");
+    assertThat(document.body()).startsWith("openapi: 3.1.0").contains("  - url: /api/v1")
+        .contains("x-gatehouse-permissions: [view-user-contacts]");
+  }
+
+  @Test
+  void anotherBasePathMovesTheWholeApiAndTheDocumentSaysSo() throws Exception {
+    HttpServer other = DemoService.start(vertx, "127.0.0.1", 0, "/people/v2").toCompletionStage()
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      String at = "http://127.0.0.1:" + other.actualPort();
+      HttpResponse<String> users = HTTP.send(HttpRequest.newBuilder(URI.create(at + "/people/v2/users")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> old = HTTP.send(HttpRequest.newBuilder(URI.create(at + "/api/v1/users")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> document = HTTP.send(HttpRequest.newBuilder(URI.create(at + "/people/v2/openapi.yaml"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(users.statusCode()).isEqualTo(200);
+      assertThat(old.statusCode()).isEqualTo(404);
+      assertThat(document.body()).contains("  - url: /people/v2\n").doesNotContain("- url: /api/v1");
+    } finally {
+      other.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
 }

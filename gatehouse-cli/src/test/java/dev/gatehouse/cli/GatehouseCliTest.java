@@ -78,7 +78,7 @@ class GatehouseCliTest {
     assertThat(sent.path("dryRun").asBoolean()).isTrue();
     assertThat(sent.path("prune").asBoolean()).isFalse();
     assertThat(sent.path("activities").get(0).toString()).isEqualTo("{\"method\":\"GET\",\"serviceRegex\":"
-        + "\"/v1/skills\",\"description\":\"List skills\",\"permissions\":[\"view-skills\"]}");
+        + "\"/v1/skills\",\"description\":\"List skills\",\"shadow\":false,\"permissions\":[\"view-skills\"]}");
     assertThat(api.live).as("a plan changes nothing").isEmpty();
 
     assertThat(run("import-openapi", "--service", "demo", "--check", spec)).isEqualTo(ExitCode.FAILED);

@@ -90,7 +90,10 @@ final class StubAdminApi implements AutoCloseable {
       } else if (current.equals(activity)) {
         unchanged.add(activity);
       } else {
-        changed.addObject().<ObjectNode>set("before", current).set("after", activity);
+        // As the gateway answers: the activity as it will be, the names of the changed fields, and "before".
+        ObjectNode entry = activity.deepCopy();
+        entry.putArray("changedFields").add("permissions");
+        changed.add(entry.set("before", current));
       }
     });
     live.forEach((key, activity) -> {

@@ -64,7 +64,7 @@ public final class LocalStackMain {
       running.push(gateway);
       gateway.awaitReady(Duration.ofMinutes(2));
 
-      printSummary(settings, keycloak, gateway, apps, gatewayPublicUrl);
+      printSummary(settings, keycloak, gateway, apps, demo, gatewayPublicUrl);
       Thread.currentThread().join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -77,7 +77,7 @@ public final class LocalStackMain {
   }
 
   private static void printSummary(LocalStackSettings settings, KeycloakServer keycloak, LocalGateway gateway,
-      LocalApps apps, String gatewayPublicUrl) {
+      LocalApps apps, LocalDemoService demo, String gatewayPublicUrl) {
     String kc = keycloak.baseUrl();
     String gw = gateway.baseUrl();
     say("");
@@ -113,6 +113,10 @@ public final class LocalStackMain {
     say("    curl -i -H \"Authorization: Bearer $TOKEN\" " + gw + "/api/v1/users            # 200, identity headers echoed");
     say("    curl -i -H \"Authorization: Bearer $TOKEN\" -X POST " + gw + "/api/v1/roles    # 403: no manage-roles");
     say("    curl -i -H \"Authorization: Bearer ${TOKEN}x\" " + gw + "/api/v1/users          # 401: tampered token");
+    say("");
+    say("  A service to onboard    " + demo.baseUrl() + LocalDemoService.NEW_SERVICE_BASE_PATH + "   (not routed yet; its"
+        + " OpenAPI: " + demo.baseUrl() + LocalDemoService.NEW_SERVICE_BASE_PATH + "/openapi.yaml)");
+    say("                          README, \"Onboarding a new service in five minutes\".");
     say("");
     say("Press Ctrl-C to stop.");
   }

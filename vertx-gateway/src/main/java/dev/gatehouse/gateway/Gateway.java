@@ -1,12 +1,14 @@
 package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
+import dev.gatehouse.gateway.admin.DecisionsAdminApi;
 import dev.gatehouse.gateway.admin.ExplainHandler;
 import dev.gatehouse.gateway.admin.KeycloakPermissionCatalog;
 import dev.gatehouse.gateway.admin.StoreActivityRepository;
 import dev.gatehouse.gateway.admin.StoreServiceRepository;
 import dev.gatehouse.gateway.apitoken.ApiTokenResolver;
 import dev.gatehouse.gateway.apitoken.ApiTokenVerifier;
+import dev.gatehouse.gateway.audit.AuditTrail;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
@@ -34,6 +36,7 @@ import dev.gatehouse.gateway.token.JwtTokenVerifier;
 import dev.gatehouse.gateway.token.SignatureAlgorithm;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import dev.gatehouse.gateway.token.TokenVerifierOptions;
+import dev.gatehouse.gateway.tracing.GatewayTracing;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -78,6 +81,8 @@ public final class Gateway {
   private final ClientConnections connections;
   private final RevocationGuard revocations;
   private final RevocationWatcher revocationWatcher;
+  private final GatewayTracing tracing;
+  private final AuditTrail audit;
   private volatile boolean closed;
   private String deploymentId;
   private long logSummaryTimer = -1;
@@ -111,14 +116,17 @@ public final class Gateway {
         .setPort(config.database().port())
         .setDatabase(config.database().database())
         .setUser(config.database().user())
-        .setPassword(config.database().password());
+        .setPassword(config.database().password())
+        // Names the gateway's sessions in pg_stat_activity (the LISTEN connections add the channel).
+        .addProperty("application_name", "gatehouse-gateway");
     this.pool = ActivityStore.createPool(vertx, database, 4);
     this.store = new ActivityStore(pool);
     this.watcher = new ActivityChangeWatcher(vertx, database, store, index,
         Duration.ofSeconds(config.activityPollSeconds()));
     this.policy = new ActivityIndexPolicy(index::current, new ShadowDecisions(metrics::shadowDecision));
     this.routes = RouteTable.awaitingServices(config.routes());
-    this.healthChecks = new UpstreamHealthChecks(vertx);
+    this.healthChecks = new UpstreamHealthChecks(vertx, metrics::upstreamHealthChanged);
+    metrics.upstreamsOutOfRotation(healthChecks::outOfRotation);
     watcher.onLoaded(snapshot -> {
       routes.update(snapshot.services(), (service, reason) -> SKIPPED_SERVICES.warn(service.name(), "SKIPPING"
           + " SERVICE {} ({}): {}. Fix or delete it; until then nothing is routed to it.", service.name(),
@@ -134,11 +142,19 @@ public final class Gateway {
       ApiTokenResolver resolver = apiTokenResolver;
       revocationWatcher.onChange(state -> resolver.dropRevoked(token -> state.check(token) != null));
     }
+    this.tracing = GatewayTracing.fromEnvironment();
+    this.audit = AuditTrail.start(config.audit(), pool, metrics.registry());
   }
 
   /** Starts listening; completes when the servers are bound (not when keys and activities are loaded). */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
-    Gateway gateway = new Gateway(vertx, config, metrics);
+    Gateway gateway;
+    try {
+      gateway = new Gateway(vertx, config, metrics);
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      // Tracing that cannot start, a decision-record file that cannot be opened: a start failure with its reason.
+      return Future.failedFuture(e);
+    }
     return gateway.listen(metrics).map(gateway);
   }
 
@@ -148,6 +164,8 @@ public final class Gateway {
     preparePolicy(FIRST_RETRY);
     metrics.activityIndexGauges(policy::size, policy::version);
     metrics.activityReloadFailures(watcher::reloadFailures);
+    metrics.connectionGauges(() -> connections.counts().openConnections(),
+        () -> connections.counts().requestsInFlight());
     metrics.revocationGauges(() -> {
       Duration staleness = revocations.staleness();
       return staleness == null ? -1 : staleness.toMillis() / 1000.0;
@@ -158,13 +176,14 @@ public final class Gateway {
         ActivityPatterns::validate, config.adminMaxBodyBytes(), new ExplainHandler(parts.gate()),
         new KeycloakPermissionCatalog(keycloakAdminClient, config.permissionCheck()))
         .withServices(new StoreServiceRepository(new ServiceStore(pool), store),
-            config.routes().stream().map(route -> route.prefix()).collect(java.util.stream.Collectors.toSet()));
+            config.routes().stream().map(route -> route.prefix()).collect(java.util.stream.Collectors.toSet()))
+        .withDecisions(new DecisionsAdminApi(audit.store()));
     if (config.permissionCheck().missingSetting() != null) {
       LOG.warn("The admin API cannot check permission names against Keycloak: {}. Writes that name permissions are"
           + " refused with 503 unless they say allowUnknownPermissions=true.", config.permissionCheck().missingSetting());
     }
     GatewayRoutes.Parts withAdmin = new GatewayRoutes.Parts(parts.publicRoutes(), parts.credentials(), verifier,
-        policy, metrics, adminApi, config.login(), revocations);
+        policy, metrics, adminApi, config.login(), revocations, audit.requests(), tracing);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     return vertx.deployVerticle(() -> new GatewayVerticle(config, withAdmin, connections, routes),
             new DeploymentOptions().setInstances(instances))
@@ -240,6 +259,12 @@ public final class Gateway {
           keycloakAdminClient.close();
           return Future.succeededFuture();
         })
+        .eventually(() -> vertx.executeBlocking(() -> {
+          // Queued decision records are written before the database pool closes; then traces are flushed.
+          audit.close();
+          tracing.close();
+          return null;
+        }))
         .eventually(pool::close)
         .onComplete(done -> RateLimitedLog.flushSuppressedEverywhere());
   }

@@ -68,7 +68,10 @@ public final class GatewayMain {
    * latencies already say how requests went.
    */
   public static Vertx newVertx(GatewayMetrics metrics, boolean vertxHttpMetrics) {
-    MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions().setEnabled(true);
+    // A registry name of its own: Vert.x shares backends by name, so two gateways in one JVM (tests) would report
+    // into whichever registry came first.
+    MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions().setEnabled(true)
+        .setRegistryName("gatehouse-" + System.identityHashCode(metrics.registry()));
     if (!vertxHttpMetrics) {
       metricsOptions.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
           .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.console.ConsoleAssets;
+import dev.gatehouse.gateway.audit.RequestAudit;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.http.AccessGate;
 import dev.gatehouse.gateway.http.Exchange;
@@ -20,6 +21,7 @@ import dev.gatehouse.gateway.reply.ErrorReply;
 import dev.gatehouse.gateway.revocation.RevocationGuard;
 import dev.gatehouse.gateway.tls.HstsHandler;
 import dev.gatehouse.gateway.token.TokenVerifier;
+import dev.gatehouse.gateway.tracing.GatewayTracing;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -55,7 +57,17 @@ public final class GatewayRoutes {
       GatewayMetrics metrics,
       ActivitiesAdminApi adminApi,
       LoginOptions login,
-      RevocationGuard revocations) {
+      RevocationGuard revocations,
+      RequestAudit audit,
+      GatewayTracing tracing) {
+
+    /** Without the decision audit trail and tracing. */
+    public Parts(Set<String> publicRoutes, CredentialExtractor credentials, TokenVerifier verifier,
+        AccessPolicy policy, GatewayMetrics metrics, ActivitiesAdminApi adminApi, LoginOptions login,
+        RevocationGuard revocations) {
+      this(publicRoutes, credentials, verifier, policy, metrics, adminApi, login, revocations, RequestAudit.off(),
+          GatewayTracing.off());
+    }
 
     /** Without live revocation (nothing is ever revoked). */
     public Parts(Set<String> publicRoutes, CredentialExtractor credentials, TokenVerifier verifier,
@@ -104,18 +116,19 @@ public final class GatewayRoutes {
       if (hsts != null) {
         loginRouter.route().order(-1).handler(hsts);
       }
-      LoginRoutes login = LoginRoutes.mount(loginRouter, parts.login(), loginClient, parts.verifier());
+      LoginRoutes login = LoginRoutes.mount(loginRouter, parts.login(), loginClient, parts.verifier(),
+          parts.revocations());
       loginRouter.route().handler(ctx -> pipeline.get().afterLogin(ctx.request()));
       loginRouter.route().failureHandler(GatewayRoutes::failure);
       steps = new RequestPipeline.Steps(publicRoutes, parts.gate(), login.originCheck(), login.cors(),
           login.navigationRefresh(), loginRouter, (method, path) -> isLocal(method, path, admin), local, upstream,
-          hsts == null ? null : hsts::apply, parts.metrics());
+          hsts == null ? null : hsts::apply, parts.metrics(), parts.audit(), parts.tracing());
     } else {
       // Without the login there is no list of our apps: only the gateway's own origin may ride a cookie.
       originCheck = OriginCheck.sameOriginOnly(parts.credentials());
       steps = new RequestPipeline.Steps(parts.publicRoutes(), parts.gate(), originCheck, null, null, null,
           (method, path) -> isLocal(method, path, admin), local, upstream, hsts == null ? null : hsts::apply,
-          parts.metrics());
+          parts.metrics(), parts.audit(), parts.tracing());
     }
     pipeline.set(new RequestPipeline(steps));
     return pipeline.get();

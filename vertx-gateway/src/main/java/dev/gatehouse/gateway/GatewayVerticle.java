@@ -49,13 +49,17 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    proxy = new GatewayProxy(vertx, config, parts.metrics(), parts.revocations(), routes);
+    proxy = new GatewayProxy(vertx, config.proxy(), parts.metrics(), parts.revocations(), routes, parts.tracing());
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.listenHost())
         .setPort(config.listenPort())
         .setMaxHeaderSize(config.maxHeaderBytes())
         .setMaxInitialLineLength(16 * 1024)
         .setCompressionSupported(false)
+        // WebSockets are tunnelled raw between client and upstream, never terminated here: Vert.x's extension
+        // negotiation would only add a handler to every connection's pipeline.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         // No cleartext HTTP/2 upgrade: one protocol to parse and police (HTTP/2 belongs with TLS, via ALPN).
         .setHttp2ClearTextEnabled(false);
     if (parts.login() != null) {

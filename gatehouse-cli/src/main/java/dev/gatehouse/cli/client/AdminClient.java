@@ -65,8 +65,22 @@ public final class AdminClient {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /** An answer with its {@code ETag}, for a read-modify-write with {@code If-Match}. */
+  public record Tagged(JsonNode body, String etag) {}
+
+  /** GET with the answer's ETag (null when the gateway sent none). */
+  public Tagged getTagged(String path) {
+    HttpResponse<String> response = exchange("GET", path, null, null);
+    return new Tagged(parse(response.body()), response.headers().firstValue("ETag").orElse(null));
+  }
+
   /** Sends {@code method ADMIN_PREFIX+path}; the parsed JSON answer, or null for an empty one (204). */
   public JsonNode send(String method, String path, JsonNode body, String ifMatch) {
+    return parse(exchange(method, path, body, ifMatch).body());
+  }
+
+  /** One call; a 2xx answer as it came, anything else as an {@link AdminApiException} with the gateway's message. */
+  private HttpResponse<String> exchange(String method, String path, JsonNode body, String ifMatch) {
     URI uri = URI.create(base + ADMIN_PREFIX + path);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
         .header("Accept", "application/json")
@@ -94,11 +108,11 @@ public final class AdminClient {
       Thread.currentThread().interrupt();
       throw new AdminApiException(0, "Interrupted.", null);
     }
-    JsonNode json = parse(response.body());
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
-      return json;
+      return response;
     }
+    JsonNode json = parse(response.body());
     String message = json != null && json.path("message").isTextual() ? json.path("message").asText()
         : "HTTP " + status + (response.body().isBlank() ? "" : ": " + shorten(response.body()));
     if (status == 401) {

@@ -69,6 +69,12 @@ public final class ExplainCommand extends CommandBase implements Callable<Intege
       out().println((answer.path("allowed").asBoolean() ? "ALLOW " : "DENY  ") + method + " "
           + answer.path("normalizedPath").asText(path));
       out().println("  " + answer.path("reason").asText());
+      JsonNode shadow = answer.path("shadow");
+      if (shadow.isObject()) {
+        // What the shadow activities would decide; the gateway answers null when none is loaded.
+        out().println("  Shadow: would " + (shadow.path("allowed").asBoolean() ? "ALLOW" : "DENY")
+            + (shadow.path("differs").asBoolean() ? " (differs)" : "") + ". " + shadow.path("reason").asText());
+      }
     }
     return ExitCode.OK;
   }

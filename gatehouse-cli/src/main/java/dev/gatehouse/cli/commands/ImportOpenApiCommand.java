@@ -12,6 +12,7 @@ import dev.gatehouse.cli.openapi.OpenApiDocuments;
 import dev.gatehouse.cli.openapi.PermissionsMap;
 import io.swagger.v3.oas.models.OpenAPI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -83,7 +84,8 @@ public final class ImportOpenApiCommand extends CommandBase implements Callable<
     ArrayNode activities = body.putArray("activities");
     for (ActivityDraft draft : result.activities()) {
       ObjectNode activity = activities.addObject().put("method", draft.method())
-          .put("serviceRegex", draft.serviceRegex()).put("description", draft.description());
+          .put("serviceRegex", draft.serviceRegex()).put("description", draft.description())
+          .put("shadow", draft.shadow());
       ArrayNode names = activity.putArray("permissions");
       draft.permissions().forEach(names::add);
     }
@@ -121,26 +123,34 @@ public final class ImportOpenApiCommand extends CommandBase implements Callable<
     out().println((mode.apply ? "Applied to" : "Plan for") + " service " + service
         + (mode.apply ? ":" : " (nothing changed; --apply applies it):"));
     for (JsonNode added : plan.path("added")) {
-      out().println("  + " + activityLine(added).strip());
+      out().println("  + " + planLine(added));
     }
     for (JsonNode changed : plan.path("changed")) {
-      if (changed.has("before") && changed.has("after")) {
-        out().println("  ~ " + activityLine(changed.path("before")).strip());
-        out().println("    -> " + activityLine(changed.path("after")).strip());
+      List<String> fields = new ArrayList<>();
+      changed.path("changedFields").forEach(field -> fields.add(field.asText()));
+      String which = fields.isEmpty() ? "" : "  (changed: " + String.join(", ", fields) + ")";
+      if (changed.has("before")) {
+        out().println("  ~ " + planLine(changed.path("before")));
+        out().println("    -> " + planLine(changed) + which);
       } else {
-        String fields = changed.has("changedFields") ? "  (changed: " + String.join(", ",
-            new com.fasterxml.jackson.databind.ObjectMapper().convertValue(changed.path("changedFields"),
-                String[].class)) + ")" : "";
-        out().println("  ~ " + activityLine(changed).strip() + fields);
+        out().println("  ~ " + planLine(changed) + which);
       }
     }
     for (JsonNode removed : plan.path("removed")) {
-      boolean applied = removed.path("applied").asBoolean(mode.apply && prune);
-      out().println("  - " + activityLine(removed).strip() + (applied ? "" : "  (kept: not in the spec; --apply"
-          + " --prune removes it)"));
+      boolean applied = removed.path("applied").asBoolean(false);
+      out().println("  - " + planLine(removed) + (applied ? "" : "  (kept: not in the spec; --apply --prune"
+          + " removes it)"));
     }
     out().println(plan.path("added").size() + " added, " + plan.path("changed").size() + " changed, "
         + plan.path("removed").size() + " removed, " + plan.path("unchanged").size() + " unchanged.");
+  }
+
+  /** An activity of the plan without its id (added ones have none before they are applied): method, regex, names. */
+  private static String planLine(JsonNode activity) {
+    ObjectNode withoutId = activity.deepCopy();
+    withoutId.remove("id");
+    withoutId.remove("service");
+    return activityLine(withoutId).strip();
   }
 
   private static long millis(long since) {

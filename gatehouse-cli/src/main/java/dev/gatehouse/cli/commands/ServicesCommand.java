@@ -13,10 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code gatehouse services ...}: the services endpoints of the admin API (control-plane contract, issue #15). */
-@Command(name = "services", mixinStandardHelpOptions = true, description = "List, show, create and delete services"
-    + " (route prefix to upstreams), stored in the gateway's database and live on every gateway.",
+@Command(name = "services", mixinStandardHelpOptions = true, description = "List, show, create, update and delete"
+    + " services (route prefix to upstreams), stored in the gateway's database and live on every gateway.",
     subcommands = {ServicesCommand.ListServices.class, ServicesCommand.Show.class, ServicesCommand.Create.class,
-        ServicesCommand.Delete.class})
+        ServicesCommand.Update.class, ServicesCommand.Delete.class})
 public final class ServicesCommand {
 
   static String serviceLine(JsonNode service) {
@@ -56,6 +56,12 @@ public final class ServicesCommand {
         printJson(both);
       } else {
         out().println(serviceLine(service));
+        JsonNode check = service.path("healthCheck");
+        out().println("  timeout " + service.path("timeoutMillis").asText("?") + " ms; " + (check.isObject()
+            ? "health check GET " + check.path("path").asText() + " every " + check.path("intervalMillis").asText()
+                + " ms" : "no health check")
+            + (service.path("description").asText("").isEmpty() ? "" : "; " + service.path("description").asText()));
+        out().println("  " + activities.size() + " activit" + (activities.size() == 1 ? "y" : "ies") + ":");
         activities.forEach(activity -> out().println("  " + activityLine(activity)));
       }
       return ExitCode.OK;
@@ -73,8 +79,20 @@ public final class ServicesCommand {
     @Option(names = "--upstream", required = true, paramLabel = "URL", description = "Upstream URL (repeatable).")
     List<String> upstreams;
 
-    @Option(names = "--timeout-ms", paramLabel = "MS", description = "Upstream timeout.")
+    @Option(names = "--timeout-ms", paramLabel = "MS", description = "Upstream timeout (the gateway's default:"
+        + " 30000).")
     Long timeoutMs;
+
+    @Option(names = "--health-path", paramLabel = "PATH", description = "Health check: each gateway sends GET PATH"
+        + " to every upstream and keeps only those answering 2xx in the rotation, e.g. /health.")
+    String healthPath;
+
+    @Option(names = "--health-interval-ms", paramLabel = "MS", defaultValue = "5000", description = "How often to"
+        + " check, with --health-path (default ${DEFAULT-VALUE}).")
+    long healthIntervalMs;
+
+    @Option(names = "--description", paramLabel = "TEXT", description = "For people.")
+    String description;
 
     @Override
     public Integer call() {
@@ -84,11 +102,94 @@ public final class ServicesCommand {
       if (timeoutMs != null) {
         body.put("timeoutMillis", timeoutMs);
       }
+      if (healthPath != null) {
+        body.putObject("healthCheck").put("path", healthPath).put("intervalMillis", healthIntervalMs);
+      }
+      if (description != null) {
+        body.put("description", description);
+      }
       JsonNode created = admin().post("/services", body);
       if (json()) {
         printJson(created);
       } else {
         out().println("Created " + serviceLine(created));
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a stored service: only the"
+      + " options given change. Reads it, then replaces it with If-Match, so a change made meanwhile by someone else"
+      + " is refused (exit 3), never overwritten.")
+  static final class Update extends CommandBase implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--prefix", paramLabel = "PATH", description = "New route prefix.")
+    String prefix;
+
+    @Option(names = "--upstream", paramLabel = "URL", description = "The upstream URLs (repeatable; replaces the"
+        + " list).")
+    List<String> upstreams;
+
+    @Option(names = "--timeout-ms", paramLabel = "MS", description = "Upstream timeout.")
+    Long timeoutMs;
+
+    @Option(names = "--health-path", paramLabel = "PATH", description = "Health check path (adds or changes it).")
+    String healthPath;
+
+    @Option(names = "--health-interval-ms", paramLabel = "MS", description = "Health check interval (default: the"
+        + " current one, else 5000).")
+    Long healthIntervalMs;
+
+    @Option(names = "--no-health-check", description = "Remove the health check.")
+    boolean noHealthCheck;
+
+    @Option(names = "--description", paramLabel = "TEXT", description = "For people.")
+    String description;
+
+    @Override
+    public Integer call() {
+      if (noHealthCheck && (healthPath != null || healthIntervalMs != null)) {
+        throw new IllegalArgumentException("--no-health-check cannot go with --health-path or --health-interval-ms.");
+      }
+      String path = "/services/" + AdminClient.segment(name);
+      AdminClient.Tagged current = admin().getTagged(path);
+      if (current.etag() == null) {
+        throw new IllegalArgumentException("The gateway answered service " + name + " without an ETag, so an update"
+            + " could overwrite a change made meanwhile; nothing was changed.");
+      }
+      ObjectNode body = ((ObjectNode) current.body()).deepCopy();
+      body.remove("name");
+      if (prefix != null) {
+        body.put("routePrefix", prefix);
+      }
+      if (upstreams != null) {
+        ArrayNode list = body.putArray("upstreams");
+        upstreams.forEach(list::add);
+      }
+      if (timeoutMs != null) {
+        body.put("timeoutMillis", timeoutMs);
+      }
+      if (noHealthCheck) {
+        body.putNull("healthCheck");
+      } else if (healthPath != null || healthIntervalMs != null) {
+        JsonNode check = body.path("healthCheck");
+        String checkPath = healthPath != null ? healthPath : check.path("path").asText(null);
+        if (checkPath == null) {
+          throw new IllegalArgumentException("Service " + name + " has no health check yet: give --health-path too.");
+        }
+        long interval = healthIntervalMs != null ? healthIntervalMs : check.path("intervalMillis").asLong(5000);
+        body.putObject("healthCheck").put("path", checkPath).put("intervalMillis", interval);
+      }
+      if (description != null) {
+        body.put("description", description);
+      }
+      JsonNode updated = admin().put(path, body, current.etag());
+      if (json()) {
+        printJson(updated);
+      } else {
+        out().println("Updated " + serviceLine(updated));
       }
       return ExitCode.OK;
     }

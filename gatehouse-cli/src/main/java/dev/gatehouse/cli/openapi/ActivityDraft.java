@@ -10,6 +10,7 @@ import java.util.SortedSet;
  * @param description  the operation's summary, else its operationId, else {@code operation}
  * @param permissions  the permissions that allow it, sorted
  * @param operation    where it came from, e.g. {@code GET /items/{id}}, for messages
+ * @param shadow       from {@code x-gatehouse-shadow: true}: evaluated and measured by the gateway, not enforced
  */
 public record ActivityDraft(String method, String serviceRegex, String description, SortedSet<String> permissions,
-    String operation) {}
+    String operation, boolean shadow) {}

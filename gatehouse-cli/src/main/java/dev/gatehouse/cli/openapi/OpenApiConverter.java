@@ -23,10 +23,12 @@ import java.util.TreeSet;
  * service's route prefix. Its permissions come from, in this order: the operation's {@value #EXTENSION} extension (a
  * list of names); the scopes of its OAuth2 / OpenID Connect security requirement (the operation's, else the
  * document's); the permissions map, keyed by operationId or {@code "METHOD /path"}. Everything that cannot be imported
- * faithfully is refused, all problems at once.
+ * faithfully is refused, all problems at once. {@value #SHADOW_EXTENSION}{@code : true} on an operation makes its
+ * activity a shadow (measured, not enforced): the spec's way to roll a new rule out before enforcing it.
  */
 public final class OpenApiConverter {
   public static final String EXTENSION = "x-gatehouse-permissions";
+  public static final String SHADOW_EXTENSION = "x-gatehouse-shadow";
   /** The methods an activity can have. HEAD is decided as GET by the gateway; OPTIONS never needs an activity. */
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
   private static final int MAX_DESCRIPTION = 1000;
@@ -108,8 +110,15 @@ public final class OpenApiConverter {
           }
           continue;
         }
+        boolean shadow;
+        try {
+          shadow = shadow(operation, name);
+        } catch (IllegalArgumentException e) {
+          problems.add(e.getMessage());
+          continue;
+        }
         ActivityDraft draft = new ActivityDraft(method, template.regex(), description(operation, name), permissions,
-            name);
+            name, shadow);
         ActivityDraft same = byKey.putIfAbsent(method + " " + template.regex(), draft);
         if (same != null) {
           problems.add(name + " and " + same.operation() + " are the same path template: give one of them");
@@ -227,6 +236,17 @@ public final class OpenApiConverter {
       scopes.addAll(inThisRequirement);
     }
     return scopes;
+  }
+
+  private static boolean shadow(Operation operation, String name) {
+    Object value = operation.getExtensions() == null ? null : operation.getExtensions().get(SHADOW_EXTENSION);
+    if (value == null) {
+      return false;
+    }
+    if (!(value instanceof Boolean flag)) {
+      throw new IllegalArgumentException(name + ": " + SHADOW_EXTENSION + " must be true or false, not " + value);
+    }
+    return flag;
   }
 
   private static String description(Operation operation, String name) {

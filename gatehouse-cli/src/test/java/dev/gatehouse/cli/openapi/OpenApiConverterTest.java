@@ -106,6 +106,22 @@ class OpenApiConverterTest {
   }
 
   @Test
+  void xGatehouseShadowMarksAnOperationsActivityAsShadowAndMustBeABoolean() {
+    String shadowed = SPEC_30.replace("summary: List items\n",
+        "summary: List items\n      x-gatehouse-shadow: true\n");
+    OpenApiConverter.Result result = convert(shadowed, new OpenApiConverter.Options(OpenApiConverter.Unmapped.SKIP,
+        Map.of(), ""));
+
+    assertThat(result.activities()).filteredOn(ActivityDraft::shadow).extracting(a -> a.method() + " "
+        + a.serviceRegex()).containsExactly("GET /items");
+    assertThat(result.activities()).filteredOn(a -> !a.shadow()).isNotEmpty();
+    assertThatThrownBy(() -> convert(shadowed.replace("x-gatehouse-shadow: true", "x-gatehouse-shadow: maybe"),
+        OpenApiConverter.Options.defaults()))
+        .isInstanceOf(SpecRefusedException.class)
+        .hasMessageContaining("GET /items: x-gatehouse-shadow must be true or false, not maybe");
+  }
+
+  @Test
   void openApi31DocumentsAreReadToo() {
     OpenApiConverter.Result result = convert(SPEC_31, OpenApiConverter.Options.defaults());
 

@@ -20,8 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,6 +54,8 @@ class ProxyThroughputBenchmarkIT {
   /** Which rows to measure (default all): upstream, nginx, pipe, http-proxy, warm, cold, api-token, jdk25. */
   private static final List<String> TARGETS = List.of(System.getProperty("bench.targets",
       "upstream,nginx,pipe,http-proxy,warm,cold,api-token,jdk25").split(","));
+  /** Measurements per target, taken in turn. */
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
   /** Extra JVM options for the warm gateway, e.g. a profiler agent. */
   private static final String WARM_JVM_OPTIONS = System.getProperty("bench.gatewayJvmOptions", "");
 
@@ -104,29 +109,50 @@ class ProxyThroughputBenchmarkIT {
       }
       assertThat(LoadTools.status(warm.baseUrl() + PATH, apiToken)).as("carol's API token is allowed").isEqualTo(200);
 
-      List<String> rows = new ArrayList<>();
-      if (TARGETS.contains("upstream")) rows.add(LoadTools.warmedUpRow("upstream directly", "http://127.0.0.1:" + upstreamPort + PATH, null,
+      // Every target is warmed up once, then measured in turn, round after round (A, B, C, ..., A, B, C, ...): on a
+      // shared machine, load from elsewhere then falls on every target alike, and the medians compare them fairly.
+      List<Target> targets = new ArrayList<>();
+      targets.add(new Target("upstream", "upstream directly", "http://127.0.0.1:" + upstreamPort + PATH, () -> null,
           upstream.toHandle()));
-      if (TARGETS.contains("nginx")) rows.add(LoadTools.warmedUpRow("nginx reverse proxy, no auth", "http://127.0.0.1:" + nginxPort + PATH, null,
-          nginx.toHandle()));
-      if (TARGETS.contains("pipe")) rows.add(LoadTools.warmedUpRow("Vert.x floor: bare server piping to a client", "http://127.0.0.1:" + pipePort
-          + PATH, null, pipe.toHandle()));
-      if (TARGETS.contains("http-proxy")) rows.add(LoadTools.warmedUpRow("Vert.x floor: vertx-http-proxy, no interceptors", "http://127.0.0.1:"
-          + httpProxyPort + PATH, null, httpProxy.toHandle()));
-      // A fresh token for each row: a whole run takes longer than a token's lifespan.
-      if (TARGETS.contains("warm")) rows.add(LoadTools.warmedUpRow("**Gatehouse**, JWT from the verified-token cache (warm)", warm.baseUrl() + PATH,
-          LoadTools.serviceAccountToken(keycloak), warm.handle()));
-      if (TARGETS.contains("cold")) rows.add(LoadTools.warmedUpRow("Gatehouse, JWT verified on every request (cold: cache off)",
-          cold.baseUrl() + PATH, LoadTools.serviceAccountToken(keycloak), cold.handle()));
-      if (TARGETS.contains("api-token")) rows.add(LoadTools.warmedUpRow("Gatehouse, API token (resolution cached)", warm.baseUrl() + PATH, apiToken,
-          warm.handle()));
-      if (jdk25 != null && TARGETS.contains("jdk25")) {
-        rows.add(LoadTools.warmedUpRow("Gatehouse on JDK 25, JWT warm", jdk25.baseUrl() + PATH,
-            LoadTools.serviceAccountToken(keycloak), jdk25.handle()));
+      targets.add(new Target("nginx", "nginx reverse proxy, no auth", "http://127.0.0.1:" + nginxPort + PATH,
+          () -> null, nginx.toHandle()));
+      targets.add(new Target("pipe", "Vert.x floor: bare server piping to a client", "http://127.0.0.1:" + pipePort
+          + PATH, () -> null, pipe.toHandle()));
+      targets.add(new Target("http-proxy", "Vert.x floor: vertx-http-proxy, no interceptors", "http://127.0.0.1:"
+          + httpProxyPort + PATH, () -> null, httpProxy.toHandle()));
+      // A fresh token for each measurement: a whole run takes longer than a token's lifespan.
+      targets.add(new Target("warm", "**Gatehouse**, JWT from the verified-token cache (warm)", warm.baseUrl() + PATH,
+          () -> LoadTools.serviceAccountToken(keycloak), warm.handle()));
+      targets.add(new Target("cold", "Gatehouse, JWT verified on every request (cold: cache off)", cold.baseUrl()
+          + PATH, () -> LoadTools.serviceAccountToken(keycloak), cold.handle()));
+      targets.add(new Target("api-token", "Gatehouse, API token (resolution cached)", warm.baseUrl() + PATH,
+          () -> apiToken, warm.handle()));
+      if (jdk25 != null) {
+        targets.add(new Target("jdk25", "Gatehouse on JDK 25, JWT warm", jdk25.baseUrl() + PATH,
+            () -> LoadTools.serviceAccountToken(keycloak), jdk25.handle()));
       }
-      String report = "| target | requests/s | latency p50 | latency p99 | CPU per request of the process under test |\n"
-          + "|---|---|---|---|---|\n" + String.join("\n", rows) + "\n\nwrk -t2 -c" + LoadTools.CONNECTIONS + " -d"
-          + LoadTools.DURATION + " after a " + LoadTools.WARMUP + " warm-up per target, one run; "
+      targets.removeIf(target -> !TARGETS.contains(target.key()));
+      for (Target target : targets) {
+        LoadTools.warmUp(target.url(), target.token().get(), LoadTools.WARMUP);
+      }
+      Map<Target, List<LoadTools.Measurement>> measured = new LinkedHashMap<>();
+      for (int round = 0; round < ROUNDS; round++) {
+        for (Target target : targets) {
+          measured.computeIfAbsent(target, t -> new ArrayList<>()).add(LoadTools.measure(target.label(),
+              target.url(), target.token().get(), target.process()));
+        }
+      }
+      StringBuilder table = new StringBuilder("| target | requests/s (median) | CPU per request, median | each round |\n"
+          + "|---|---|---|---|\n");
+      for (Map.Entry<Target, List<LoadTools.Measurement>> entry : measured.entrySet()) {
+        List<LoadTools.Measurement> rounds = entry.getValue();
+        table.append(String.format("| %s | %,.0f | %.1f µs | %s |%n", entry.getKey().label(),
+            median(rounds.stream().mapToDouble(LoadTools.Measurement::requestsPerSecond).toArray()),
+            median(rounds.stream().mapToDouble(LoadTools.Measurement::cpuMicrosPerRequest).toArray()),
+            String.join(", ", rounds.stream().map(m -> String.format("%.1f", m.cpuMicrosPerRequest())).toList())));
+      }
+      String report = table + "\nwrk -t2 -c" + LoadTools.CONNECTIONS + ", " + ROUNDS + " rounds of " + LoadTools.DURATION
+          + " per target after a " + LoadTools.WARMUP + " warm-up each, one run; "
           + (LoadTools.PINNING ? "processes under test on CPU 0, wrk on CPU 1" : "not pinned") + ".\n";
       System.out.println(report);
       Files.createDirectories(Path.of("target/benchmarks"));
@@ -139,6 +165,16 @@ class ProxyThroughputBenchmarkIT {
         process.destroy();
       }
     }
+  }
+
+  /** One row: what is measured, where, with which token (null: none), and which process's CPU counts. */
+  private record Target(String key, String label, String url, Supplier<String> token, ProcessHandle process) {}
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 
   private static Process started(List<Process> started, Process process) {

@@ -46,8 +46,13 @@ public final class RecordingUpstream implements AutoCloseable {
   }
 
   public static RecordingUpstream start() {
+    return start(0);
+  }
+
+  /** On a given loopback port, e.g. to bring an upstream back where it was; 0 for any free one. */
+  public static RecordingUpstream start(int port) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
       RecordingUpstream upstream = new RecordingUpstream(server);
       server.createContext("/", upstream::handle);
       server.setExecutor(upstream.executor);
@@ -86,7 +91,11 @@ public final class RecordingUpstream implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return "http://127.0.0.1:" + port();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
   }
 
   public List<Received> received() {

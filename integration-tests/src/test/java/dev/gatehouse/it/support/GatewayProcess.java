@@ -72,7 +72,10 @@ public final class GatewayProcess implements AutoCloseable {
       command.add("-Xmx512m");
       command.addAll(jvmOptions);
       command.addAll(List.of("-jar", jar.toString(), "--config", configFile.toString()));
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      // The tests read the plain-text log layout; the jar's default is JSON lines.
+      builder.environment().put("GATEHOUSE_LOG_FORMAT", "text");
+      Process process = builder.start();
       JsonObject tls = config.getJsonObject("tls", new JsonObject());
       String certFile = tls.getString("certFile");
       return new GatewayProcess(process, config.getJsonObject("listen").getInteger("port"), log,

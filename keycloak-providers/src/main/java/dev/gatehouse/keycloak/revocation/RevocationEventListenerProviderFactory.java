@@ -70,7 +70,8 @@ public final class RevocationEventListenerProviderFactory implements EventListen
         .helpText("JDBC URL of the gateways' PostgreSQL database (the one holding activities and revocations)."
             + " Unset: nothing is recorded.").add()
         .property().name(RevocationSettings.JDBC_USERNAME).type(ProviderConfigProperty.STRING_TYPE)
-        .helpText("Database user allowed to INSERT into revocations (and use its id sequence).").add()
+        .helpText("Database user allowed to INSERT into revocations: best the role gatehouse_revocation_writer that the"
+            + " gateway's sql/revocation-writer-role.sql creates.").add()
         .property().name(RevocationSettings.JDBC_PASSWORD).type(ProviderConfigProperty.PASSWORD)
         .helpText("That user's password.").secret(true).add()
         .property().name(RevocationSettings.MAX_TOKEN_LIFESPAN).type(ProviderConfigProperty.INTEGER_TYPE)

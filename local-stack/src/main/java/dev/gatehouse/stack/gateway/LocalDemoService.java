@@ -4,8 +4,14 @@ import dev.gatehouse.demo.DemoService;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 
-/** The demo upstream in this JVM, on loopback. */
+/**
+ * The demo upstream in this JVM, on loopback: its API under {@code /api/v1} (routed by the local configuration) and
+ * the same API under {@value #NEW_SERVICE_BASE_PATH}, a service that nothing routes until it is onboarded (README,
+ * "Onboarding a new service in five minutes").
+ */
 public final class LocalDemoService implements AutoCloseable {
+  public static final String NEW_SERVICE_BASE_PATH = "/people";
+
   private final Vertx vertx;
   private final int port;
 
@@ -17,7 +23,8 @@ public final class LocalDemoService implements AutoCloseable {
   public static LocalDemoService start(int port) {
     Vertx vertx = Vertx.vertx();
     try {
-      int actual = DemoService.start(vertx, "127.0.0.1", port).toCompletionStage().toCompletableFuture()
+      int actual = DemoService.start(vertx, "127.0.0.1", port, DemoService.DEFAULT_BASE_PATH,
+          NEW_SERVICE_BASE_PATH).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS).actualPort();
       return new LocalDemoService(vertx, actual);
     } catch (Exception e) {

@@ -93,6 +93,16 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /** Runs SQL (one or more statements) as the superuser in {@code database}. */
+  public void executeIn(String database, String sql) {
+    try (Connection connection = postgres.getDatabase(USER, database).getConnection();
+         Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("PostgreSQL refused, in database " + database + ": " + e.getMessage(), e);
+    }
+  }
+
   private EmbeddedPostgres launch() {
     try {
       // Never let the library clean up: it deletes the data directory on close, which would defeat restart().

@@ -46,6 +46,8 @@ public final class ActivitiesAdminApi {
   private final int maxBodyBytes;
   private final ExplainHandler explain;
   private final PermissionCatalog permissions;
+  /** {@code GET /decisions}, when the gateway has the decision audit trail; else null. */
+  private DecisionsAdminApi decisions;
   /** Null when this gateway keeps no services (tests of the activity endpoints alone). */
   private ServiceRepository services;
   private Set<String> configuredPrefixes = Set.of();
@@ -61,6 +63,12 @@ public final class ActivitiesAdminApi {
     this.maxBodyBytes = maxBodyBytes;
     this.explain = explain;
     this.permissions = permissions;
+  }
+
+  /** Also serves the decision search under this mount (same access rule: an activity must allow it). */
+  public ActivitiesAdminApi withDecisions(DecisionsAdminApi decisions) {
+    this.decisions = decisions;
+    return this;
   }
 
   /**
@@ -162,6 +170,9 @@ public final class ActivitiesAdminApi {
       }
       policyTests.handle(ctx);
     });
+    if (decisions != null) {
+      decisions.mount(router);
+    }
     router.route().last().handler(ctx -> ErrorReply.notFound(ctx.request(), "No admin endpoint at "
         + ctx.request().method() + " " + ctx.normalizedPath() + "."));
     return router;

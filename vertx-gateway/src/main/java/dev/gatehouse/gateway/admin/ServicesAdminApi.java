@@ -149,7 +149,8 @@ final class ServicesAdminApi {
       Activity now = outcome.applied() ? stored.get(new ActivitySyncPlan.Key(change.before().method(),
           change.before().urlRegex())) : null;
       changed.add((now != null ? AdminJson.toJson(now) : toJson(change.after()).put("id", change.before().id()))
-          .put("changedFields", new JsonArray(change.fields())));
+          .put("changedFields", new JsonArray(change.fields()))
+          .put("before", AdminJson.toJson(change.before())));
     }
     JsonArray removed = new JsonArray();
     plan.removed().forEach(activity -> removed.add(AdminJson.toJson(activity)

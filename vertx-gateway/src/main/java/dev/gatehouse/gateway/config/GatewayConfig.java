@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.config;
 
 import dev.gatehouse.gateway.admin.PermissionCheckOptions;
 import dev.gatehouse.gateway.apitoken.ApiTokenOptions;
+import dev.gatehouse.gateway.audit.AuditOptions;
 import dev.gatehouse.gateway.forwarded.TrustedProxies;
 import dev.gatehouse.gateway.connection.ClientConnectionLimits;
 import dev.gatehouse.gateway.login.LoginOptions;
@@ -59,7 +60,14 @@ public record GatewayConfig(
     ClientConnectionLimits connectionLimits,
     RevocationOptions revocation,
     int verifiedTokenCacheSize,
-    boolean vertxHttpMetrics) {
+    boolean vertxHttpMetrics,
+    AuditOptions audit) {
+
+  /** The proxy's section: routes, upstream pool, identity contract, trusted proxies. */
+  public ProxySettings proxy() {
+    return new ProxySettings(routes, upstreamConnectTimeoutMillis, upstreamPoolSize, upstreamMaxWaitQueue,
+        maxHeaderBytes, identityHeaderPrefix, maxIdentityHeaderBytes, cookieName, trustedProxies);
+  }
 
   /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
   public boolean apiTokensEnabled() {
@@ -91,13 +99,24 @@ public record GatewayConfig(
       Map.entry("GATEHOUSE_DB_PASSWORD", "database.password"),
       Map.entry("GATEHOUSE_ACTIVITY_SEED", "activities.seedFile"));
 
+  /**
+   * Read outside this class: the log layout and level (logback.xml) and the common OpenTelemetry variables (SDK
+   * autoconfigure, see tracing.GatewayTracing; any other OTEL_* variable works too).
+   */
+  public static final Set<String> OBSERVABILITY_ENV = Set.of("GATEHOUSE_LOG_FORMAT", "GATEHOUSE_LOG_LEVEL",
+      "OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+      "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES",
+      "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG", "OTEL_PROPAGATORS");
+
   /** Every environment variable the gateway reads, for deployment files and their consistency test. */
   public static Set<String> environmentVariables() {
     Set<String> names = new java.util.TreeSet<>(ENV_KEYS.keySet());
     names.addAll(LoginSettings.ENV_KEYS.keySet());
     names.addAll(ApiTokenSettings.ENV_KEYS.keySet());
     names.addAll(TlsSettings.ENV_KEYS.keySet());
+    names.addAll(AuditSettings.ENV_KEYS.keySet());
     names.add(LoginSettings.ENABLED_ENV);
+    names.addAll(OBSERVABILITY_ENV);
     names.add(CONFIG_ENV);
     return names;
   }
@@ -226,6 +245,7 @@ public record GatewayConfig(
     PermissionCheckOptions permissionCheck = PermissionCheckSettings.read(in, issuer);
 
     RevocationOptions revocation = revocation(in);
+    AuditOptions audit = AuditSettings.read(in);
 
     problems.addAll(in.problems());
     if (!problems.isEmpty()) {
@@ -235,7 +255,7 @@ public record GatewayConfig(
         cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
         maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens, tls,
         trustedProxies, permissionCheck, connectionLimits, revocation, verifiedTokenCacheSize,
-        in.flag("metrics.vertxHttp", false));
+        in.flag("metrics.vertxHttp", false), audit);
   }
 
   /** {@code revocation.*}: live revocation (issue #14). Strict by default: a stale list refuses, it does not serve. */
@@ -363,6 +383,7 @@ public record GatewayConfig(
     overrides.putAll(LoginSettings.ENV_KEYS);
     overrides.putAll(ApiTokenSettings.ENV_KEYS);
     overrides.putAll(TlsSettings.ENV_KEYS);
+    overrides.putAll(AuditSettings.ENV_KEYS);
     overrides.forEach((variable, key) -> {
       String value = env.get(variable);
       if (value != null && !value.isBlank()) {

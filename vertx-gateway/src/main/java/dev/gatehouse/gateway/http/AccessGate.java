@@ -98,15 +98,30 @@ public final class AccessGate {
     return revocations.check(token);
   }
 
-  /** Why the activities refuse {@code method path} to this token, or null when one allows it. */
-  public Refusal policyRefusal(VerifiedToken token, String method, String path) {
+  /**
+   * The activities' decision on {@code method path} for this token, or null while no activities are loaded (the
+   * caller fails closed). Shadow activities are measured here, on decided requests only; they never change it.
+   */
+  public Decision decision(VerifiedToken token, String method, String path) {
     if (!policy.loaded()) {
-      return Refusal.unavailable("The gateway has not loaded its activities yet; try again shortly.");
+      return null;
     }
     Decision decision = policy.decide(method, path, token.permissions());
-    // Shadow activities never change the answer; they are measured here, on decided requests only.
     policy.observeShadows(method, path, token.permissions(), decision);
+    return decision;
+  }
+
+  /** Why the activities refuse {@code method path} to this token, or null when one allows it. */
+  public Refusal policyRefusal(VerifiedToken token, String method, String path) {
+    Decision decision = decision(token, method, path);
+    if (decision == null) {
+      return activitiesNotLoaded();
+    }
     return decision.allowed() ? null : Refusal.forbidden(method, path);
+  }
+
+  static Refusal activitiesNotLoaded() {
+    return Refusal.unavailable("The gateway has not loaded its activities yet; try again shortly.");
   }
 
   public AccessPolicy policy() {

@@ -1,7 +1,9 @@
 package dev.gatehouse.gateway.http;
 
+import dev.gatehouse.gateway.audit.RequestAudit;
 import dev.gatehouse.gateway.credential.Credential;
 import dev.gatehouse.gateway.token.VerifiedToken;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -13,6 +15,13 @@ public final class Exchange {
   private final RequestTarget target;
   private Credential credential;
   private VerifiedToken token;
+  /** Tracing (null when off): the request's server span and the span of its upstream call. */
+  private Span serverSpan;
+  private Span proxySpan;
+  /** The decision record of an allowed request, completed when its response ends (null when not recorded). */
+  private RequestAudit.PendingAllow audit;
+  /** Runs once when the exchange ends, answered or abandoned (null when nothing waits for that). */
+  private Runnable onEnd;
 
   Exchange(HttpServerRequest request, RequestTarget target) {
     this.request = request;
@@ -41,6 +50,43 @@ public final class Exchange {
   /** The verified token, or null on a public route. */
   public VerifiedToken token() {
     return token;
+  }
+
+  public Span serverSpan() {
+    return serverSpan;
+  }
+
+  void serverSpan(Span span) {
+    this.serverSpan = span;
+  }
+
+  public Span proxySpan() {
+    return proxySpan;
+  }
+
+  public void proxySpan(Span span) {
+    this.proxySpan = span;
+  }
+
+  public RequestAudit.PendingAllow audit() {
+    return audit;
+  }
+
+  void audit(RequestAudit.PendingAllow pending) {
+    this.audit = pending;
+  }
+
+  void onEnd(Runnable action) {
+    this.onEnd = action;
+  }
+
+  /** The response was sent, or the client went away before it was: runs what waits for the end, once. */
+  public void ended() {
+    Runnable action = onEnd;
+    onEnd = null;
+    if (action != null) {
+      action.run();
+    }
   }
 
   void authenticated(Credential credential, VerifiedToken token) {

@@ -1,5 +1,10 @@
 package dev.gatehouse.gateway.http;
 
+import dev.gatehouse.gateway.apitoken.ApiTokenFormat;
+import dev.gatehouse.gateway.apitoken.ApiTokenRateLimitedException;
+import dev.gatehouse.gateway.apitoken.ApiTokenUnavailableException;
+import dev.gatehouse.gateway.audit.CredentialKind;
+import dev.gatehouse.gateway.audit.RequestAudit;
 import dev.gatehouse.gateway.credential.Credential;
 import dev.gatehouse.gateway.credential.CredentialResult;
 import dev.gatehouse.gateway.login.Cors;
@@ -7,10 +12,14 @@ import dev.gatehouse.gateway.login.NavigationRefresh;
 import dev.gatehouse.gateway.login.OriginCheck;
 import dev.gatehouse.gateway.ops.DecisionOutcome;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
+import dev.gatehouse.gateway.policy.Decision;
 import dev.gatehouse.gateway.reply.ErrorReply;
 import dev.gatehouse.gateway.revocation.Revoked;
+import dev.gatehouse.gateway.token.KeysNotLoadedException;
 import dev.gatehouse.gateway.token.TokenRejectedException;
 import dev.gatehouse.gateway.token.VerifiedToken;
+import dev.gatehouse.gateway.tracing.GatewayTracing;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -20,6 +29,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.BiPredicate;
 
@@ -51,7 +61,9 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       Handler<HttpServerRequest> localRoutes,
       Handler<Exchange> upstream,
       Handler<HttpServerRequest> hsts,
-      GatewayMetrics metrics) {}
+      GatewayMetrics metrics,
+      RequestAudit audit,
+      GatewayTracing tracing) {}
 
   /** Paths the browser login owns; see {@code LoginRoutes}. */
   private static final String LOGIN_PREFIX = "/auth/";
@@ -60,12 +72,17 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final Set<String> publicRoutes;
   private final AccessGate gate;
   private final GatewayMetrics metrics;
+  /** Decision records and tracing: each may be off, and then costs a field read per request. */
+  private final RequestAudit audit;
+  private final GatewayTracing tracing;
 
   public RequestPipeline(Steps steps) {
     this.steps = steps;
     this.publicRoutes = Set.copyOf(steps.publicRoutes());
     this.gate = steps.gate();
     this.metrics = steps.metrics();
+    this.audit = steps.audit();
+    this.tracing = steps.tracing();
   }
 
   @Override
@@ -106,20 +123,29 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       admitted(exchange);
       return;
     }
+    if (tracing.enabled()) {
+      exchange.serverSpan(tracing.requestStarted(request, target.path()));
+    }
     CredentialResult presented = gate.presented(request.headers());
     Refusal unusable = AccessGate.credentialRefusal(presented);
     if (unusable != null) {
-      refuse(exchange, unusable);
+      Credential planted = presented instanceof CredentialResult.Found found ? found.credential() : null;
+      refuse(exchange, unusable, credentialReason(presented), planted, null);
       return;
     }
     Credential credential = ((CredentialResult.Found) presented).credential();
+    // API tokens are resolved inside the verifier (a cache, or a call to Keycloak): the span is named after the work.
+    Span verifying = tracing.startChild(exchange.serverSpan(), ApiTokenFormat.hasPrefix(credential.token())
+        ? "api_token.resolve" : "token.verify");
     Future<VerifiedToken> verified = gate.verify(credential.token());
     if (verified.isComplete()) {
+      verifying.end();
       verified(exchange, credential, verified);
       return;
     }
     Context requestContext = Vertx.currentContext();
     verified.onComplete(result -> {
+      verifying.end();
       // An API-token resolution or a key refetch may complete elsewhere: continue on the request's own event loop.
       if (requestContext == null || Vertx.currentContext() == requestContext) {
         verified(exchange, credential, result);
@@ -134,29 +160,51 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       if (result.cause() instanceof TokenRejectedException rejected) {
         metrics.tokenFailure(rejected.reason().name());
       }
-      refuse(exchange, AccessGate.refusalOf(result.cause()));
+      refuse(exchange, AccessGate.refusalOf(result.cause()), verificationReason(result.cause()), credential, null);
       return;
     }
-    VerifiedToken token = result.result();
+    Span authorizing = tracing.startChild(exchange.serverSpan(), "authorize");
+    try {
+      authorize(exchange, credential, result.result());
+    } finally {
+      authorizing.end();
+    }
+  }
+
+  private void authorize(Exchange exchange, Credential credential, VerifiedToken token) {
     Refusal revoked = gate.revocationRefusal(token);
     if (revoked != null) {
       if (revoked.status() == 401) {
         refuseRevoked(exchange, credential, token, revoked);
       } else {
-        refuse(exchange, revoked);
+        refuse(exchange, revoked, "revocations_unavailable", credential, token);
       }
       return;
     }
     String method = exchange.request().method().name();
     // The caller's own view is for every verified caller: no activity decides it (see SelfServicePaths).
-    Refusal denied = SelfServicePaths.isSelfService(exchange.target().path()) ? null
-        : gate.policyRefusal(token, method, exchange.target().path());
-    if (denied != null) {
-      refuse(exchange, denied);
+    boolean selfService = SelfServicePaths.isSelfService(exchange.target().path());
+    Decision decision = selfService ? Decision.allowedBy(null)
+        : gate.decision(token, method, exchange.target().path());
+    if (decision == null) {
+      refuse(exchange, AccessGate.activitiesNotLoaded(), "activities_not_loaded", credential, token);
+      return;
+    }
+    if (!decision.allowed()) {
+      refuse(exchange, Refusal.forbidden(method, exchange.target().path()), "no_activity", credential, token);
       return;
     }
     metrics.decision(DecisionOutcome.ALLOWED);
     exchange.authenticated(credential, token);
+    if (exchange.serverSpan() != null) {
+      GatewayTracing.decided(exchange.serverSpan(), CredentialKind.of(credential, token).label(),
+          DecisionOutcome.ALLOWED.label(), selfService ? "self_service" : "activity");
+    }
+    if (audit.enabled()) {
+      exchange.audit(audit.allowed(exchange.request(), exchange.serverSpan(), exchange.target().path(), credential,
+          token, decision));
+    }
+    watchEnd(exchange);
     admitted(exchange);
   }
 
@@ -166,16 +214,19 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
    */
   private void refuseRevoked(Exchange exchange, Credential credential, VerifiedToken token, Refusal refusal) {
     Revoked revoked = gate.revoked(token);
-    metrics.decision(DecisionOutcome.UNAUTHENTICATED);
+    String reason = "revoked_" + (revoked == null ? "unknown" : revoked.reason());
     if (revoked != null) {
       metrics.revokedToken(revoked.reason());
       NavigationRefresh refresh = steps.navigationRefresh();
       if (refresh != null && revoked.refreshable() && credential.source() == Credential.Source.COOKIE
           && refresh.redirectToRefresh(exchange.request(), credential.token())) {
+        metrics.decision(DecisionOutcome.UNAUTHENTICATED);
+        decided(exchange, DecisionOutcome.UNAUTHENTICATED, exchange.request().response().getStatusCode(),
+            reason + "_refresh", credential, token);
         return;
       }
     }
-    refusal.answer(exchange.request());
+    refuse(exchange, refusal, reason, credential, token);
   }
 
   private void admitted(Exchange exchange) {
@@ -187,9 +238,65 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
   }
 
-  private void refuse(Exchange exchange, Refusal refusal) {
+  /** A refusal is final: counted, recorded (decision records), noted on the trace, answered. */
+  private void refuse(Exchange exchange, Refusal refusal, String reason, Credential credential, VerifiedToken token) {
     metrics.decision(refusal.outcome());
+    decided(exchange, refusal.outcome(), refusal.status(), reason, credential, token);
     refusal.answer(exchange.request());
+  }
+
+  private void decided(Exchange exchange, DecisionOutcome outcome, int status, String reason, Credential credential,
+      VerifiedToken token) {
+    if (audit.enabled()) {
+      audit.refused(exchange.request(), exchange.serverSpan(), exchange.target().path(), outcome, status, reason,
+          credential, token);
+    }
+    if (exchange.serverSpan() != null) {
+      GatewayTracing.decided(exchange.serverSpan(), CredentialKind.of(credential, token).label(), outcome.label(),
+          reason);
+      watchEnd(exchange);
+    }
+  }
+
+  /** Ends the server span and completes the decision record when the response has been sent. */
+  private void watchEnd(Exchange exchange) {
+    Span server = exchange.serverSpan();
+    RequestAudit.PendingAllow pending = exchange.audit();
+    if (server == null && pending == null) {
+      return;
+    }
+    HttpServerResponse response = exchange.request().response();
+    exchange.onEnd(() -> {
+      if (server != null) {
+        GatewayTracing.requestEnded(server, response.getStatusCode(), !response.ended());
+      }
+      if (pending != null) {
+        audit.responseEnded(pending);
+      }
+    });
+    response.endHandler(v -> exchange.ended());
+  }
+
+  /** The decision record's reason for a credential that cannot be verified. */
+  private static String credentialReason(CredentialResult presented) {
+    if (presented instanceof CredentialResult.Invalid invalid) {
+      return "credential_" + invalid.problem().name().toLowerCase(Locale.ROOT);
+    }
+    return presented instanceof CredentialResult.Found ? "api_token_in_cookie" : "credential_missing";
+  }
+
+  /** The decision record's reason for a token that did not verify. */
+  private static String verificationReason(Throwable failure) {
+    if (failure instanceof TokenRejectedException rejected) {
+      return "token_" + rejected.reason().name().toLowerCase(Locale.ROOT);
+    }
+    if (failure instanceof ApiTokenRateLimitedException) {
+      return "api_token_rate_limited";
+    }
+    if (failure instanceof ApiTokenUnavailableException) {
+      return "api_token_unavailable";
+    }
+    return failure instanceof KeysNotLoadedException ? "keys_not_loaded" : "verification_failed";
   }
 
   /** CORS (with the login) and the cookie origin check; false when the request was answered here. */

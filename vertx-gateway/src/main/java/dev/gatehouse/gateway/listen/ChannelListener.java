@@ -46,7 +46,9 @@ public final class ChannelListener {
   public ChannelListener(Vertx vertx, PgConnectOptions connectOptions, String channel, String what, String fallback,
       Logger log) {
     this.vertx = vertx;
-    this.connectOptions = connectOptions;
+    // "gatehouse-gateway listen <channel>" in pg_stat_activity: an operator (or a test) can find this connection.
+    this.connectOptions = new PgConnectOptions(connectOptions).addProperty("application_name",
+        applicationName(connectOptions) + " listen " + channel);
     this.channel = channel;
     this.what = what;
     this.fallback = fallback;
@@ -107,6 +109,12 @@ public final class ChannelListener {
   /** Whether the LISTEN connection is up and subscribed. */
   public boolean listening() {
     return listening;
+  }
+
+  /** The owner's application name, or the gateway's if it set none (the client's default is "vertx-pg-client"). */
+  private static String applicationName(PgConnectOptions options) {
+    String name = options.getProperties().get("application_name");
+    return name == null || name.equals("vertx-pg-client") ? "gatehouse-gateway" : name;
   }
 
   private static long backoff(int attempt) {

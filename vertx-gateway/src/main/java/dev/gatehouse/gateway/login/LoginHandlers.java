@@ -11,6 +11,9 @@ import dev.gatehouse.gateway.login.OidcClient.TokenResponse;
 import dev.gatehouse.gateway.login.RedirectTargets.Allowed;
 import dev.gatehouse.gateway.login.RedirectTargets.Delivery;
 import dev.gatehouse.gateway.login.RedirectTargets.Refused;
+import dev.gatehouse.gateway.reply.ErrorReply;
+import dev.gatehouse.gateway.revocation.Revoked;
+import dev.gatehouse.gateway.revocation.RevocationGuard;
 import dev.gatehouse.gateway.token.KeysNotLoadedException;
 import dev.gatehouse.gateway.token.TokenRejectedException;
 import dev.gatehouse.gateway.token.TokenVerifier;
@@ -42,6 +45,7 @@ public final class LoginHandlers {
   private final LoginOptions options;
   private final OidcClient oidc;
   private final TokenVerifier verifier;
+  private final RevocationGuard revocations;
   private final Clock clock;
   private final RedirectTargets targets;
   private final LoginStateCodec stateCodec;
@@ -51,10 +55,12 @@ public final class LoginHandlers {
   /** The gate's rules for finding the caller's token, so that whoami answers for the same credential the gate uses. */
   private final CredentialExtractor credentials = new CredentialExtractor(SessionCookies.ACCESS_TOKEN);
 
-  public LoginHandlers(LoginOptions options, OidcClient oidc, TokenVerifier verifier, Clock clock) {
+  public LoginHandlers(LoginOptions options, OidcClient oidc, TokenVerifier verifier, Clock clock,
+      RevocationGuard revocations) {
     this.options = options;
     this.oidc = oidc;
     this.verifier = verifier;
+    this.revocations = revocations;
     this.clock = clock;
     this.targets = new RedirectTargets(options);
     this.stateCodec = new LoginStateCodec(options.stateSecrets(), clock);
@@ -244,7 +250,10 @@ public final class LoginHandlers {
     };
   }
 
-  /** GET /auth/whoami: the verified identity behind the cookie or Bearer token. */
+  /**
+   * GET /auth/whoami: the verified identity behind the cookie or Bearer token, refused (401 with the reason, or 503
+   * while the revocation list is too stale to tell) exactly when the access gate would refuse it.
+   */
   public Handler<RoutingContext> whoami() {
     return ctx -> {
       CredentialResult presented = credentials.extract(ctx.request().headers());
@@ -261,7 +270,7 @@ public final class LoginHandlers {
         return;
       }
       String token = found.credential().token();
-      verifier.verify(token).onSuccess(verified -> JsonReplies.ok(ctx, describe(verified))).onFailure(e -> {
+      verifier.verify(token).onSuccess(verified -> answerUnlessRevoked(ctx, verified)).onFailure(e -> {
             if (e instanceof TokenRejectedException rejected) {
               ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
               JsonReplies.error(ctx, 401, "invalid_token", rejected.getMessage());
@@ -277,6 +286,22 @@ public final class LoginHandlers {
             }
           });
     };
+  }
+
+  private void answerUnlessRevoked(RoutingContext ctx, VerifiedToken verified) {
+    String unavailable = revocations.unavailableReason();
+    if (unavailable != null) {
+      JsonReplies.error(ctx, 503, "not_ready", unavailable);
+      return;
+    }
+    Revoked revoked = revocations.check(verified);
+    if (revoked != null) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\""
+          + ErrorReply.quotable(revoked.description()) + "\"");
+      JsonReplies.error(ctx, 401, "invalid_token", revoked.description());
+      return;
+    }
+    JsonReplies.ok(ctx, describe(verified));
   }
 
   private TokenResponse checked(TokenResponse tokens, JsonArray keys, LoginState state) {

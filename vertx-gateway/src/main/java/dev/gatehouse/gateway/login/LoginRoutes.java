@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.login;
 
 import dev.gatehouse.gateway.credential.CredentialExtractor;
+import dev.gatehouse.gateway.revocation.RevocationGuard;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -45,22 +46,30 @@ public final class LoginRoutes {
   }
 
   /**
-   * @param options  validated here; an invalid configuration throws with every problem listed
-   * @param client   a WebClient used to reach Keycloak (discovery, token endpoint, JWKS)
-   * @param verifier the gateway's access-token verifier, for /auth/whoami
+   * @param options     validated here; an invalid configuration throws with every problem listed
+   * @param client      a WebClient used to reach Keycloak (discovery, token endpoint, JWKS)
+   * @param verifier    the gateway's access-token verifier, for /auth/whoami
+   * @param revocations the live revocation list: /auth/whoami refuses what the access gate refuses
    */
-  public static LoginRoutes mount(Router router, LoginOptions options, WebClient client, TokenVerifier verifier) {
-    return mount(router, options, client, verifier, Clock.systemUTC());
+  public static LoginRoutes mount(Router router, LoginOptions options, WebClient client, TokenVerifier verifier,
+      RevocationGuard revocations) {
+    return mount(router, options, client, verifier, Clock.systemUTC(), revocations);
+  }
+
+  /** For tests of the login alone: nothing is ever revoked. */
+  static LoginRoutes mount(Router router, LoginOptions options, WebClient client, TokenVerifier verifier) {
+    return mount(router, options, client, verifier, Clock.systemUTC(), RevocationGuard.alwaysFresh());
   }
 
   static LoginRoutes mount(Router router, LoginOptions options, WebClient client, TokenVerifier verifier,
-                           Clock clock) {
+                           Clock clock, RevocationGuard revocations) {
     options.validate();
     RedirectTargets targets = new RedirectTargets(options);
     Cors cors = new Cors(targets, options);
     // The login sets the default cookie name (config validation keeps token.cookieName at jwt-token with login on).
     OriginCheck originCheck = new OriginCheck(targets, new CredentialExtractor(SessionCookies.ACCESS_TOKEN));
-    LoginHandlers handlers = new LoginHandlers(options, new OidcClient(client, options), verifier, clock);
+    LoginHandlers handlers = new LoginHandlers(options, new OidcClient(client, options), verifier, clock,
+        revocations);
 
     router.route(PREFIX + "*").handler(cors.handler()).handler(originCheck.handler());
     router.get(LOGIN).handler(handlers.login());

@@ -85,6 +85,14 @@ public final class GatewayMetrics {
     };
   }
 
+  /** Client connections open and requests in flight, read at scrape time (Vert.x's own HTTP metrics are off). */
+  public void connectionGauges(java.util.function.LongSupplier open, java.util.function.LongSupplier inFlight) {
+    Gauge.builder("gatehouse_client_connections", open, supplier -> supplier.getAsLong())
+        .description("Client connections open now (HTTP/1 and HTTP/2)").register(registry);
+    Gauge.builder("gatehouse_requests_in_flight", inFlight, supplier -> supplier.getAsLong())
+        .description("Requests received and not yet answered").register(registry);
+  }
+
   /** Activity reloads that failed since start (the last good index kept serving), read at scrape time. */
   public void activityReloadFailures(java.util.function.LongSupplier failures) {
     FunctionCounter.builder("gatehouse_activity_reload_failures", failures, f -> f.getAsLong())
@@ -155,6 +163,22 @@ public final class GatewayMetrics {
   /** A token refused because it was revoked, by the reason in its revocation row. */
   public void revokedToken(String reason) {
     registry.counter("gatehouse_revoked_tokens_total", "reason", reason).increment();
+  }
+
+  /**
+   * An upstream of a stored service entered ({@code healthy}) or left the rotation after its health check:
+   * {@code gatehouse_upstream_health_changes_total{service, upstream, to="in"|"out"}}.
+   */
+  public void upstreamHealthChanged(String service, String upstream, boolean healthy) {
+    registry.counter("gatehouse_upstream_health_changes_total", "service", service, "upstream", upstream,
+        "to", healthy ? "in" : "out").increment();
+  }
+
+  /** {@code gatehouse_upstreams_out_of_rotation}: upstreams whose health check fails now, over all services. */
+  public void upstreamsOutOfRotation(Supplier<Number> count) {
+    Gauge.builder("gatehouse_upstreams_out_of_rotation", count)
+        .description("Upstreams of stored services taken out of the rotation by their failing health check")
+        .register(registry);
   }
 
   public String scrape() {

@@ -6,6 +6,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Activities in PostgreSQL. Every write is validated with {@link ActivityPatterns} first: an invalid activity
@@ -23,6 +26,7 @@ import java.util.function.Function;
  * and notify every gateway, so writers need not do anything else.
  */
 public final class ActivityStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ActivityStore.class);
 
   private static final String SELECT_ACTIVITIES = "SELECT a.id, a.method, a.url_regex, a.description, a.revision,"
       + " a.service, a.shadow,"
@@ -47,11 +51,23 @@ public final class ActivityStore {
   }
 
   /**
+   * {@code pool.withTransaction}, with the borrowed connection's errors kept off stderr: without an exception handler
+   * the SQL client prints a connection's failure (PostgreSQL shutting down mid-transaction, say) there without time
+   * or logger, although the same failure reaches the returned future, where callers log it.
+   */
+  static <T> Future<T> inTransaction(Pool pool, Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(connection -> {
+      connection.exceptionHandler(failure -> LOG.debug("Connection failed in a transaction: {}", failure.toString()));
+      return work.apply(connection);
+    });
+  }
+
+  /**
    * Every activity and service and the version they belong to, read in one repeatable-read transaction and so from
    * one snapshot: routes and activities always load together.
    */
   public Future<ActivitySnapshot> loadAll() {
-    return pool.withTransaction(connection -> connection
+    return inTransaction(pool, connection -> connection
         .query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").execute()
         .compose(isolated -> connection.query("SELECT v.version, a.* FROM activity_index_version v LEFT JOIN ("
             + SELECT_ACTIVITIES + ") a ON true ORDER BY a.id").execute())
@@ -88,7 +104,7 @@ public final class ActivityStore {
 
   /** A shadow activity becomes enforced (a no-op for one that is enforced already). */
   public Future<Activity> promote(long id, ExpectedRevision expected) {
-    return pool.withTransaction(connection -> lock(connection, id, expected)
+    return inTransaction(pool, connection -> lock(connection, id, expected)
         .compose(locked -> connection.preparedQuery("UPDATE activities SET shadow = false WHERE id = $1 AND shadow")
             .execute(Tuple.of(id)))
         .compose(updated -> find(connection, id).map(Optional::orElseThrow)));
@@ -116,7 +132,7 @@ public final class ActivityStore {
             + service + "'."));
       }
     }
-    return pool.withTransaction(connection -> ServiceStore.lock(connection, service, ExpectedRevision.ANY)
+    return inTransaction(pool, connection -> ServiceStore.lock(connection, service, ExpectedRevision.ANY)
         .compose(locked -> foreignOwners(connection, service, wanted))
         .compose(foreign -> {
           if (!foreign.isEmpty()) {
@@ -201,7 +217,7 @@ public final class ActivityStore {
   }
 
   public Future<Activity> create(ActivityDefinition definition) {
-    return validated(definition).compose(valid -> pool.withTransaction(connection -> connection
+    return validated(definition).compose(valid -> inTransaction(pool, connection -> connection
         .preparedQuery("INSERT INTO activities (method, url_regex, description, service, shadow)"
             + " VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .execute(Tuple.of(definition.method(), definition.urlRegex(), definition.description(), definition.service(),
@@ -224,7 +240,7 @@ public final class ActivityStore {
 
   /** As {@link #update(long, ActivityDefinition)}, only when the activity is at an {@code expected} revision. */
   public Future<Activity> update(long id, ActivityDefinition definition, ExpectedRevision expected) {
-    return validated(definition).compose(valid -> pool.withTransaction(connection -> lock(connection, id, expected)
+    return validated(definition).compose(valid -> inTransaction(pool, connection -> lock(connection, id, expected)
         .compose(locked -> connection
             .preparedQuery("UPDATE activities SET method = $1, url_regex = $2, description = $3, service = $4,"
                 + " shadow = $5 WHERE id = $6")
@@ -242,7 +258,7 @@ public final class ActivityStore {
   }
 
   public Future<Void> delete(long id, ExpectedRevision expected) {
-    return pool.withTransaction(connection -> lock(connection, id, expected)
+    return inTransaction(pool, connection -> lock(connection, id, expected)
         .compose(locked -> connection.preparedQuery("DELETE FROM activities WHERE id = $1").execute(Tuple.of(id)))
         .mapEmpty());
   }
@@ -258,7 +274,7 @@ public final class ActivityStore {
     } catch (InvalidActivityException e) {
       return Future.failedFuture(e);
     }
-    return pool.withTransaction(connection -> lock(connection, id, expected)
+    return inTransaction(pool, connection -> lock(connection, id, expected)
         .compose(locked -> connection.preparedQuery("INSERT INTO activity_permissions (activity_id, permission)"
             + " VALUES ($1, $2) ON CONFLICT DO NOTHING").execute(Tuple.of(id, permission)))
         .map(rows -> rows.rowCount() > 0))
@@ -271,7 +287,7 @@ public final class ActivityStore {
   }
 
   public Future<Boolean> unlinkPermission(long id, String permission, ExpectedRevision expected) {
-    return pool.withTransaction(connection -> lock(connection, id, expected)
+    return inTransaction(pool, connection -> lock(connection, id, expected)
         .compose(locked -> connection.preparedQuery("DELETE FROM activity_permissions WHERE activity_id = $1"
             + " AND permission = $2").execute(Tuple.of(id, permission)))
         .map(rows -> rows.rowCount() > 0));
@@ -323,7 +339,7 @@ public final class ActivityStore {
         linkPermissions.add(permission);
       }
     }
-    return pool.withTransaction(connection -> connection
+    return inTransaction(pool, connection -> connection
         .preparedQuery("INSERT INTO activities (method, url_regex, description)"
             + " SELECT * FROM unnest($1::text[], $2::text[], $3::text[])"
             + " ON CONFLICT (method, url_regex) DO NOTHING RETURNING id")

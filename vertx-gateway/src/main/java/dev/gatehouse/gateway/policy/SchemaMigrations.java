@@ -39,7 +39,7 @@ public final class SchemaMigrations {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return pool.withTransaction(connection -> connection
+    return ActivityStore.inTransaction(pool, connection -> connection
         .query("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK_KEY + ")").execute()
         .compose(locked -> connection.query("CREATE TABLE IF NOT EXISTS gatehouse_schema_version ("
             + "version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.proxy;
 import dev.gatehouse.gateway.http.Exchange;
 import dev.gatehouse.gateway.http.Refusal;
 import dev.gatehouse.gateway.token.VerifiedToken;
+import dev.gatehouse.gateway.tracing.GatewayTracing;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -78,6 +79,9 @@ final class Forwarding {
     proxy.headers().copyRequestHeaders(request.headers(), up.headers(), GatewayProxy.bearer(exchange.credential()));
     proxy.headers().addGatewayHeaders(request.headers(), up.headers(), identity, proxy.originOf(request),
         request.authority() == null ? null : request.authority().toString());
+    if (proxy.tracing().enabled()) {
+      exchange.proxySpan(proxy.tracing().forwarding(exchange.serverSpan(), request, up.headers()));
+    }
     up.response().onComplete(this::responded);
     sendBody(request, up);
   }
@@ -125,7 +129,12 @@ final class Forwarding {
       return;
     }
     HttpClientResponse upstreamResponse = result.result();
-    upstream.responded(System.nanoTime() - startedNanos);
+    long answeredAfter = System.nanoTime() - startedNanos;
+    upstream.responded(answeredAfter);
+    GatewayTracing.upstreamAnswered(exchange.proxySpan(), upstreamResponse.statusCode(), null);
+    if (exchange.audit() != null) {
+      exchange.audit().upstreamAnswered(upstreamResponse.statusCode(), answeredAfter);
+    }
     HttpServerRequest request = exchange.request();
     HttpServerResponse response = request.response();
     response.setStatusCode(upstreamResponse.statusCode());
@@ -236,6 +245,7 @@ final class Forwarding {
       response.reset();
     }
     finish();
+    exchange.ended();
   }
 
   /** The client's connection closed before its answer was complete: the upstream exchange is of no use now. */
@@ -245,6 +255,7 @@ final class Forwarding {
         upstreamRequest.reset();
       }
       finish();
+      exchange.ended();
     }
   }
 

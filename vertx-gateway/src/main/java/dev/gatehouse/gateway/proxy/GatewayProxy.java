@@ -1,6 +1,6 @@
 package dev.gatehouse.gateway.proxy;
 
-import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.config.ProxySettings;
 import dev.gatehouse.gateway.config.RouteConfig;
 import dev.gatehouse.gateway.credential.Credential;
 import dev.gatehouse.gateway.forwarded.ClientOrigin;
@@ -12,6 +12,7 @@ import dev.gatehouse.gateway.reply.ErrorReply;
 import dev.gatehouse.gateway.revocation.RevocationGuard;
 import dev.gatehouse.gateway.tls.UpstreamTls;
 import dev.gatehouse.gateway.token.VerifiedToken;
+import dev.gatehouse.gateway.tracing.GatewayTracing;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -51,21 +52,24 @@ public final class GatewayProxy implements Handler<Exchange> {
   private final UpstreamDates dates = new UpstreamDates();
   private final InFlight inFlight;
   private final WebSocketProxy webSockets;
+  /** The proxy span and the upstream's traceparent (off: the client's traceparent goes through untouched). */
+  private final GatewayTracing tracing;
 
-  /** With the configured routes only. */
-  public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics, RevocationGuard revocations) {
-    this(vertx, config, metrics, revocations, RouteTable.fromConfig(config.routes()));
+  /** With the configured routes only, without tracing. */
+  public GatewayProxy(Vertx vertx, ProxySettings config, GatewayMetrics metrics, RevocationGuard revocations) {
+    this(vertx, config, metrics, revocations, RouteTable.fromConfig(config.routes()), GatewayTracing.off());
   }
 
   /**
    * @param revocations shared by the gateway's verticles; cuts exchanges and WebSockets whose token it refuses
    * @param routes      the live route table (configured routes plus stored services), shared by the verticles
    */
-  public GatewayProxy(Vertx vertx, GatewayConfig config, GatewayMetrics metrics, RevocationGuard revocations,
-      RouteTable routes) {
+  public GatewayProxy(Vertx vertx, ProxySettings config, GatewayMetrics metrics, RevocationGuard revocations,
+      RouteTable routes, GatewayTracing tracing) {
     this.vertx = vertx;
+    this.tracing = tracing;
     this.routes = routes;
-    this.connectTimeoutMillis = config.upstreamConnectTimeoutMillis();
+    this.connectTimeoutMillis = config.connectTimeoutMillis();
     IdentityHeaders identityHeaders = new IdentityHeaders(config.identityHeaderPrefix(),
         config.maxIdentityHeaderBytes());
     this.identityCache = new IdentityHeaderCache(identityHeaders);
@@ -74,12 +78,12 @@ public final class GatewayProxy implements Handler<Exchange> {
     this.trustedProxies = config.trustedProxies();
     this.client = vertx.httpClientBuilder()
         .with(new HttpClientOptions()
-            .setConnectTimeout((int) config.upstreamConnectTimeoutMillis())
+            .setConnectTimeout((int) config.connectTimeoutMillis())
             .setMaxHeaderSize(Math.max(config.maxHeaderBytes(), 16 * 1024))
             .setKeepAlive(true))
         .with(new PoolOptions()
-            .setHttp1MaxSize(config.upstreamPoolSize())
-            .setMaxWaitQueueSize(config.upstreamMaxWaitQueue()))
+            .setHttp1MaxSize(config.poolSize())
+            .setMaxWaitQueueSize(config.maxWaitQueue()))
         .build();
     this.inFlight = new InFlight(revocations);
     inFlight.start(vertx);
@@ -145,6 +149,10 @@ public final class GatewayProxy implements Handler<Exchange> {
     return headers;
   }
 
+  GatewayTracing tracing() {
+    return tracing;
+  }
+
   InFlight inFlight() {
     return inFlight;
   }
@@ -167,6 +175,10 @@ public final class GatewayProxy implements Handler<Exchange> {
     UpstreamFailures.Answer answer = UpstreamFailures.of(cause, route.prefix());
     metrics.upstreamLatency(route.prefix(), answer.outcome(), Duration.ofNanos(nanos));
     UpstreamFailures.log(UPSTREAM_LOG, route, answer, cause);
+    GatewayTracing.upstreamAnswered(exchange.proxySpan(), 0, cause);
+    if (exchange.audit() != null) {
+      exchange.audit().upstreamAnswered(0, nanos);
+    }
     ErrorReply.send(exchange.request(), answer.status(), answer.error(), answer.message());
   }
 }

@@ -121,7 +121,7 @@ public final class RouteTable {
   /** The upstream for a canonical path (longest covering prefix), or null when no route covers it. */
   public RouteConfig match(String path) {
     for (Route route : longestFirst) {
-      if (UpstreamRoutes.covers(route.prefix, path)) {
+      if (covers(route.prefix, path)) {
         return route.pick();
       }
     }
@@ -191,5 +191,13 @@ public final class RouteTable {
 
   private static String stateKey(String service, URI upstream) {
     return service + " " + upstream;
+  }
+
+  /** Segment-aware: "/api" covers "/api" and "/api/x" but not "/apix". */
+  static boolean covers(String prefix, String path) {
+    if (prefix.equals("/")) {
+      return path.startsWith("/");
+    }
+    return path.equals(prefix) || (path.startsWith(prefix) && path.charAt(prefix.length()) == '/');
   }
 }

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the stored services' health checks: {@code GET path} on each upstream every interval; a 2xx answer puts the
  * upstream in the rotation, anything else (or no answer within the interval, at most 5 s) takes it out. Off the
- * request path: the proxy only reads each upstream's flag. Call {@link #watch} after every route-table swap.
+ * request path: the proxy only reads each upstream's flag. Call {@link #watch} after every route-table swap. Each
+ * change is logged (WARN) and told to the {@link Listener} (the gateway's metrics).
  */
 public final class UpstreamHealthChecks {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamHealthChecks.class);
@@ -29,14 +30,24 @@ public final class UpstreamHealthChecks {
 
   private record Check(String service, RouteConfig upstream, Service.HealthCheck healthCheck) {}
 
+  /** Told of every change of an upstream's state (from the Vert.x context that runs the checks). */
+  @FunctionalInterface
+  public interface Listener {
+    void changed(String service, String upstream, boolean healthy);
+  }
+
   private final Vertx vertx;
   private final HttpClient client;
   /** Running checks and their timers; touched only on the context that calls {@link #watch}. */
   private final Map<Check, Long> timers = new HashMap<>();
   private final Map<Check, RouteTable.UpstreamState> states = new HashMap<>();
+  private final Listener listener;
+  /** Upstreams failing their check now; written on the checks' context, read by metric scrapes. */
+  private volatile int outOfRotation;
 
-  public UpstreamHealthChecks(Vertx vertx) {
+  public UpstreamHealthChecks(Vertx vertx, Listener listener) {
     this.vertx = vertx;
+    this.listener = listener;
     this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) MAX_PROBE_MILLIS)
         .setKeepAlive(false));
   }
@@ -66,6 +77,16 @@ public final class UpstreamHealthChecks {
       states.remove(check);
       return true;
     });
+    count();
+  }
+
+  /** How many upstreams are out of the rotation now (for the gauge). */
+  public int outOfRotation() {
+    return outOfRotation;
+  }
+
+  private void count() {
+    outOfRotation = (int) states.values().stream().filter(state -> !state.healthy()).count();
   }
 
   private void probe(Check check) {
@@ -90,6 +111,8 @@ public final class UpstreamHealthChecks {
             CHANGES.warn(check.service() + " " + upstream.upstream() + " " + healthy, "Upstream {} of service {} is {}:"
                 + " its health check GET {} {}.", upstream.upstream(), check.service(),
                 healthy ? "back in the rotation" : "OUT of the rotation", check.healthCheck().path(), outcome);
+            listener.changed(check.service(), upstream.upstream().toString(), healthy);
+            count();
           }
         });
   }

@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.http.Exchange;
 import dev.gatehouse.gateway.reply.ErrorReply;
 import dev.gatehouse.gateway.revocation.LiveConnections;
 import dev.gatehouse.gateway.token.VerifiedToken;
+import dev.gatehouse.gateway.tracing.GatewayTracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -97,11 +98,24 @@ final class WebSocketProxy {
       headers.removeGatewayOwned(request.headers(), GatewayProxy.bearer(exchange.credential()));
       headers.addGatewayHeaders(client.headers(), request.headers(), handshake.identity(), gateway.originOf(client),
           client.authority() == null ? null : client.authority().toString());
+      if (gateway.tracing().enabled()) {
+        exchange.proxySpan(gateway.tracing().forwarding(exchange.serverSpan(), client, request.headers()));
+      }
       long started = System.nanoTime();
       return context.sendRequest().transform(result -> {
+        long took = System.nanoTime() - started;
         if (result.succeeded()) {
-          handshake.upstream().responded(System.nanoTime() - started);
+          handshake.upstream().responded(took);
+          int status = result.result().getStatusCode();
+          GatewayTracing.upstreamAnswered(exchange.proxySpan(), status, null);
+          if (exchange.audit() != null) {
+            exchange.audit().upstreamAnswered(status, took);
+          }
           return Future.succeededFuture(result.result());
+        }
+        GatewayTracing.upstreamAnswered(exchange.proxySpan(), 0, result.cause());
+        if (exchange.audit() != null) {
+          exchange.audit().upstreamAnswered(0, took);
         }
         UpstreamFailures.Answer answer = UpstreamFailures.of(result.cause(), route.prefix());
         return Future.succeededFuture(answer(request, answer.status(), answer.error(), answer.message()));

@@ -194,6 +194,9 @@ class ServicesAdminApiTest {
 
     assertThat(withoutPrune.getJsonArray("changed").getJsonObject(0).getJsonArray("changedFields"))
         .containsExactly("permissions");
+    assertThat(withoutPrune.getJsonArray("changed").getJsonObject(0).getJsonObject("before")
+        .getJsonArray("permissions")).as("what it was, for the plan's before and after")
+        .containsExactlyElementsOf(wanted.getJsonObject(0).getJsonArray("permissions"));
     assertThat(withoutPrune.getJsonArray("removed").getJsonObject(0).getBoolean("applied")).isFalse();
     assertThat(pruned.getJsonArray("removed").getJsonObject(0).getBoolean("applied")).isTrue();
     assertThat(new JsonArray(call("GET", "/services/invoices/activities", null).body())).hasSize(1);

@@ -129,6 +129,34 @@ class NavigationRefreshTest {
     assertInvalidToken(get("/page", jar, NAVIGATION), "session ended, sign in again");
   }
 
+  /** Regression: whoami verified the token itself and answered 200 for a revoked one. */
+  @Test
+  void whoamiRefusesARevokedTokenLikeEveryOtherRequest() throws Exception {
+    start(TestRevocationGuards.refusingSubject("user-1", "session_ended", 150));
+    Map<String, String> jar = loggedIn();
+
+    HttpResponse<Buffer> byCookie = get("/auth/whoami", jar, Map.of());
+    assertInvalidToken(byCookie, "session ended, sign in again");
+    assertThat(byCookie.bodyAsJsonObject().getString("error")).isEqualTo("invalid_token");
+    assertThat(byCookie.bodyAsJsonObject().getString("message")).isEqualTo("session ended, sign in again");
+    assertInvalidToken(get("/auth/whoami", Map.of(), Map.of("Authorization", "Bearer " + jar.get("jwt-token"))),
+        "session ended, sign in again");
+
+    // A token issued after the change (iat 200) is answered as before.
+    provider.accessTokenPadding = 8;
+    absorb(jar, get("/auth/refresh?redirect=" + enc(PAGE), jar, NAVIGATION));
+    HttpResponse<Buffer> fresh = get("/auth/whoami", jar, Map.of());
+    assertThat(fresh.statusCode()).as(fresh.bodyAsString()).isEqualTo(200);
+    assertThat(fresh.bodyAsJsonObject().getString("sub")).isEqualTo("user-1");
+
+    // A list too stale to tell (whenStale=refuse): 503, as protected routes answer.
+    stopGateway();
+    start(TestRevocationGuards.stale());
+    HttpResponse<Buffer> stale = get("/auth/whoami", jar, Map.of());
+    assertThat(stale.statusCode()).as(stale.bodyAsString()).isEqualTo(503);
+    assertThat(stale.bodyAsJsonObject().getString("message")).contains("revocation list");
+  }
+
   @Test
   void theRefreshEndpointRefusesScriptsAndForeignTargetsAndFallsBackToTheLogin() throws Exception {
     start(RevocationGuard.alwaysFresh());

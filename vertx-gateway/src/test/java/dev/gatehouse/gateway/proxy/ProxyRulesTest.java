@@ -20,13 +20,13 @@ class ProxyRulesTest {
 
   @Test
   void theLongestCoveringPrefixWinsAndPrefixesRespectSegments() {
-    UpstreamRoutes routes = new UpstreamRoutes(List.of(route("/api"), route("/api/v2"), route("/")));
+    RouteTable routes = RouteTable.fromConfig(List.of(route("/api"), route("/api/v2"), route("/")));
 
-    assertThat(routes.match("/api/v2/users")).map(RouteConfig::prefix).hasValue("/api/v2");
-    assertThat(routes.match("/api/v2")).map(RouteConfig::prefix).hasValue("/api/v2");
-    assertThat(routes.match("/api/v20")).map(RouteConfig::prefix).hasValue("/api");
-    assertThat(routes.match("/apix")).map(RouteConfig::prefix).hasValue("/");
-    assertThat(new UpstreamRoutes(List.of(route("/api"))).match("/apix")).isEmpty();
+    assertThat(routes.match("/api/v2/users").prefix()).isEqualTo("/api/v2");
+    assertThat(routes.match("/api/v2").prefix()).isEqualTo("/api/v2");
+    assertThat(routes.match("/api/v20").prefix()).isEqualTo("/api");
+    assertThat(routes.match("/apix").prefix()).isEqualTo("/");
+    assertThat(RouteTable.fromConfig(List.of(route("/api"))).match("/apix")).isNull();
   }
 
   @Test

@@ -15,4 +15,11 @@ public final class TestRevocationGuards {
         notBeforeSecond * 1000, reason, now + 3_600_000)), now), now, true);
     return guard;
   }
+
+  /** A guard loaded a minute ago and not live since: too stale under the default {@code whenStale=refuse}. */
+  public static RevocationGuard stale() {
+    RevocationGuard guard = new RevocationGuard(RevocationOptions.defaults(), Clock.systemUTC());
+    guard.loaded(RevocationState.EMPTY, System.currentTimeMillis() - 60_000, false);
+    return guard;
+  }
 }

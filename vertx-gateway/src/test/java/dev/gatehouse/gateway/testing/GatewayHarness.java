@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.GatewayVerticle;
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.admin.ActivityRepository;
 import dev.gatehouse.gateway.admin.ExplainHandler;
+import dev.gatehouse.gateway.audit.RequestAudit;
 import dev.gatehouse.gateway.admin.ServiceRepository;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
@@ -14,6 +15,7 @@ import dev.gatehouse.gateway.login.LoginOptions;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.revocation.RevocationGuard;
 import dev.gatehouse.gateway.token.VerifiedToken;
+import dev.gatehouse.gateway.tracing.GatewayTracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -93,6 +95,12 @@ public final class GatewayHarness implements AutoCloseable {
     return new GatewayHarness(repository, null, json -> { }, 1, RevocationGuard.alwaysFresh(), services);
   }
 
+  /** With the decision audit trail and tracing hooks wired (issue #16); {@code configure} as above. */
+  public static GatewayHarness observed(Consumer<JsonObject> configure, RevocationGuard revocations,
+      RequestAudit audit, GatewayTracing tracing) throws Exception {
+    return new GatewayHarness(null, null, configure, 1, revocations, null, audit, tracing);
+  }
+
   private GatewayHarness(ActivityRepository repository, LoginOptions login, Consumer<JsonObject> configure,
       int instances, RevocationGuard revocations)
       throws Exception {
@@ -101,6 +109,12 @@ public final class GatewayHarness implements AutoCloseable {
 
   private GatewayHarness(ActivityRepository repository, LoginOptions login, Consumer<JsonObject> configure,
       int instances, RevocationGuard revocations, ServiceRepository services) throws Exception {
+    this(repository, login, configure, instances, revocations, services, RequestAudit.off(), GatewayTracing.off());
+  }
+
+  private GatewayHarness(ActivityRepository repository, LoginOptions login, Consumer<JsonObject> configure,
+      int instances, RevocationGuard revocations, ServiceRepository services, RequestAudit audit,
+      GatewayTracing tracing) throws Exception {
     HttpServer demo = await(DemoService.start(vertx, "127.0.0.1", 0));
     HttpServer silent = await(vertx.createHttpServer().requestHandler(request -> { }).listen(0, "127.0.0.1"));
     demoPort = demo.actualPort();
@@ -160,7 +174,8 @@ public final class GatewayHarness implements AutoCloseable {
       admin.withServices(services, Set.of("/api", "/slow", "/down"));
     }
     GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(),
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login, revocations);
+        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login, revocations, audit,
+        tracing);
     java.util.List<GatewayVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
     deploymentId = await(vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(config, parts);
@@ -170,7 +185,7 @@ public final class GatewayHarness implements AutoCloseable {
     port = deployed.get(0).actualPort();
   }
 
-  static VerifiedToken token(String subject, Set<String> permissions) {
+  public static VerifiedToken token(String subject, Set<String> permissions) {
     return new VerifiedToken(subject, subject + "-name", subject + "@example.com", permissions,
         Set.of("fellow", "admin"), "web-app", 4_000_000_000L);
   }
