@@ -39,10 +39,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       verified-token cache, the same with the cache off (every request verifies the signature: the cold case), a
  *       user's API token, and, when Temurin 25 is installed, the warm case on JDK 25.</li>
  * </ul>
- * CPU per request is each process's user + system time from /proc over the measured run. With
- * {@code -Dbench.pin=true} every process under test shares CPU 0 and wrk runs on CPU 1. Needs {@code wrk} and
- * {@code nginx} (apt). Measures, asserts nothing about speed. Run with (one command, about 10 minutes):
- * {@code mvn -B verify -pl integration-tests -am -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false
+ * Every target gets the same request (the same Bearer token included). Each is warmed up once, then all are measured
+ * in turn for {@code bench.rounds} rounds (medians reported). CPU per request is each process's user + system time
+ * from /proc over a measured run. With {@code -Dbench.pin=true} every process under test shares CPU 0 and wrk runs on
+ * CPU 1. Needs {@code wrk} and {@code nginx} (apt). Measures, asserts nothing about speed. One command, about 15
+ * minutes: {@code mvn -B verify -pl integration-tests -am -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false
  * -Dit.excludedGroups=none -Dit.test=ProxyThroughputBenchmarkIT -Dbench.pin=true}
  */
 @Tag("benchmark")
@@ -112,14 +113,16 @@ class ProxyThroughputBenchmarkIT {
       // Every target is warmed up once, then measured in turn, round after round (A, B, C, ..., A, B, C, ...): on a
       // shared machine, load from elsewhere then falls on every target alike, and the medians compare them fairly.
       List<Target> targets = new ArrayList<>();
-      targets.add(new Target("upstream", "upstream directly", "http://127.0.0.1:" + upstreamPort + PATH, () -> null,
+      // Every target gets the same request, token included: reading a 1 KB Authorization header is part of the floor.
+      Supplier<String> sameToken = () -> LoadTools.serviceAccountToken(keycloak);
+      targets.add(new Target("upstream", "upstream directly", "http://127.0.0.1:" + upstreamPort + PATH, sameToken,
           upstream.toHandle()));
       targets.add(new Target("nginx", "nginx reverse proxy, no auth", "http://127.0.0.1:" + nginxPort + PATH,
-          () -> null, nginx.toHandle()));
+          sameToken, nginx.toHandle()));
       targets.add(new Target("pipe", "Vert.x floor: bare server piping to a client", "http://127.0.0.1:" + pipePort
-          + PATH, () -> null, pipe.toHandle()));
+          + PATH, sameToken, pipe.toHandle()));
       targets.add(new Target("http-proxy", "Vert.x floor: vertx-http-proxy, no interceptors", "http://127.0.0.1:"
-          + httpProxyPort + PATH, () -> null, httpProxy.toHandle()));
+          + httpProxyPort + PATH, sameToken, httpProxy.toHandle()));
       // A fresh token for each measurement: a whole run takes longer than a token's lifespan.
       targets.add(new Target("warm", "**Gatehouse**, JWT from the verified-token cache (warm)", warm.baseUrl() + PATH,
           () -> LoadTools.serviceAccountToken(keycloak), warm.handle()));
@@ -167,7 +170,7 @@ class ProxyThroughputBenchmarkIT {
     }
   }
 
-  /** One row: what is measured, where, with which token (null: none), and which process's CPU counts. */
+  /** One row: what is measured, where, with which Bearer token, and which process's CPU counts. */
   private record Target(String key, String label, String url, Supplier<String> token, ProcessHandle process) {}
 
   private static double median(double[] values) {
