@@ -23,7 +23,7 @@ import java.time.Instant;
  * @param path            the canonical path (no query)
  * @param activityId      the activity that allowed it (allowed only), else null
  * @param permission      one of the caller's permissions linked to that activity (allowed only), else null
- * @param shadow          the shadow policy's outcome when one ran (reserved for shadow mode), else null
+ * @param shadow          what the shadow activities would have decided (would_allow, would_deny), null without any
  * @param upstreamStatus  the upstream's status, or null when no upstream answered
  * @param upstreamMillis  time until the upstream's response head (or failure), or null when not proxied
  */

@@ -50,12 +50,12 @@ public final class RequestAudit {
    * {@code server}: the request's server span, or null.
    */
   public void refused(HttpServerRequest request, Span server, String path, DecisionOutcome outcome, int status,
-      String reason, Credential credential, VerifiedToken token) {
+      String reason, Credential credential, VerifiedToken token, String shadow) {
     if (recorder == null) {
       return;
     }
     recorder.offer(record(request, server, System.currentTimeMillis(), path, outcome.label(), status, reason,
-        credential, token, null, null, null));
+        credential, token, null, shadow, null, null));
   }
 
   /**
@@ -63,13 +63,13 @@ public final class RequestAudit {
    * ({@link #responseEnded}), or null when nothing is recorded (off).
    */
   public PendingAllow allowed(HttpServerRequest request, Span server, String path, Credential credential,
-      VerifiedToken token, Decision decision) {
+      VerifiedToken token, Decision decision, String shadow) {
     if (recorder == null) {
       return null;
     }
     boolean sampled = allowSampleRate >= 1 || (allowSampleRate > 0
         && ThreadLocalRandom.current().nextDouble() < allowSampleRate);
-    return new PendingAllow(request, server, path, credential, token, decision.decidingActivity(), sampled);
+    return new PendingAllow(request, server, path, credential, token, decision.decidingActivity(), shadow, sampled);
   }
 
   /** Hook: the response of an allowed request ended; the record is kept when sampled or when it was a 5xx. */
@@ -82,7 +82,7 @@ public final class RequestAudit {
         DecisionOutcome.ALLOWED.label(), status,
         // No activity decides the caller's own view (/gatehouse/me): every verified caller may use it.
         pending.activity == null ? "self_service" : "activity", pending.credential, pending.token, pending.activity,
-        pending.upstreamStatus <= 0 ? null : pending.upstreamStatus,
+        pending.shadow, pending.upstreamStatus <= 0 ? null : pending.upstreamStatus,
         pending.upstreamNanos < 0 ? null : pending.upstreamNanos / 1_000_000.0));
   }
 
@@ -95,18 +95,20 @@ public final class RequestAudit {
     private final Credential credential;
     private final VerifiedToken token;
     private final Activity activity;
+    private final String shadow;
     private final boolean sampled;
     private int upstreamStatus = -1;
     private long upstreamNanos = -1;
 
     PendingAllow(HttpServerRequest request, Span server, String path, Credential credential, VerifiedToken token,
-        Activity activity, boolean sampled) {
+        Activity activity, String shadow, boolean sampled) {
       this.request = request;
       this.server = server;
       this.path = path;
       this.credential = credential;
       this.token = token;
       this.activity = activity;
+      this.shadow = shadow;
       this.sampled = sampled;
     }
 
@@ -119,7 +121,7 @@ public final class RequestAudit {
 
   private DecisionRecord record(HttpServerRequest request, Span server, long epochMillis, String path,
       String decision, int status, String reason, Credential credential, VerifiedToken token, Activity activity,
-      Integer upstreamStatus, Double upstreamMillis) {
+      String shadow, Integer upstreamStatus, Double upstreamMillis) {
     return new DecisionRecord(Instant.ofEpochMilli(epochMillis), requestId(request.getHeader("X-Request-Id")),
         GatewayTracing.traceId(server, request), decision, status, reason,
         token == null ? null : token.subject(),
@@ -130,7 +132,7 @@ public final class RequestAudit {
         request.method().name(), path,
         activity == null ? null : activity.id(),
         activity == null || token == null ? null : grantingPermission(activity, token),
-        null, upstreamStatus, upstreamMillis);
+        shadow, upstreamStatus, upstreamMillis);
   }
 
   /** One of the caller's permissions that the activity accepts (the first in name order, so records are stable). */

@@ -190,8 +190,13 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       refuse(exchange, AccessGate.activitiesNotLoaded(), "activities_not_loaded", credential, token);
       return;
     }
+    // What the shadow activities would have decided, for the decision record (null: none loaded, or no records).
+    String shadow = audit.enabled() && !selfService ? shadowOutcome(token, method, exchange.target().path(), decision)
+        : null;
     if (!decision.allowed()) {
-      refuse(exchange, Refusal.forbidden(method, exchange.target().path()), "no_activity", credential, token);
+      metrics.decision(DecisionOutcome.DENIED);
+      decided(exchange, DecisionOutcome.DENIED, 403, "no_activity", credential, token, shadow);
+      Refusal.forbidden(method, exchange.target().path()).answer(exchange.request());
       return;
     }
     metrics.decision(DecisionOutcome.ALLOWED);
@@ -202,7 +207,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
     if (audit.enabled()) {
       exchange.audit(audit.allowed(exchange.request(), exchange.serverSpan(), exchange.target().path(), credential,
-          token, decision));
+          token, decision, shadow));
     }
     watchEnd(exchange);
     admitted(exchange);
@@ -222,7 +227,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
           && refresh.redirectToRefresh(exchange.request(), credential.token())) {
         metrics.decision(DecisionOutcome.UNAUTHENTICATED);
         decided(exchange, DecisionOutcome.UNAUTHENTICATED, exchange.request().response().getStatusCode(),
-            reason + "_refresh", credential, token);
+            reason + "_refresh", credential, token, null);
         return;
       }
     }
@@ -241,15 +246,15 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   /** A refusal is final: counted, recorded (decision records), noted on the trace, answered. */
   private void refuse(Exchange exchange, Refusal refusal, String reason, Credential credential, VerifiedToken token) {
     metrics.decision(refusal.outcome());
-    decided(exchange, refusal.outcome(), refusal.status(), reason, credential, token);
+    decided(exchange, refusal.outcome(), refusal.status(), reason, credential, token, null);
     refusal.answer(exchange.request());
   }
 
   private void decided(Exchange exchange, DecisionOutcome outcome, int status, String reason, Credential credential,
-      VerifiedToken token) {
+      VerifiedToken token, String shadow) {
     if (audit.enabled()) {
       audit.refused(exchange.request(), exchange.serverSpan(), exchange.target().path(), outcome, status, reason,
-          credential, token);
+          credential, token, shadow);
     }
     if (exchange.serverSpan() != null) {
       GatewayTracing.decided(exchange.serverSpan(), CredentialKind.of(credential, token).label(), outcome.label(),
@@ -275,6 +280,12 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       }
     });
     response.endHandler(v -> exchange.ended());
+  }
+
+  /** {@code would_allow} or {@code would_deny} when shadow activities are loaded, else null. */
+  private String shadowOutcome(VerifiedToken token, String method, String path, Decision enforced) {
+    Decision shadow = gate.policy().shadowDecision(method, path, token.permissions(), enforced);
+    return shadow == null ? null : shadow.allowed() ? "would_allow" : "would_deny";
   }
 
   /** The decision record's reason for a credential that cannot be verified. */

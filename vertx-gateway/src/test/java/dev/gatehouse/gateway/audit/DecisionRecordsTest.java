@@ -186,6 +186,29 @@ class DecisionRecordsTest {
   }
 
   @Test
+  void aShadowActivitysWouldBeDecisionIsRecordedBesideTheEnforcedOne() throws Exception {
+    gateway.policy.shadow("GET", "/api/v1/users/[^/]+", "view-roles");
+    try {
+      HttpResponse<String> denied = send(HttpRequest.newBuilder(gateway.uri("/api/v1/users/u-2")),
+          "Bearer " + GatewayHarness.READER);
+      HttpResponse<String> allowed = send(HttpRequest.newBuilder(gateway.uri("/api/v1/roles")),
+          "Bearer " + GatewayHarness.READER);
+
+      assertThat(denied.statusCode()).as("a shadow never changes the answer").isEqualTo(403);
+      JsonNode deniedRecord = exactlyOne(requestIdOf(denied));
+      assertThat(deniedRecord.path("decision").asText()).isEqualTo("denied");
+      assertThat(deniedRecord.path("shadow").asText()).isEqualTo("would_allow");
+      assertThat(allowed.statusCode()).isEqualTo(200);
+      assertThat(exactlyOne(requestIdOf(allowed)).path("shadow").asText()).isEqualTo("would_allow");
+    } finally {
+      gateway.policy.clearShadows();
+    }
+    HttpResponse<String> withoutShadows = send(HttpRequest.newBuilder(gateway.uri("/api/v1/users/u-3")),
+        "Bearer " + GatewayHarness.READER);
+    assertThat(exactlyOne(requestIdOf(withoutShadows)).has("shadow")).as("no shadow activities, no field").isFalse();
+  }
+
+  @Test
   void failingClosedIsRecordedAsUnavailable() throws Exception {
     gateway.policy.loaded(false);
     HttpResponse<String> noIndex = send(HttpRequest.newBuilder(gateway.uri("/api/v1/users")),

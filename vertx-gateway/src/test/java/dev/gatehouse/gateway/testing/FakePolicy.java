@@ -14,6 +14,38 @@ public final class FakePolicy implements AccessPolicy {
   /** "METHOD path allowed" for each real request the gate asked to measure against shadow activities. */
   public final List<String> observedShadows = new CopyOnWriteArrayList<>();
 
+  /** Shadow activities: measured by {@link #shadowDecision}, never enforced. */
+  private final List<Activity> shadows = new CopyOnWriteArrayList<>();
+
+  public FakePolicy shadow(String method, String regex, String permission) {
+    shadows.add(new Activity(100 + shadows.size(), method, regex, "", java.util.Set.of(permission)));
+    return this;
+  }
+
+  public void clearShadows() {
+    shadows.clear();
+  }
+
+  /** Null without shadows; else the decision with the shadows counted as enforced (as the real index does). */
+  @Override
+  public Decision shadowDecision(String method, String normalizedPath, Collection<String> permissions,
+      Decision enforced) {
+    if (shadows.isEmpty()) {
+      return null;
+    }
+    if (enforced.allowed()) {
+      return enforced;
+    }
+    String decided = method.equals("HEAD") ? "GET" : method;
+    for (Activity activity : shadows) {
+      if (activity.method().equals(decided) && normalizedPath.matches(activity.urlRegex())
+          && permissions.stream().anyMatch(activity.permissions()::contains)) {
+        return Decision.allowedBy(activity);
+      }
+    }
+    return Decision.DENIED;
+  }
+
   public FakePolicy allow(String method, String regex, String permission) {
     activities.add(new Activity(activities.size() + 1, method, regex, "", java.util.Set.of(permission)));
     return this;
