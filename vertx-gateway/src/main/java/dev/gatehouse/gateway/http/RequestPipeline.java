@@ -115,7 +115,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       RequestGuard.refuse(request, Refusal.badRequest(e.getMessage()));
       return;
     }
-    if (!crossSiteAllowed(request)) {
+    if (!crossSiteAllowed(request, target)) {
       return;
     }
     Exchange exchange = new Exchange(request, target);
@@ -282,6 +282,16 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     response.endHandler(v -> exchange.ended());
   }
 
+  /**
+   * A cross-site refusal is a decision too (it keeps a cookie from being used): recorded like the others, before
+   * any credential was read, so without subject. Not counted in gatehouse_decisions_total, as before.
+   */
+  private void recordCrossSite(HttpServerRequest request, RequestTarget target, String reason) {
+    if (audit.enabled()) {
+      audit.refused(request, null, target.path(), DecisionOutcome.DENIED, 403, reason, null, null, null);
+    }
+  }
+
   /** {@code would_allow} or {@code would_deny} when shadow activities are loaded, else null. */
   private String shadowOutcome(VerifiedToken token, String method, String path, Decision enforced) {
     Decision shadow = gate.policy().shadowDecision(method, path, token.permissions(), enforced);
@@ -311,7 +321,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   }
 
   /** CORS (with the login) and the cookie origin check; false when the request was answered here. */
-  private boolean crossSiteAllowed(HttpServerRequest request) {
+  private boolean crossSiteAllowed(HttpServerRequest request, RequestTarget target) {
     MultiMap headers = request.headers();
     Cors cors = steps.cors();
     if (cors != null && headers.contains("Origin")) {
@@ -320,6 +330,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       HttpServerResponse response = request.response();
       if (Cors.answer(outcome, response)) {
         if (outcome instanceof Cors.Refused refused) {
+          recordCrossSite(request, target, "cors_refused");
           ErrorReply.send(request, 403, "cors_refused", refused.message());
         }
         return false;
@@ -327,6 +338,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
     OriginCheck.Verdict verdict = steps.originCheck().decide(request.method().name(), request.authority(), headers);
     if (verdict instanceof OriginCheck.Deny deny) {
+      recordCrossSite(request, target, "cross_site_request");
       ErrorReply.send(request, 403, "cross_site_request", deny.message());
       return false;
     }

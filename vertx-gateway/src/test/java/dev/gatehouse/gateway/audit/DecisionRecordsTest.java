@@ -186,6 +186,19 @@ class DecisionRecordsTest {
   }
 
   @Test
+  void aCrossSiteCookieRequestIsRecordedAsDenied() throws Exception {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(gateway.uri("/api/v1/roles"))
+        .header("Cookie", "jwt-token=" + GatewayHarness.READER).header("Origin", "https://evil.example"), null);
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    JsonNode record = exactlyOne(requestIdOf(response));
+    assertThat(record.path("decision").asText()).isEqualTo("denied");
+    assertThat(record.path("reason").asText()).isEqualTo("cross_site_request");
+    assertThat(record.path("path").asText()).isEqualTo("/api/v1/roles");
+    assertThat(record.has("subject")).as("refused before any credential was read").isFalse();
+  }
+
+  @Test
   void aShadowActivitysWouldBeDecisionIsRecordedBesideTheEnforcedOne() throws Exception {
     gateway.policy.shadow("GET", "/api/v1/users/[^/]+", "view-roles");
     try {
