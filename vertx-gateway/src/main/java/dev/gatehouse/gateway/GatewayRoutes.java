@@ -161,7 +161,9 @@ public final class GatewayRoutes {
       parts.adminApi().mount(router, vertx);
     }
     new SelfServiceApi(parts.gate(), parts.credentials(), parts.login() == null ? null : keycloak,
-        parts.login() == null ? null : parts.login().issuer()).mount(router);
+        parts.login() == null ? null : parts.login().issuer())
+        .withPermissionCatalog(parts.adminApi() == null ? null : parts.adminApi().permissionCatalog())
+        .mount(router);
     if (console != null) {
       console.mount(router);
     }

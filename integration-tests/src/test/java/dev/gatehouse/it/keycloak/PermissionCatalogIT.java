@@ -77,6 +77,40 @@ class PermissionCatalogIT {
   }
 
   @Test
+  void rolesCarryingAPermissionAreTheRealmRolesWhoseCompositesHoldIt(KeycloakServer keycloak) throws Exception {
+    GatehouseRealm realm = new GatehouseRealm(keycloak);
+    String bearer = gatewayServiceAccountToken(realm);
+
+    HttpResponse<String> manage = rolesCarrying(keycloak, bearer, "manage-activities");
+    assertThat(manage.statusCode()).as(manage.body()).isEqualTo(200);
+    JsonNode body = JSON.readTree(manage.body());
+    assertThat(fieldNames(body)).containsExactly("permission", "client", "realmRoles");
+    assertThat(texts(body.path("realmRoles"))).as("only admin holds it").containsExactly("admin");
+
+    JsonNode viewRoles = JSON.readTree(rolesCarrying(keycloak, bearer, "view-roles").body());
+    assertThat(texts(viewRoles.path("realmRoles"))).as("fellow, and every role that includes fellow, sorted")
+        .containsExactly("admin", "default-roles-gatehouse", "fellow", "talent-manager");
+
+    HttpResponse<String> unknown = rolesCarrying(keycloak, bearer, "no-such-permission");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(unknown.body()).path("error").asText()).isEqualTo("permission_not_found");
+
+    HttpResponse<String> anonymous = rolesCarrying(keycloak, null, "view-roles");
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+  }
+
+  private static HttpResponse<String> rolesCarrying(KeycloakServer keycloak, String bearer, String permission)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(keycloak.baseUrl() + "/realms/"
+        + GatehouseRealm.REALM + "/gatehouse-permissions/permissions/" + permission + "/roles"))
+        .timeout(Duration.ofSeconds(30)).GET();
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void aTokenWhoseHolderLacksTheReaderRoleIs403(KeycloakServer keycloak) throws IOException {
     GatehouseRealm realm = new GatehouseRealm(keycloak);
     // dave is the realm's "admin": every permission, but not the reader role.
@@ -206,6 +240,12 @@ class PermissionCatalogIT {
     List<String> names = new ArrayList<>();
     permissions.forEach(permission -> names.add(permission.path("name").asText()));
     return names;
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(item -> texts.add(item.asText()));
+    return texts;
   }
 
   private static List<String> fieldNames(JsonNode node) {

@@ -136,6 +136,35 @@ public final class PermissionCatalogResource {
         GrantedRoles.permissions(roles.stream(), permissions));
   }
 
+  /**
+   * {@code GET .../gatehouse-permissions/permissions/{name}/roles}: the realm roles whose composite closure holds the
+   * permission, sorted; granting any of them grants it. For "why was I denied?" (which roles would allow it). A name
+   * that is not a permission answers 404 {@code permission_not_found}.
+   */
+  @GET
+  @Path("permissions/{name}/roles")
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response rolesCarrying(@PathParam("name") String name) {
+    requireReader(authenticate());
+    ClientModel client = permissionsClient();
+    RoleModel permission = client.getRole(name);
+    if (permission == null) {
+      return error(Response.Status.NOT_FOUND, "permission_not_found", "Client '" + permissionsClient + "' of realm '"
+          + realm.getName() + "' has no role '" + name + "', so no role carries that permission. Check the spelling"
+          + " (names are case-sensitive).");
+    }
+    // RoleModel.hasRole searches the composite closure (a role holds itself and everything its composites hold).
+    List<String> roles = realm.getRolesStream()
+        .filter(role -> role.hasRole(permission))
+        .map(RoleModel::getName)
+        .sorted()
+        .toList();
+    return Response.ok(new PermissionCatalogViews.RolesCarrying(name, permissionsClient, roles),
+            MediaType.APPLICATION_JSON_TYPE)
+        .header(HttpHeaders.CACHE_CONTROL, "no-store")
+        .build();
+  }
+
   private ClientModel permissionsClient() {
     ClientModel client = realm.getClientByClientId(permissionsClient);
     if (client == null) {

@@ -22,6 +22,10 @@ final class PermissionCatalogViews {
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record SubjectPermissions(String kind, String name, boolean enabled, String client, List<String> permissions) {}
 
+  /** The realm roles whose composite closure holds {@code permission} (a client role of {@code client}), sorted. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record RolesCarrying(String permission, String client, List<String> realmRoles) {}
+
   /** OAuth's error shape, as the API-token endpoints answer. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Error(String error, String error_description) {}

@@ -65,6 +65,11 @@ public final class ActivitiesAdminApi {
     this.permissions = permissions;
   }
 
+  /** Which permissions exist in Keycloak (and which roles carry them), as this API checks names against. */
+  public PermissionCatalog permissionCatalog() {
+    return permissions;
+  }
+
   /** Also serves the decision search under this mount (same access rule: an activity must allow it). */
   public ActivitiesAdminApi withDecisions(DecisionsAdminApi decisions) {
     this.decisions = decisions;

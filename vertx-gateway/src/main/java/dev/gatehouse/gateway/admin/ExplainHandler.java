@@ -9,14 +9,18 @@ import dev.gatehouse.gateway.http.Refusal;
 import dev.gatehouse.gateway.http.RequestTarget;
 import dev.gatehouse.gateway.policy.Activity;
 import dev.gatehouse.gateway.policy.Decision;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code POST /gatehouse/admin/explain}: would the gateway let {@code method path} through for these permissions
@@ -87,6 +91,16 @@ public final class ExplainHandler implements Handler<RoutingContext> {
    * {@code /explain}; a denial also names the activities that would allow the request and their permissions.
    */
   public void explainOwn(RoutingContext ctx, Collection<String> permissions) {
+    explainOwn(ctx, permissions, null);
+  }
+
+  /**
+   * As {@link #explainOwn(RoutingContext, Collection)}; a denial's {@code wouldAllow} activities also name, per
+   * permission, the realm roles that carry it ({@code rolesCarrying}), asked of {@code catalog}. When that cannot be
+   * told (no catalog, Keycloak unreachable) the explanation still answers: {@code rolesCarrying} is null and
+   * {@code rolesUnknown} says why.
+   */
+  public void explainOwn(RoutingContext ctx, Collection<String> permissions, PermissionCatalog catalog) {
     String method;
     String path;
     try {
@@ -112,8 +126,65 @@ public final class ExplainHandler implements Handler<RoutingContext> {
         }
       }
       out.put("wouldAllow", wouldAllow);
+      withRolesCarrying(wouldAllow, catalog).onComplete(done -> {
+        if (done.failed()) {
+          out.put("rolesUnknown", "Which roles carry these permissions cannot be told now: "
+              + done.cause().getMessage() + ".");
+        }
+        AdminJson.ok(ctx, 200, out);
+      });
+      return;
     }
     AdminJson.ok(ctx, 200, out);
+  }
+
+  /** Most distinct permissions looked up for one explanation: bounds the calls to Keycloak per request. */
+  private static final int MAX_ROLE_LOOKUPS = 16;
+
+  /**
+   * Puts {@code rolesCarrying} ({permission: [realm roles]}) on each activity of {@code wouldAllow}, or null on all
+   * and fails when the roles cannot be told.
+   */
+  private static Future<Void> withRolesCarrying(JsonArray wouldAllow, PermissionCatalog catalog) {
+    Set<String> wanted = new TreeSet<>();
+    for (Object activity : wouldAllow) {
+      for (Object permission : ((JsonObject) activity).getJsonArray("permissions")) {
+        wanted.add((String) permission);
+      }
+    }
+    Future<Map<String, List<String>>> lookup;
+    if (wanted.isEmpty()) {
+      lookup = Future.succeededFuture(Map.of());
+    } else if (catalog == null) {
+      lookup = Future.failedFuture(new PermissionCatalogUnavailableException("the gateway has no Keycloak permission"
+          + " check configured (admin.permissionCheck)"));
+    } else if (wanted.size() > MAX_ROLE_LOOKUPS) {
+      lookup = Future.failedFuture(new PermissionCatalogUnavailableException("more than " + MAX_ROLE_LOOKUPS
+          + " permissions would allow it; look them up in the Keycloak admin console"));
+    } else {
+      Map<String, Future<List<String>>> asked = new LinkedHashMap<>();
+      wanted.forEach(permission -> asked.put(permission, catalog.rolesCarrying(permission)));
+      lookup = Future.all(List.copyOf(asked.values())).map(all -> {
+        Map<String, List<String>> roles = new LinkedHashMap<>();
+        asked.forEach((permission, future) -> roles.put(permission, future.result()));
+        return roles;
+      });
+    }
+    return lookup.transform(result -> {
+      for (Object item : wouldAllow) {
+        JsonObject activity = (JsonObject) item;
+        if (result.failed()) {
+          activity.putNull("rolesCarrying");
+          continue;
+        }
+        JsonObject carrying = new JsonObject();
+        for (Object permission : activity.getJsonArray("permissions")) {
+          carrying.put((String) permission, new JsonArray(result.result().get((String) permission)));
+        }
+        activity.put("rolesCarrying", carrying);
+      }
+      return result.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(result.cause());
+    });
   }
 
   /** The enforced decision and, beside it, what the shadow activities would decide. */

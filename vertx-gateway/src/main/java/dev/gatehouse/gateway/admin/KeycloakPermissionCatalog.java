@@ -9,6 +9,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,6 +70,33 @@ public final class KeycloakPermissionCatalog implements PermissionCatalog {
         + "/permissions";
     return read(url, "the request for the permissions of " + subject.describe() + " (GET " + url + ")",
         (status, body) -> subjectPermissions(status, body, subject), true);
+  }
+
+  @Override
+  public Future<List<String>> rolesCarrying(String permission) {
+    String missing = options.missingSetting();
+    if (missing != null) {
+      return Future.failedFuture(new PermissionCatalogUnavailableException(missing));
+    }
+    String url = options.permissionsUrl() + "/permissions/" + pathSegment(permission) + "/roles";
+    String what = "the request for the roles carrying permission '" + permission + "' (GET " + url + ")";
+    return read(url, what, (status, body) -> {
+      if (status == 404 && "permission_not_found".equals(body.getValue("error"))) {
+        return Future.succeededFuture(List.of()); // not a permission: no role carries it
+      }
+      if (status != 200 || !(body.getValue("realmRoles") instanceof JsonArray roles)) {
+        String reason = body.getValue("error_description") instanceof String d ? ": " + d : "";
+        return unavailable("Keycloak answered HTTP " + status + " to " + what + reason
+            + (status == 200 ? " without a \"realmRoles\" list: update the extension pack" : ""));
+      }
+      List<String> names = new java.util.ArrayList<>();
+      for (Object role : roles) {
+        if (role instanceof String name) {
+          names.add(name);
+        }
+      }
+      return Future.succeededFuture(List.copyOf(names));
+    }, true);
   }
 
   private Future<Set<String>> permissions(boolean retryWithNewToken) {

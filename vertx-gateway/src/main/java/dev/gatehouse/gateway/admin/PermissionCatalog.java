@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.admin;
 
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,6 +21,16 @@ public interface PermissionCatalog {
    * {@link PermissionCatalogUnavailableException} when that cannot be told now.
    */
   Future<SubjectPermissions> permissionsOf(PolicySubject subject);
+
+  /**
+   * The realm roles whose composites carry {@code permission}, sorted (empty when none does, or when it is not a
+   * permission), for "why was I denied?". Fails with {@link PermissionCatalogUnavailableException} when that cannot
+   * be told now.
+   */
+  default Future<List<String>> rolesCarrying(String permission) {
+    return Future.failedFuture(new PermissionCatalogUnavailableException("this permission catalog cannot tell which"
+        + " roles carry a permission"));
+  }
 
   /** Where the permissions live, for messages: e.g. "client gatehouse-permissions in Keycloak realm gatehouse". */
   String source();

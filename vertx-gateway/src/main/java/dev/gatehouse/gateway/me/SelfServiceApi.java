@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.me;
 
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.admin.ExplainHandler;
+import dev.gatehouse.gateway.admin.PermissionCatalog;
 import dev.gatehouse.gateway.credential.Credential;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
 import dev.gatehouse.gateway.credential.CredentialResult;
@@ -55,6 +56,7 @@ public final class SelfServiceApi {
   /** Null when the gateway has no browser login (and so no Keycloak realm to manage API tokens at). */
   private final KeycloakApiTokens apiTokens;
   private final String adminConsoleUrl;
+  private PermissionCatalog permissionCatalog;
 
   /**
    * @param keycloak  reaches Keycloak (the login's client), or null: no API-token endpoints
@@ -68,6 +70,12 @@ public final class SelfServiceApi {
     this.adminConsoleUrl = adminConsoleUrl(realmUrl);
   }
 
+  /** Where "why was I denied?" asks which roles carry a permission; without it, the roles are reported unknown. */
+  public SelfServiceApi withPermissionCatalog(PermissionCatalog catalog) {
+    this.permissionCatalog = catalog;
+    return this;
+  }
+
   /** Adds the endpoints to the gateway's own router. */
   public void mount(Router router) {
     router.route(MOUNT + "/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
@@ -75,7 +83,7 @@ public final class SelfServiceApi {
     router.get(MOUNT).handler(ctx -> withCaller(ctx, (credential, token) -> whoAmI(ctx, credential, token)));
     router.get(MOUNT + "/activities").handler(ctx -> withCaller(ctx, (credential, token) -> myActivities(ctx, token)));
     router.post(MOUNT + "/explain").handler(ctx -> withCaller(ctx,
-        (credential, token) -> explain.explainOwn(ctx, token.permissions())));
+        (credential, token) -> explain.explainOwn(ctx, token.permissions(), permissionCatalog)));
     router.get(MOUNT + "/api-tokens").handler(ctx -> withTokenOwner(ctx,
         credential -> apiTokens.relay(ctx.request(), apiTokens.list(credential.token()))));
     router.post(MOUNT + "/api-tokens").handler(ctx -> withTokenOwner(ctx, credential -> {

@@ -166,6 +166,41 @@ class SelfServiceApiTest {
   }
 
   @Test
+  void aDenialNamesTheRolesThatCarryThePermissionThatWouldAllowIt() throws Exception {
+    gateway.permissions.carriedBy("view-users", "admin", "talent-manager");
+
+    JsonObject answer = new JsonObject(gateway.send(write("POST", "/gatehouse/me/explain", GatewayHarness.READER,
+        "{\"method\":\"GET\",\"path\":\"/api/v1/users/42\"}")).body());
+
+    assertThat(answer.getBoolean("allowed")).isFalse();
+    assertThat(answer.getJsonArray("wouldAllow").getJsonObject(0).getJsonObject("rolesCarrying").getJsonArray(
+        "view-users").getList()).containsExactly("admin", "talent-manager");
+    assertThat(answer.containsKey("rolesUnknown")).isFalse();
+  }
+
+  @Test
+  void whenKeycloakIsUnreachableTheDenialIsStillExplainedAndSaysTheRolesAreUnknown() throws Exception {
+    gateway.permissions.carriedBy("view-users", "admin");
+    gateway.permissions.down(true);
+    HttpResponse<String> denied;
+    try {
+      denied = gateway.send(write("POST", "/gatehouse/me/explain", GatewayHarness.READER,
+          "{\"method\":\"GET\",\"path\":\"/api/v1/users/42\"}"));
+    } finally {
+      gateway.permissions.down(false); // the harness is shared by this class's tests
+    }
+
+    assertThat(denied.statusCode()).isEqualTo(200);
+    JsonObject answer = new JsonObject(denied.body());
+    assertThat(answer.getBoolean("allowed")).isFalse();
+    JsonObject activity = answer.getJsonArray("wouldAllow").getJsonObject(0);
+    assertThat(activity.getJsonArray("permissions").getList()).containsExactly("view-users");
+    assertThat(activity.containsKey("rolesCarrying")).isTrue();
+    assertThat(activity.getValue("rolesCarrying")).isNull();
+    assertThat(answer.getString("rolesUnknown")).contains("cannot be told now").contains("could not be reached");
+  }
+
+  @Test
   void cookieWritesWithoutTheWriteHeaderAreRefusedAndChangeNothing() throws Exception {
     HttpResponse<String> token = gateway.send(cookieWrite("/gatehouse/me/api-tokens", GatewayHarness.READER,
         "{\"name\":\"x\"}"));

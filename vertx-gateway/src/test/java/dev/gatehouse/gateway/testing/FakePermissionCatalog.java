@@ -8,6 +8,7 @@ import dev.gatehouse.gateway.admin.UnknownSubjectException;
 import java.util.Map;
 import io.vertx.core.Future;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakePermissionCatalog implements PermissionCatalog {
   private final Set<String> known = ConcurrentHashMap.newKeySet();
   private final Map<PolicySubject, SubjectPermissions> subjects = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> carriers = new ConcurrentHashMap<>();
   private final AtomicInteger asked = new AtomicInteger();
   private final AtomicInteger subjectsAsked = new AtomicInteger();
   private volatile boolean down;
@@ -28,6 +30,12 @@ public final class FakePermissionCatalog implements PermissionCatalog {
   /** A role, user or client whose effective permissions Keycloak would answer. */
   public FakePermissionCatalog subject(PolicySubject.Kind kind, String name, boolean enabled, String... permissions) {
     subjects.put(new PolicySubject(kind, name), new SubjectPermissions(Set.of(permissions), enabled));
+    return this;
+  }
+
+  /** The realm roles Keycloak would name as carrying {@code permission}. */
+  public FakePermissionCatalog carriedBy(String permission, String... roles) {
+    carriers.put(permission, List.of(roles));
     return this;
   }
 
@@ -66,6 +74,15 @@ public final class FakePermissionCatalog implements PermissionCatalog {
     SubjectPermissions known = subjects.get(subject);
     return known != null ? Future.succeededFuture(known) : Future.failedFuture(new UnknownSubjectException(
         "Realm 'test' has no " + subject.describe().replaceFirst(" .*", "") + " '" + subject.name() + "'."));
+  }
+
+  @Override
+  public Future<List<String>> rolesCarrying(String permission) {
+    if (down) {
+      return Future.failedFuture(new PermissionCatalogUnavailableException("Keycloak at http://127.0.0.1:1 could not"
+          + " be reached (ConnectException: refused)"));
+    }
+    return Future.succeededFuture(carriers.getOrDefault(permission, List.of()));
   }
 
   @Override
