@@ -187,9 +187,23 @@
         ? h('p', {}, 'No activity matches this method and path at all: the gateway refuses it to everyone.')
         : h('div', {}, h('p', {}, 'It would be allowed by any of these permissions; ask an administrator for a role'
           + ' that carries one:'), h('ul', { class: 'would-allow' }, result.wouldAllow.map(a => h('li', {},
-          h('code', {}, a.method + ' ' + a.urlRegex), ' needs ', a.permissions.join(' or ') || 'a permission no one has')))));
+          h('code', {}, a.method + ' ' + a.urlRegex), ' needs ', a.permissions.join(' or ') || 'a permission no one has',
+          rolesSentence(a))))));
+      if (result.rolesUnknown) {
+        out.append(h('p', { class: 'hint', id: 'explain-roles-unknown' }, result.rolesUnknown));
+      }
     }
     return out;
+  }
+
+  /** "Roles that give it: admin, talent-manager." in plain words, from the answer's rolesCarrying. */
+  function rolesSentence(activity) {
+    const carrying = activity.rolesCarrying;
+    if (!carrying) return '';
+    const roles = [...new Set(Object.values(carrying).flat())].sort();
+    return h('span', { class: 'roles-carrying' }, roles.length === 0
+      ? '. No role carries it yet: an administrator must add it to a role first.'
+      : '. Role' + (roles.length === 1 ? '' : 's') + ' that give it: ' + roles.join(', ') + '.');
   }
 
   function viewExplain() {

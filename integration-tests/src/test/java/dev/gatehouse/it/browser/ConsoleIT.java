@@ -154,7 +154,8 @@ class ConsoleIT {
       page.click("#explain-submit");
       page.waitForSelector("#explain-result");
       String why = page.textContent("#explain-result");
-      assertThat(why).contains("Denied").contains("view-users");
+      assertThat(why).contains("Denied").contains("view-users")
+          .as("names the roles carrying it, asked of Keycloak").contains("Roles that give it: admin, talent-manager.");
       shot(page, "console-03-why-denied");
 
       // On a phone: one column, nothing wider than the screen; the keyboard reaches the skip link first.

@@ -223,6 +223,8 @@ class KeycloakPermissionCatalogTest {
           .put("client", permissionsClient).put("permissions", new JsonArray().add("view-roles").add("view-users"));
       case "users/disabled-dan/permissions" -> new JsonObject().put("kind", "user").put("name", "disabled-dan")
           .put("enabled", false).put("client", permissionsClient).put("permissions", new JsonArray().add("view-roles"));
+      case "permissions/view-users/roles" -> new JsonObject().put("permission", "view-users")
+          .put("client", permissionsClient).put("realmRoles", new JsonArray().add("admin").add("talent-manager"));
       case "clients/reporting%20service/permissions" -> new JsonObject().put("kind", "client")
           .put("name", "reporting service").put("enabled", true).put("client", permissionsClient)
           .put("permissions", new JsonArray());
@@ -253,6 +255,19 @@ class KeycloakPermissionCatalogTest {
     assertThat(unknownRole).isInstanceOf(UnknownSubjectException.class)
         .hasMessage("Realm 'test' has no role like that.");
     assertThat(calls).contains("GET " + CATALOG_PATH + "/clients/reporting%20service/permissions");
+  }
+
+  @Test
+  void namesTheRealmRolesCarryingAPermissionAndNoneForANameThatIsNotOne() throws Exception {
+    KeycloakPermissionCatalog catalog = new KeycloakPermissionCatalog(client, options());
+
+    assertThat(await(catalog.rolesCarrying("view-users"))).containsExactly("admin", "talent-manager");
+    assertThat(await(catalog.rolesCarrying("no-such"))).as("404 permission_not_found: no role carries it").isEmpty();
+    assertThat(calls).contains("GET " + CATALOG_PATH + "/permissions/view-users/roles");
+
+    extensionInstalled = false;
+    assertThat(failureOf(catalog.rolesCarrying("view-users"))).isInstanceOf(PermissionCatalogUnavailableException.class)
+        .hasMessageContaining("install the Gatehouse extension pack");
   }
 
   @Test
