@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.admin.DecisionsAdminApi;
 import dev.gatehouse.gateway.admin.ExplainHandler;
 import dev.gatehouse.gateway.admin.KeycloakPermissionCatalog;
+import dev.gatehouse.gateway.admin.RobotsAdminApi;
 import dev.gatehouse.gateway.admin.StoreActivityRepository;
 import dev.gatehouse.gateway.admin.StoreServiceRepository;
 import dev.gatehouse.gateway.apitoken.ApiTokenResolver;
@@ -172,9 +173,13 @@ public final class Gateway {
     }, () -> revocations.state().size());
     GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(),
         new CredentialExtractor(config.cookieName()), verifier, policy, metrics, null, config.login(), revocations);
+    KeycloakPermissionCatalog permissionCatalog = new KeycloakPermissionCatalog(keycloakAdminClient,
+        config.permissionCheck());
     ActivitiesAdminApi adminApi = new ActivitiesAdminApi(new StoreActivityRepository(store),
-        ActivityPatterns::validate, config.adminMaxBodyBytes(), new ExplainHandler(parts.gate()),
-        new KeycloakPermissionCatalog(keycloakAdminClient, config.permissionCheck()))
+        ActivityPatterns::validate, config.adminMaxBodyBytes(), new ExplainHandler(parts.gate()), permissionCatalog)
+        .withRobots(new RobotsAdminApi(keycloakAdminClient, config.permissionCheck().keycloakUrl() + "/admin/realms/"
+            + config.permissionCheck().realm(), permissionCatalog::serviceAccountToken,
+            config.permissionCheck().httpTimeoutMillis()))
         .withServices(new StoreServiceRepository(new ServiceStore(pool), store),
             config.routes().stream().map(route -> route.prefix()).collect(java.util.stream.Collectors.toSet()))
         .withDecisions(new DecisionsAdminApi(audit.store()));

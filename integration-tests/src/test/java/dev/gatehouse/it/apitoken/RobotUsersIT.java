@@ -4,6 +4,13 @@ import static dev.gatehouse.it.apitoken.ApiTokenClient.REALM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.stack.DevSecrets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import dev.gatehouse.it.support.RealKeycloak;
 import dev.gatehouse.stack.keycloak.KeycloakAdminClient;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
@@ -19,6 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealKeycloak.class)
 class RobotUsersIT {
   private static final String ROBOTS = REALM + "/api-tokens/robots";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
   void anAdministratorCreatesARobotAndManagesItsTokens(KeycloakServer keycloak) {
@@ -55,6 +64,52 @@ class RobotUsersIT {
 
     admin.delete(REALM + "/api-tokens/users/" + id + "/" + created.path("id").asText()).expect(204);
     assertThat(api.resolveAsGateway(token).status()).as("revoked").isIn(400, 401);
+  }
+
+  @Test
+  void theGatewaysServiceAccountManagesRobotsWithTheRobotManagerRoleAndNothingElse(KeycloakServer keycloak)
+      throws Exception {
+    ApiTokenClient api = new ApiTokenClient(keycloak);
+    KeycloakAdminClient admin = keycloak.admin();
+    String bearer = admin.token(REALM, Map.of("grant_type", "client_credentials", "client_id", "gateway",
+        "client_secret", DevSecrets.gatewayClientSecret())).expect(200).json().path("access_token").asText();
+    String adminRealm = keycloak.baseUrl() + "/admin/realms/" + REALM;
+    String username = "robot-gw-" + UUID.randomUUID().toString().substring(0, 8);
+
+    HttpResponse<String> robot = send(bearer, "POST", adminRealm + "/api-tokens/robots",
+        "{\"username\":\"" + username + "\"}");
+    assertThat(robot.statusCode()).as(robot.body()).isEqualTo(201);
+    String id = JSON.readTree(robot.body()).path("id").asText();
+    assertThat(send(bearer, "GET", adminRealm + "/api-tokens/robots", null).body()).contains(username);
+    HttpResponse<String> issued = send(bearer, "POST", adminRealm + "/api-tokens/users/" + id + "/tokens",
+        "{\"name\":\"partner\"}");
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+    String token = JSON.readTree(issued.body()).path("token").asText();
+    assertThat(api.resolveAsGateway(token).status()).isEqualTo(200);
+    assertThat(JSON.readTree(send(bearer, "GET", adminRealm + "/api-tokens/users/" + id, null).body())).hasSize(1);
+    String tokenId = JSON.readTree(issued.body()).path("id").asText();
+    assertThat(send(bearer, "DELETE", adminRealm + "/api-tokens/users/" + id + "/" + tokenId, null).statusCode())
+        .isEqualTo(204);
+    assertThat(api.resolveAsGateway(token).status()).as("revoked").isIn(400, 401);
+
+    // Least privilege: no person's tokens, no Keycloak user endpoints.
+    String person = api.createUser("robot-mgr-not", REALM, "fellow");
+    assertThat(send(bearer, "GET", adminRealm + "/api-tokens/users/" + person, null).statusCode()).isEqualTo(403);
+    assertThat(send(bearer, "POST", adminRealm + "/api-tokens/users/" + person + "/tokens", "{\"name\":\"x\"}")
+        .statusCode()).isEqualTo(403);
+    assertThat(send(bearer, "GET", adminRealm + "/users", null).statusCode()).isEqualTo(403);
+    assertThat(send(bearer, "GET", adminRealm + "/users/" + id + "/role-mappings", null).statusCode())
+        .isEqualTo(403);
+  }
+
+  private static HttpResponse<String> send(String bearer, String method, String url, String json) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + bearer)
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -34,6 +34,12 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  * that answer once; recorded as an admin event without the token). A person's tokens stay theirs alone to create.
  */
 public final class ApiTokenAdminResource {
+  /**
+   * A realm role for a robot-only administrator (the gateway's service account, for its console): instead of
+   * Keycloak's manage-users, which would let it manage every person too.
+   */
+  public static final String ROBOT_MANAGER_ROLE = "gatehouse-robot-manager";
+
   private final KeycloakSession session;
   private final RealmModel realm;
   private final AdminPermissionEvaluator auth;
@@ -52,7 +58,9 @@ public final class ApiTokenAdminResource {
   @Produces(MediaType.APPLICATION_JSON)
   public List<ApiTokenViews.Listed> list(@PathParam("userId") String userId) {
     UserModel user = user(userId);
-    auth.users().requireView(user);
+    if (!robotManagerOf(user)) {
+      auth.users().requireView(user);
+    }
     return tokens().list(user);
   }
 
@@ -60,7 +68,9 @@ public final class ApiTokenAdminResource {
   @Path("users/{userId}/{id}")
   public Response revoke(@PathParam("userId") String userId, @PathParam("id") String id) {
     UserModel user = user(userId);
-    auth.users().requireManage(user);
+    if (!robotManagerOf(user)) {
+      auth.users().requireManage(user);
+    }
     Optional<ApiTokenCredentialModel> revoked = tokens().revoke(user, id);
     if (revoked.isEmpty()) {
       return RestErrors.notFound("User '" + userId + "' has no API token with id '" + id + "'.");
@@ -77,7 +87,9 @@ public final class ApiTokenAdminResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public Response createRobot(String body) {
-    auth.users().requireManage();
+    if (!robotManager()) {
+      auth.users().requireManage();
+    }
     RobotUsers.NewRobot request;
     try {
       request = RobotUsers.NewRobot.parse(body);
@@ -105,9 +117,12 @@ public final class ApiTokenAdminResource {
   @Path("robots")
   @Produces(MediaType.APPLICATION_JSON)
   public List<RobotUsers.View> listRobots() {
-    auth.users().requireQuery();
+    boolean robotManager = robotManager();
+    if (!robotManager) {
+      auth.users().requireQuery();
+    }
     return session.users().searchForUserByUserAttributeStream(realm, RobotUsers.MARKER, "true")
-        .filter(auth.users()::canView)
+        .filter(robot -> robotManager || auth.users().canView(robot))
         .map(RobotUsers.View::of)
         .toList();
   }
@@ -118,7 +133,9 @@ public final class ApiTokenAdminResource {
   @Produces(MediaType.APPLICATION_JSON)
   public Response issueForRobot(@PathParam("userId") String userId, String body) {
     UserModel user = user(userId);
-    auth.users().requireManage(user);
+    if (!robotManager()) {
+      auth.users().requireManage(user);
+    }
     if (!RobotUsers.isRobot(user)) {
       throw RestErrors.forbidden("'" + user.getUsername() + "' is not a robot user: a person's API tokens are theirs"
           + " alone to create, signed in as themselves. Create a robot user (POST .../api-tokens/robots) for a third"
@@ -147,13 +164,25 @@ public final class ApiTokenAdminResource {
     UserModel user = session.users().getUserById(realm, userId);
     if (user == null) {
       // As Keycloak's user endpoints do: only admins who may query users learn that an id does not exist.
-      if (!auth.users().canQuery()) {
+      if (!robotManager() && !auth.users().canQuery()) {
         throw new ForbiddenException();
       }
       throw new WebApplicationException(RestErrors.notFound("No user with id '" + userId + "' in realm '"
           + realm.getName() + "'."));
     }
     return user;
+  }
+
+  /**
+   * Whether the caller holds {@value #ROBOT_MANAGER_ROLE} of this realm, in its client's scope: it may then create and
+   * list robots and issue, list and revoke robots' tokens, and nothing else (no people, no role mappings).
+   */
+  private boolean robotManager() {
+    return auth.adminAuth().getRealm().equals(realm) && auth.adminAuth().hasRealmRole(ROBOT_MANAGER_ROLE);
+  }
+
+  private boolean robotManagerOf(UserModel user) {
+    return RobotUsers.isRobot(user) && robotManager();
   }
 
   private ApiTokens tokens() {

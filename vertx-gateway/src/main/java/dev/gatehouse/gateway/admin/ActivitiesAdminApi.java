@@ -48,6 +48,8 @@ public final class ActivitiesAdminApi {
   private final PermissionCatalog permissions;
   /** {@code GET /decisions}, when the gateway has the decision audit trail; else null. */
   private DecisionsAdminApi decisions;
+  /** The robot-user endpoints, when the gateway reaches Keycloak with a service account; else null. */
+  private RobotsAdminApi robots;
   /** Null when this gateway keeps no services (tests of the activity endpoints alone). */
   private ServiceRepository services;
   private Set<String> configuredPrefixes = Set.of();
@@ -68,6 +70,12 @@ public final class ActivitiesAdminApi {
   /** Which permissions exist in Keycloak (and which roles carry them), as this API checks names against. */
   public PermissionCatalog permissionCatalog() {
     return permissions;
+  }
+
+  /** Also serves the robot-user endpoints under this mount ({@link RobotsAdminApi}). */
+  public ActivitiesAdminApi withRobots(RobotsAdminApi robots) {
+    this.robots = robots;
+    return this;
   }
 
   /** Also serves the decision search under this mount (same access rule: an activity must allow it). */
@@ -177,6 +185,9 @@ public final class ActivitiesAdminApi {
     });
     if (decisions != null) {
       decisions.mount(router);
+    }
+    if (robots != null) {
+      robots.addTo(router);
     }
     router.route().last().handler(ctx -> ErrorReply.notFound(ctx.request(), "No admin endpoint at "
         + ctx.request().method() + " " + ctx.normalizedPath() + "."));

@@ -212,6 +212,15 @@ public final class KeycloakPermissionCatalog implements PermissionCatalog {
     return Future.failedFuture(new PermissionCatalogUnavailableException(message));
   }
 
+  /**
+   * The gateway's own service-account token (client credentials), cached as for the permission reads; for the robot
+   * endpoints ({@link RobotsAdminApi}). Fails with {@link PermissionCatalogUnavailableException} saying what to fix.
+   */
+  public Future<String> serviceAccountToken() {
+    String missing = options.missingSetting();
+    return missing != null ? Future.failedFuture(new PermissionCatalogUnavailableException(missing)) : accessToken();
+  }
+
   private Future<String> accessToken() {
     CachedToken cached = token.get();
     if (cached != null && System.nanoTime() - cached.validUntilNanos() < 0) {

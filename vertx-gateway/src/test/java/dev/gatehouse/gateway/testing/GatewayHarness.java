@@ -159,7 +159,10 @@ public final class GatewayHarness implements AutoCloseable {
         .allow("POST", "/gatehouse/admin/(services|activities)(/.*)?", "manage-activities")
         .allow("PUT", "/gatehouse/admin/services/.*", "manage-activities")
         .allow("DELETE", "/gatehouse/admin/services/.*", "manage-activities")
-        .allow("POST", "/gatehouse/admin/policy-tests", "manage-activities");
+        .allow("POST", "/gatehouse/admin/policy-tests", "manage-activities")
+        .allow("GET", "/gatehouse/admin/robots(/[^/?#]+/tokens)?", "manage-activities")
+        .allow("POST", "/gatehouse/admin/robots(/[^/?#]+/tokens)?", "manage-activities")
+        .allow("DELETE", "/gatehouse/admin/robots/[^/?#]+/tokens/[^/?#]+", "manage-activities");
 
     ActivitiesAdminApi admin = repository == null ? null : new ActivitiesAdminApi(repository,
         (method, regex) -> {

@@ -1,0 +1,156 @@
+package dev.gatehouse.gateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.gateway.testing.FakePermissionCatalog;
+import dev.gatehouse.gateway.testing.InMemoryActivityRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admin API's robot endpoints against a stand-in Keycloak: each call goes to the extension pack with the
+ * gateway's service-account token (never the caller's), answers are relayed uncached, and refusals say what to fix.
+ */
+class RobotsAdminApiTest {
+  private static final String REALM_PATH = "/admin/realms/test/api-tokens";
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<String> calls = new CopyOnWriteArrayList<>();
+  private volatile boolean grantMissing;
+  private volatile boolean tokenSourceDown;
+  private int gatewayPort;
+
+  @BeforeEach
+  void start() throws Exception {
+    HttpServer keycloak = await(vertx.createHttpServer().requestHandler(this::keycloak).listen(0, "127.0.0.1"));
+    RobotsAdminApi robots = new RobotsAdminApi(WebClient.create(vertx),
+        "http://127.0.0.1:" + keycloak.actualPort() + "/admin/realms/test",
+        () -> tokenSourceDown ? Future.failedFuture(new PermissionCatalogUnavailableException("Keycloak at"
+            + " http://127.0.0.1:1 could not be reached")) : Future.succeededFuture("gateway-sa-token"), 5_000);
+    ActivitiesAdminApi admin = new ActivitiesAdminApi(new InMemoryActivityRepository(), (method, regex) -> { },
+        64 * 1024, null, new FakePermissionCatalog()).withRobots(robots);
+    Router router = Router.router(vertx);
+    admin.mount(router, vertx);
+    gatewayPort = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")).actualPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    await(vertx.close());
+  }
+
+  private void keycloak(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      calls.add(request.method() + " " + request.path() + " " + request.getHeader("Authorization") + " "
+          + body.toString());
+      if (grantMissing) {
+        request.response().setStatusCode(403).end("{\"error\":\"unknown_error\"}");
+        return;
+      }
+      String path = request.path();
+      if (path.equals(REALM_PATH + "/robots") && request.method().name().equals("GET")) {
+        request.response().end(new JsonArray().add(new JsonObject().put("id", "r-1").put("username", "partner-acme"))
+            .encode());
+      } else if (path.equals(REALM_PATH + "/robots")) {
+        request.response().setStatusCode(201).end(new JsonObject().put("id", "r-2").put("username", "new-bot")
+            .encode());
+      } else if (path.equals(REALM_PATH + "/users/r-1/tokens")) {
+        request.response().setStatusCode(201).end(new JsonObject().put("id", "t-1").put("token", "gh_secret")
+            .encode());
+      } else if (path.equals(REALM_PATH + "/users/person-1/tokens")) {
+        request.response().setStatusCode(403).end(new JsonObject().put("error", "access_denied")
+            .put("error_description", "'carol' is not a robot user").encode());
+      } else if (path.equals(REALM_PATH + "/users/r-1/t-1")) {
+        request.response().setStatusCode(204).end();
+      } else {
+        request.response().setStatusCode(404).end();
+      }
+    });
+  }
+
+  private HttpResponse<String> send(String method, String path, String json) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + path))
+        .timeout(Duration.ofSeconds(10))
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void listsCreatesIssuesAndRevokesWithTheGatewaysOwnServiceAccount() throws Exception {
+    HttpResponse<String> list = send("GET", "/gatehouse/admin/robots", null);
+    HttpResponse<String> created = send("POST", "/gatehouse/admin/robots", "{\"username\":\"new-bot\"}");
+    HttpResponse<String> issued = send("POST", "/gatehouse/admin/robots/r-1/tokens", "{\"name\":\"acme\"}");
+    HttpResponse<String> revoked = send("DELETE", "/gatehouse/admin/robots/r-1/tokens/t-1", null);
+
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.body()).contains("partner-acme");
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(issued.statusCode()).isEqualTo(201);
+    assertThat(issued.body()).contains("gh_secret");
+    assertThat(issued.headers().firstValue("Cache-Control")).contains("no-store");
+    assertThat(revoked.statusCode()).isEqualTo(204);
+    assertThat(calls).containsExactly(
+        "GET " + REALM_PATH + "/robots Bearer gateway-sa-token ",
+        "POST " + REALM_PATH + "/robots Bearer gateway-sa-token {\"username\":\"new-bot\"}",
+        "POST " + REALM_PATH + "/users/r-1/tokens Bearer gateway-sa-token {\"name\":\"acme\"}",
+        "DELETE " + REALM_PATH + "/users/r-1/t-1 Bearer gateway-sa-token ");
+  }
+
+  @Test
+  void aPersonsTokensAreRefusedWithTheExtensionPacksReason() throws Exception {
+    HttpResponse<String> refused = send("POST", "/gatehouse/admin/robots/person-1/tokens", "{\"name\":\"x\"}");
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("not a robot user");
+  }
+
+  @Test
+  void badInputIsRefusedBeforeKeycloakIsAsked() throws Exception {
+    assertThat(send("DELETE", "/gatehouse/admin/robots/r-1/tokens/bad%20id", null).statusCode()).isEqualTo(400);
+    assertThat(send("GET", "/gatehouse/admin/robots/..%2Fusers/tokens", null).statusCode()).isEqualTo(400);
+    HttpResponse<String> notJson = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort
+        + "/gatehouse/admin/robots")).header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("username=x")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(notJson.statusCode()).isEqualTo(415);
+    assertThat(calls).isEmpty();
+  }
+
+  @Test
+  void aMissingGrantOrUnreachableKeycloakIs503SayingWhatToFix() throws Exception {
+    grantMissing = true;
+    HttpResponse<String> noGrant = send("GET", "/gatehouse/admin/robots", null);
+    grantMissing = false;
+    tokenSourceDown = true;
+    HttpResponse<String> down = send("GET", "/gatehouse/admin/robots", null);
+
+    assertThat(noGrant.statusCode()).isEqualTo(503);
+    assertThat(noGrant.body()).contains("gatehouse-robot-manager");
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(down.body()).contains("could not be reached");
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
