@@ -126,6 +126,7 @@
     'admin/services': viewServices,
     'admin/explain': viewAdminExplain,
     'admin/decisions': viewDecisions,
+    'admin/robots': viewRobots,
   };
 
   function page(title, ...content) {
@@ -323,6 +324,94 @@
   }
 
   // ---- Administrators -----------------------------------------------------------------------------------------
+  // Robot users: accounts for third parties that reach the system only through API tokens. The gateway calls
+  // Keycloak for them with its own service account (the administrator's token has no Keycloak admin role).
+  async function viewRobots() {
+    const username = h('input', { type: 'text', required: true, maxlength: '63', autocomplete: 'off' });
+    const description = h('input', { type: 'text', maxlength: '200', autocomplete: 'off' });
+    const problem = status('robot-status');
+    const shown = h('div', { id: 'new-token-area' });
+    const list = h('div', { id: 'robot-list-area' }, h('p', {}, 'Loading…'));
+    const form = h('form', { class: 'card', id: 'robot-form', onsubmit: async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      problem.textContent = '';
+      const request = { username: username.value };
+      if (description.value) request.description = description.value;
+      try {
+        await api('POST', ADMIN + '/robots', request);
+        say(problem, 'ok', 'Created robot "' + username.value + '". Give it roles in Keycloak, then issue a token.');
+        username.value = '';
+        description.value = '';
+        await loadRobots(list, shown, problem);
+      } catch (e) {
+        showError(form, /username|name/i.test(e.message) ? 'robot-username'
+          : /description/i.test(e.message) ? 'robot-description' : null, e.message, problem);
+      }
+    } },
+    h('div', { class: 'row' }, field('robot-username', 'Username', username, 'Lower case, e.g. partner-acme'),
+      field('robot-description', 'Description (optional)', description, 'Who uses it, for what')),
+    h('button', { type: 'submit', id: 'robot-create' }, 'Create robot'));
+    page('Robot users', h('p', {}, 'A robot user cannot sign in: a third party reaches the system only through the'
+      + ' API tokens you issue here, with the robot\'s roles (new robots get the realm\'s default roles; change'
+      + ' them in the Keycloak admin console).'), form, problem, shown, h('h2', {}, 'Robots'), list);
+    await loadRobots(list, shown, problem);
+  }
+
+  async function loadRobots(list, shown, problem) {
+    try {
+      const { body } = await api('GET', ADMIN + '/robots');
+      list.replaceChildren(body.length === 0 ? h('p', { id: 'no-robots' }, 'There are no robot users yet.')
+        : h('div', { id: 'robot-list' }, body.map(robot => robotCard(robot, shown, problem))));
+    } catch (e) {
+      list.replaceChildren(failed(e));
+    }
+  }
+
+  function robotCard(robot, shown, problem) {
+    const tokens = h('div', { class: 'robot-tokens' });
+    const name = h('input', { type: 'text', required: true, maxlength: '100', autocomplete: 'off' });
+    const fieldId = 'robot-token-name-' + robot.id;
+    const form = h('form', { class: 'row', onsubmit: async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      try {
+        const { body } = await api('POST', ADMIN + '/robots/' + encodeURIComponent(robot.id) + '/tokens',
+          { name: name.value });
+        name.value = '';
+        showNewToken(shown, body);
+        await loadRobotTokens(robot, tokens, problem);
+      } catch (e) { showError(form, fieldId, e.message, problem); }
+    } }, field(fieldId, 'New token name', name), h('button', { type: 'submit', class: 'issue-token' }, 'Issue token'));
+    const card = h('section', { class: 'card', 'data-robot': robot.username },
+      h('h3', {}, robot.username), robot.description ? h('p', {}, robot.description) : null, form, tokens);
+    loadRobotTokens(robot, tokens, problem);
+    return card;
+  }
+
+  async function loadRobotTokens(robot, area, problem) {
+    const url = ADMIN + '/robots/' + encodeURIComponent(robot.id) + '/tokens';
+    try {
+      const { body } = await api('GET', url);
+      area.replaceChildren(body.length === 0 ? h('p', { class: 'no-robot-tokens' }, 'No API tokens.')
+        : h('table', { class: 'responsive robot-token-list' },
+          h('thead', {}, h('tr', {}, ['Token', 'Created', 'Last used', ''].map(t => h('th', {}, t)))),
+          h('tbody', {}, body.map(t => h('tr', { 'data-token-name': t.name },
+            h('td', { 'data-label': 'Token' }, t.name),
+            h('td', { 'data-label': 'Created' }, when(t.createdAt)),
+            h('td', { 'data-label': 'Last used' }, t.lastUsedAt ? when(t.lastUsedAt) : 'never'),
+            h('td', {}, confirmButton('Revoke', 'Really revoke "' + t.name + '"?', 'revoke', async () => {
+              try {
+                await api('DELETE', url + '/' + encodeURIComponent(t.id));
+                say(problem, 'ok', 'Revoked "' + t.name + '" of ' + robot.username + '.');
+                await loadRobotTokens(robot, area, problem);
+              } catch (e) { say(problem, 'error', e.message); }
+            })))))));
+    } catch (e) {
+      area.replaceChildren(failed(e));
+    }
+  }
+
   function activityField(message) {
     if (/url ?regex|serviceRegex/i.test(message)) return 'activity-regex';
     if (/permission/i.test(message)) return 'activity-permissions';
