@@ -249,6 +249,31 @@ class ConsoleIT {
       page.locator("#activities tr[data-regex='/api/v1/echo']").waitFor(new Locator.WaitForOptions()
           .setState(WaitForSelectorState.DETACHED));
       assertThat(activityCount(page)).isEqualTo(before);
+
+      // A robot user for a third party: created, a token issued (shown once), used by a program, revoked.
+      page.click("nav a[data-view='admin/robots']");
+      page.waitForSelector("#robot-form");
+      String robot = "console-robot-" + Long.toHexString(System.nanoTime());
+      page.fill("#robot-username", robot);
+      page.fill("#robot-description", "ConsoleIT partner");
+      page.click("#robot-create");
+      Locator card = page.locator("section[data-robot='" + robot + "']");
+      card.waitFor();
+      card.locator("input").fill("partner-sync");
+      card.locator("button.issue-token").click();
+      page.waitForSelector("#new-token");
+      String robotToken = page.inputValue("#new-token");
+      assertThat(robotToken).startsWith("gatehouse_pat_");
+      card.locator("tr[data-token-name='partner-sync']").waitFor();
+      shot(page, "console-07-robot-token");
+      assertThat(bearer("/api/v1/roles", robotToken).statusCode()).as("the robot's default roles allow it")
+          .isEqualTo(200);
+      Locator revoke = card.locator("tr[data-token-name='partner-sync'] button.revoke");
+      revoke.click();
+      revoke.click();
+      card.locator("tr[data-token-name='partner-sync']").waitFor(new Locator.WaitForOptions()
+          .setState(WaitForSelectorState.DETACHED));
+      awaitStatus("/api/v1/roles", robotToken, status -> status == 401);
     }
   }
 
