@@ -100,6 +100,12 @@ class RobotUsersIT {
     assertThat(send(bearer, "GET", adminRealm + "/users", null).statusCode()).isEqualTo(403);
     assertThat(send(bearer, "GET", adminRealm + "/users/" + id + "/role-mappings", null).statusCode())
         .isEqualTo(403);
+
+    // And without the role (a fellow's own token), the robot endpoints refuse.
+    String fellow = api.userAccessToken(REALM, ApiTokenClient.TEST_CLIENT, person);
+    assertThat(send(fellow, "GET", adminRealm + "/api-tokens/robots", null).statusCode()).isEqualTo(403);
+    assertThat(send(fellow, "POST", adminRealm + "/api-tokens/users/" + id + "/tokens", "{\"name\":\"x\"}")
+        .statusCode()).isEqualTo(403);
   }
 
   private static HttpResponse<String> send(String bearer, String method, String url, String json) throws Exception {

@@ -265,7 +265,7 @@ class ConsoleIT {
       String robotToken = page.inputValue("#new-token");
       assertThat(robotToken).startsWith("gatehouse_pat_");
       card.locator("tr[data-token-name='partner-sync']").waitFor();
-      shot(page, "console-07-robot-token");
+      shot(page, "console-08-robot-token");
       assertThat(bearer("/api/v1/roles", robotToken).statusCode()).as("the robot's default roles allow it")
           .isEqualTo(200);
       Locator revoke = card.locator("tr[data-token-name='partner-sync'] button.revoke");
