@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.audit.AuditOptions;
 import dev.gatehouse.gateway.forwarded.TrustedProxies;
 import dev.gatehouse.gateway.connection.ClientConnectionLimits;
 import dev.gatehouse.gateway.login.LoginOptions;
+import dev.gatehouse.gateway.policy.ServiceRules;
 import dev.gatehouse.gateway.revocation.RevocationOptions;
 import dev.gatehouse.gateway.tls.ServerTlsOptions;
 import io.vertx.core.json.DecodeException;
@@ -314,7 +315,7 @@ public record GatewayConfig(
       long timeout = rin.number(key + ".timeoutMillis", 30_000, 1, 600_000);
       String caFile = rin.string(key + ".caFile", null, false);
       in.problems().addAll(rin.problems());
-      if (prefix != null && !validPrefix(prefix)) {
+      if (prefix != null && !ServiceRules.validPrefix(prefix)) {
         in.problem(key + ".prefix", prefix,
             "a normalised path prefix: starts with '/', no trailing '/', no '.' or '..' segments, no '?', '#', '%' or '//'");
       } else if (prefix != null && !prefixes.add(prefix)) {
@@ -332,22 +333,6 @@ public record GatewayConfig(
       }
     }
     return routes;
-  }
-
-  public static boolean validPrefix(String prefix) {
-    if (prefix.equals("/")) {
-      return true;
-    }
-    if (!prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("//")
-        || prefix.matches(".*[?#%\\\\;\\s].*")) {
-      return false;
-    }
-    for (String segment : prefix.substring(1).split("/")) {
-      if (segment.equals(".") || segment.equals("..")) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static URI httpUrl(SettingsReader in, String key, String value) {

@@ -1,6 +1,5 @@
 package dev.gatehouse.gateway.policy;
 
-import dev.gatehouse.gateway.config.GatewayConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HashSet;
@@ -51,7 +50,7 @@ public final class ServiceRules {
   }
 
   public static void validatePrefix(String prefix) {
-    if (prefix == null || prefix.length() > MAX_PREFIX_LENGTH || !GatewayConfig.validPrefix(prefix)) {
+    if (prefix == null || prefix.length() > MAX_PREFIX_LENGTH || !validPrefix(prefix)) {
       throw new InvalidServiceException("The route prefix must be a normalised path prefix of at most "
           + MAX_PREFIX_LENGTH + " characters: it starts with '/', has no trailing '/', no '.' or '..' segments and no"
           + " '?', '#', '%', ';', '\\\\', spaces or '//', such as \"/billing\"; got " + shown(prefix) + ".");
@@ -136,5 +135,25 @@ public final class ServiceRules {
       return "nothing";
     }
     return "\"" + (value.length() > 100 ? value.substring(0, 100) + "..." : value) + "\"";
+  }
+
+  /**
+   * A route prefix, for configured routes and stored services alike: "/" or absolute segments without a trailing
+   * slash, empty, dot or encoded segments, or characters a request target would carry differently.
+   */
+  public static boolean validPrefix(String prefix) {
+    if (prefix.equals("/")) {
+      return true;
+    }
+    if (!prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("//")
+        || prefix.matches(".*[?#%\\\\;\\s].*")) {
+      return false;
+    }
+    for (String segment : prefix.substring(1).split("/")) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return false;
+      }
+    }
+    return true;
   }
 }

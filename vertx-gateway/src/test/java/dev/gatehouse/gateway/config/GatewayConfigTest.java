@@ -274,9 +274,9 @@ class GatewayConfigTest {
 
   @Test
   void routePrefixesMustBeNormalised() {
-    assertThat(List.of("/", "/api", "/api/v1")).allMatch(GatewayConfig::validPrefix);
+    assertThat(List.of("/", "/api", "/api/v1")).allMatch(dev.gatehouse.gateway.policy.ServiceRules::validPrefix);
     assertThat(List.of("api", "/api/", "//api", "/api/../x", "/a/./b", "/a%2Fb", "/a?b", "/a;b"))
-        .noneMatch(GatewayConfig::validPrefix);
+        .noneMatch(dev.gatehouse.gateway.policy.ServiceRules::validPrefix);
   }
 
   @Test
