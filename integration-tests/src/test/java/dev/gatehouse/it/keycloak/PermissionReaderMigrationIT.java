@@ -61,7 +61,7 @@ class PermissionReaderMigrationIT {
       assertThat(admin.get(REALM + "/users/" + serviceAccount + "/role-mappings/clients/" + realmManagement
           + "/composite").expect(200).json()).isEmpty();
       assertThat(GatehouseRealm.names(admin.get(REALM + "/users/" + serviceAccount + "/role-mappings/realm")
-          .expect(200).json())).containsExactly(READER_ROLE);
+          .expect(200).json())).containsExactlyInAnyOrder(READER_ROLE, "gatehouse-robot-manager");
     } finally {
       restoreImportedGrant(admin, serviceAccount, realmManagement);
     }
