@@ -2,7 +2,6 @@ package dev.gatehouse.it.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.it.support.GatewayProcess;
 import dev.gatehouse.it.support.RealKeycloak;
 import dev.gatehouse.it.support.RealPostgres;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
@@ -57,8 +55,8 @@ class ApiTokenThroughputBenchmarkIT {
       String base = gateway.baseUrl();
       gateway.awaitReady(Duration.ofSeconds(90));
       LoadTools.awaitStatus("http://127.0.0.1:" + upstreamPort + "/", 200);
-      String jwt = accessToken(keycloak, "carol");
-      String apiToken = createApiToken(keycloak, jwt);
+      String jwt = LoadTools.userToken(keycloak, "carol");
+      String apiToken = LoadTools.createApiToken(keycloak, jwt);
       assertThat(LoadTools.status(base + PATH, jwt)).as("carol's JWT is allowed").isEqualTo(200);
       assertThat(LoadTools.status(base + PATH, apiToken)).as("carol's API token is allowed").isEqualTo(200);
 
@@ -68,7 +66,7 @@ class ApiTokenThroughputBenchmarkIT {
       rows.add(LoadTools.warmedUpRow("Gatehouse gateway, API token (carol), cache warm", base + PATH, apiToken, gateway.handle()));
       long resolutions = keycloakCalls(base) - callsBefore;
       // JWT again: with the API-token run in between, drift of a shared machine shows as a gap between the JWT rows.
-      rows.add(LoadTools.warmedUpRow("Gatehouse gateway, JWT (carol), again", base + PATH, accessToken(keycloak, "carol"),
+      rows.add(LoadTools.warmedUpRow("Gatehouse gateway, JWT (carol), again", base + PATH, LoadTools.userToken(keycloak, "carol"),
           gateway.handle()));
       String report = "| target | requests/s | latency p50 | latency p99 | CPU per request of the gateway |\n"
           + "|---|---|---|---|---|\n" + String.join("\n", rows) + "\n\nKeycloak resolutions during the API-token run"
@@ -80,24 +78,6 @@ class ApiTokenThroughputBenchmarkIT {
       gateway.close();
       upstream.destroy();
     }
-  }
-
-  private static String accessToken(KeycloakServer keycloak, String username) {
-    return keycloak.admin().token(REALM, Map.of("grant_type", "password", "client_id", "gatehouse-test",
-        "username", username, "password", username, "scope", "openid")).expect(200).json()
-        .path("access_token").asText();
-  }
-
-  private static String createApiToken(KeycloakServer keycloak, String userAccessToken) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(keycloak.issuer(REALM) + "/api-tokens"))
-        .timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + userAccessToken)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"benchmark\"}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    return new ObjectMapper().readTree(response.body()).path("token").asText();
   }
 
   /** The gateway's own count of calls to Keycloak's token endpoint for API tokens. */

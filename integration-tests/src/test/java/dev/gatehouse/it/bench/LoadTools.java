@@ -2,6 +2,7 @@ package dev.gatehouse.it.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.stack.DevSecrets;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
 import java.io.IOException;
@@ -179,6 +180,26 @@ final class LoadTools {
             "client_id", "reporting-service",
             "client_secret", DevSecrets.keycloakEnvironment().get(DevSecrets.REPORTING_SERVICE_SECRET)))
         .expect(200).json().path("access_token").asText();
+  }
+
+  /** A user's access token (password grant of the test client). */
+  static String userToken(KeycloakServer keycloak, String username) {
+    return keycloak.admin().token("gatehouse", Map.of("grant_type", "password", "client_id", "gatehouse-test",
+        "username", username, "password", username, "scope", "openid")).expect(200).json()
+        .path("access_token").asText();
+  }
+
+  /** A new API token for the user of {@code userAccessToken}, through the extension pack. */
+  static String createApiToken(KeycloakServer keycloak, String userAccessToken) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(keycloak.issuer("gatehouse") + "/api-tokens"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + userAccessToken)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"benchmark\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return new ObjectMapper().readTree(response.body()).path("token").asText();
   }
 
   static void awaitStatus(String url, int expected) throws Exception {

@@ -2,7 +2,6 @@ package dev.gatehouse.it.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.it.support.GatewayProcess;
 import dev.gatehouse.it.support.RealKeycloak;
 import dev.gatehouse.it.support.RealPostgres;
@@ -12,10 +11,6 @@ import dev.gatehouse.stack.gateway.LocalGateway;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
 import dev.gatehouse.stack.postgres.PostgresServer;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,7 +98,7 @@ class ProxyThroughputBenchmarkIT {
       LoadTools.awaitStatus("http://127.0.0.1:" + httpProxyPort + "/", 200);
 
       String serviceToken = LoadTools.serviceAccountToken(keycloak);
-      String apiToken = createApiToken(keycloak, userToken(keycloak, "carol"));
+      String apiToken = LoadTools.createApiToken(keycloak, LoadTools.userToken(keycloak, "carol"));
       for (GatewayProcess gateway : gateways) {
         assertThat(LoadTools.status(gateway.baseUrl() + PATH, serviceToken)).as("the gateway allows the bench call")
             .isEqualTo(200);
@@ -201,23 +196,5 @@ class ProxyThroughputBenchmarkIT {
         System.getProperty("java.class.path"), "dev.gatehouse.it.bench.floor.FloorProxy", mode,
         String.valueOf(port), String.valueOf(upstreamPort)));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
-  private static String userToken(KeycloakServer keycloak, String username) {
-    return keycloak.admin().token(REALM, Map.of("grant_type", "password", "client_id", "gatehouse-test",
-        "username", username, "password", username, "scope", "openid")).expect(200).json()
-        .path("access_token").asText();
-  }
-
-  private static String createApiToken(KeycloakServer keycloak, String userAccessToken) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(keycloak.issuer(REALM) + "/api-tokens"))
-        .timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + userAccessToken)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"proxy-benchmark\"}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    return new ObjectMapper().readTree(response.body()).path("token").asText();
   }
 }

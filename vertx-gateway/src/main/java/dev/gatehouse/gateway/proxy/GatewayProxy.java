@@ -103,7 +103,12 @@ public final class GatewayProxy implements Handler<Exchange> {
       ErrorReply.notFound(request, "No service is routed at " + path + ".");
       return;
     }
-    Upstream upstream = upstreams.computeIfAbsent(route, this::upstream);
+    Upstream upstream = upstreams.get(route);
+    if (upstream == null) {
+      // First request to this route (or a stored service's new upstream) on this event loop.
+      upstream = upstream(route);
+      upstreams.put(route, upstream);
+    }
     VerifiedToken token = exchange.token();
     Map<String, String> identity;
     try {
