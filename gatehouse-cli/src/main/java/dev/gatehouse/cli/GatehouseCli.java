@@ -11,7 +11,7 @@ import dev.gatehouse.cli.commands.ExplainCommand;
 import dev.gatehouse.cli.commands.ImportOpenApiCommand;
 import dev.gatehouse.cli.commands.ServicesCommand;
 import dev.gatehouse.cli.commands.TestCommand;
-import dev.gatehouse.cli.openapi.SpecRefusedException;
+import dev.gatehouse.openapi.SpecRefusedException;
 import dev.gatehouse.cli.policy.PolicyTable;
 import java.io.PrintWriter;
 import java.net.URI;

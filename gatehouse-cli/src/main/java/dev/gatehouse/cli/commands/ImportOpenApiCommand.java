@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.cli.ExitCode;
 import dev.gatehouse.cli.client.AdminApiException;
 import dev.gatehouse.cli.client.AdminClient;
-import dev.gatehouse.cli.openapi.ActivityDraft;
-import dev.gatehouse.cli.openapi.OpenApiConverter;
-import dev.gatehouse.cli.openapi.OpenApiDocuments;
-import dev.gatehouse.cli.openapi.PermissionsMap;
+import dev.gatehouse.cli.openapi.SpecSource;
+import dev.gatehouse.openapi.ActivityDraft;
+import dev.gatehouse.openapi.OpenApiConverter;
+import dev.gatehouse.openapi.PermissionsMap;
 import io.swagger.v3.oas.models.OpenAPI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ public final class ImportOpenApiCommand extends CommandBase implements Callable<
     Map<String, List<String>> map = permissionsMap == null ? Map.of() : PermissionsMap.read(permissionsMap);
     long started = System.nanoTime();
     err().println("Reading " + spec + "...");
-    OpenAPI api = OpenApiDocuments.read(spec, cli().http(), cli().timeout());
+    OpenAPI api = SpecSource.read(spec, cli().http(), cli().timeout());
     OpenApiConverter.Result result = OpenApiConverter.convert(api,
         new OpenApiConverter.Options(policy, map, stripPrefix));
     err().println("Converted " + result.activities().size() + " operation(s) to activities in "

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gatehouse.cli.openapi.ActivityDraft;
-import dev.gatehouse.cli.openapi.OpenApiConverter;
-import dev.gatehouse.cli.openapi.OpenApiDocuments;
-import dev.gatehouse.cli.openapi.PathTemplate;
+import dev.gatehouse.openapi.ActivityDraft;
+import dev.gatehouse.openapi.OpenApiConverter;
+import dev.gatehouse.openapi.OpenApiDocuments;
+import dev.gatehouse.openapi.PathTemplate;
 import dev.gatehouse.demo.DemoService;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.gatehouse.cli.openapi;
+package dev.gatehouse.openapi;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -41,15 +41,36 @@ public final class OpenApiConverter {
    * @param permissionsMap permissions by operationId or {@code "METHOD /path"} (empty when none)
    * @param stripPrefix    removed from each spec path first, when the spec's paths carry the route prefix (or "")
    */
-  public record Options(Unmapped unmapped, Map<String, List<String>> permissionsMap, String stripPrefix) {
+  public record Options(Unmapped unmapped, Map<String, List<String>> permissionsMap, String stripPrefix,
+      Spelling spelling) {
     public Options {
       permissionsMap = Map.copyOf(permissionsMap);
       stripPrefix = stripPrefix == null ? "" : stripPrefix;
+      spelling = spelling == null ? Spelling.COMMAND_LINE : spelling;
+    }
+
+    /** With the command line's spelling of the options in messages. */
+    public Options(Unmapped unmapped, Map<String, List<String>> permissionsMap, String stripPrefix) {
+      this(unmapped, permissionsMap, stripPrefix, Spelling.COMMAND_LINE);
     }
 
     public static Options defaults() {
       return new Options(Unmapped.FAIL, Map.of(), "");
     }
+  }
+
+  /**
+   * How messages name the options, so that each caller's users read the names they type.
+   *
+   * @param unmappedSkip   the option that leaves unmapped operations out
+   * @param permissionsMap the permissions map option
+   * @param stripPrefix    the strip-prefix option
+   */
+  public record Spelling(String unmappedSkip, String permissionsMap, String stripPrefix) {
+    public static final Spelling COMMAND_LINE = new Spelling("--unmapped=skip", "--permissions-map", "--strip-prefix");
+    /** The gateway's import endpoint's JSON fields. */
+    public static final Spelling JSON_FIELDS = new Spelling("\"unmapped\": \"skip\"", "\"permissionsMap\"",
+        "\"stripPrefix\"");
   }
 
   /**
@@ -77,7 +98,7 @@ public final class OpenApiConverter {
       String specPath = entry.getKey();
       PathTemplate template;
       try {
-        template = PathTemplate.parse(relative(specPath, options.stripPrefix()));
+        template = PathTemplate.parse(relative(specPath, options));
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
         continue;
@@ -104,7 +125,7 @@ public final class OpenApiConverter {
         }
         if (permissions.isEmpty()) {
           if (options.unmapped() == Unmapped.SKIP) {
-            skipped.add(name + ": no permissions (--unmapped=skip)");
+            skipped.add(name + ": no permissions (" + options.spelling().unmappedSkip() + ")");
           } else {
             unmapped.add(name + (operation.getOperationId() == null ? "" : " (" + operation.getOperationId() + ")"));
           }
@@ -139,8 +160,9 @@ public final class OpenApiConverter {
     }
     if (!unmapped.isEmpty()) {
       problems.add(unmapped.size() + " operation(s) have no permissions: " + String.join(", ", unmapped) + ". Give each"
-          + " an " + EXTENSION + " list, an OAuth2/OpenID Connect security requirement with scopes, or an entry in"
-          + " --permissions-map; or pass --unmapped=skip to leave them out (they are then refused by the gateway)");
+          + " an " + EXTENSION + " list, an OAuth2/OpenID Connect security requirement with scopes, or an entry in "
+          + options.spelling().permissionsMap() + "; or pass " + options.spelling().unmappedSkip() + " to leave them"
+          + " out (they are then refused by the gateway)");
     }
     Set<String> unusedMapKeys = new TreeSet<>(options.permissionsMap().keySet());
     unusedMapKeys.removeAll(usedMapKeys);
@@ -154,13 +176,14 @@ public final class OpenApiConverter {
     return new Result(List.copyOf(activities), List.copyOf(skipped));
   }
 
-  private static String relative(String specPath, String stripPrefix) {
+  private static String relative(String specPath, Options options) {
+    String stripPrefix = options.stripPrefix();
     if (stripPrefix.isEmpty()) {
       return specPath;
     }
     if (!specPath.startsWith(stripPrefix + "/") && !specPath.equals(stripPrefix)) {
-      throw new IllegalArgumentException("path \"" + specPath + "\" does not start with --strip-prefix \""
-          + stripPrefix + "\"");
+      throw new IllegalArgumentException("path \"" + specPath + "\" does not start with "
+          + options.spelling().stripPrefix() + " \"" + stripPrefix + "\"");
     }
     String rest = specPath.substring(stripPrefix.length());
     return rest.isEmpty() ? "/" : rest;
@@ -170,7 +193,7 @@ public final class OpenApiConverter {
       Set<String> usedMapKeys) {
     Object extension = operation.getExtensions() == null ? null : operation.getExtensions().get(EXTENSION);
     if (extension != null) {
-      return names(extension, name);
+      return names(extension, name, options.spelling());
     }
     SortedSet<String> scopes = scopes(api, operation, name);
     if (!scopes.isEmpty()) {
@@ -179,13 +202,14 @@ public final class OpenApiConverter {
     for (String key : new String[] {operation.getOperationId(), name}) {
       if (key != null && options.permissionsMap().containsKey(key)) {
         usedMapKeys.add(key);
-        return names(options.permissionsMap().get(key), name + " in --permissions-map");
+        return names(options.permissionsMap().get(key), name + " in " + options.spelling().permissionsMap(),
+            options.spelling());
       }
     }
     return new TreeSet<>();
   }
 
-  private static SortedSet<String> names(Object value, String where) {
+  private static SortedSet<String> names(Object value, String where, Spelling spelling) {
     Collection<?> list = value instanceof Collection<?> c ? c : value instanceof String s ? List.of(s) : null;
     if (list == null) {
       throw new IllegalArgumentException(where + ": " + EXTENSION + " must be a list of permission names such as"
@@ -200,7 +224,7 @@ public final class OpenApiConverter {
     }
     if (names.isEmpty()) {
       throw new IllegalArgumentException(where + ": the permission list is empty; an activity without permissions"
-          + " allows nobody. Remove the operation from the spec, or pass --unmapped=skip");
+          + " allows nobody. Remove the operation from the spec, or pass " + spelling.unmappedSkip());
     }
     return names;
   }

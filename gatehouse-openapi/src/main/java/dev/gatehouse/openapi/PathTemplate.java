@@ -1,4 +1,4 @@
-package dev.gatehouse.cli.openapi;
+package dev.gatehouse.openapi;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.gatehouse.cli.openapi;
+package dev.gatehouse.openapi;
 
 import java.io.IOException;
 import java.nio.file.Files;

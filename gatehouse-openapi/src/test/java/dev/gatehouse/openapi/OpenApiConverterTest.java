@@ -1,4 +1,4 @@
-package dev.gatehouse.cli.openapi;
+package dev.gatehouse.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
