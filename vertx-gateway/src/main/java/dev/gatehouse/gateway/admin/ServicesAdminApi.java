@@ -101,18 +101,30 @@ final class ServicesAdminApi {
       boolean prune = Boolean.TRUE.equals(JsonFields.bool(body, "prune", "true to delete the service's activities"
           + " that are not in the list"));
       List<ActivityBody.Draft> drafts = syncEntries(body, name);
-      return services.find(name).compose(owner -> {
-        List<ActivityDefinition> wanted = new ArrayList<>();
-        Set<String> permissions = new LinkedHashSet<>();
-        for (ActivityBody.Draft draft : drafts) {
-          ActivityDefinition definition = activities.validated(draft.resolve(owner, name, false));
-          wanted.add(definition);
-          permissions.addAll(definition.permissions());
-        }
-        return activities.known(permissions, allowUnknown)
-            .compose(checked -> services.sync(name, wanted, prune, dryRun));
-      }).map(outcome -> reply -> AdminJson.ok(reply, 200, syncResult(name, outcome, prune, dryRun)));
+      return sync(name, drafts, prune, dryRun, allowUnknown)
+          .map(outcome -> reply -> AdminJson.ok(reply, 200, syncResult(name, outcome, prune, dryRun)));
     }));
+    new OpenApiImport(this::sync).addTo(router);
+  }
+
+  /**
+   * The one plan-and-apply path of a service's activities, for the sync and the OpenAPI import alike: each draft
+   * resolved against the service and validated, every permission known to Keycloak, then planned (and unless a dry
+   * run, applied) in one transaction.
+   */
+  Future<ActivityStore.SyncOutcome> sync(String name, List<ActivityBody.Draft> drafts, boolean prune, boolean dryRun,
+      boolean allowUnknown) {
+    return services.find(name).compose(owner -> {
+      List<ActivityDefinition> wanted = new ArrayList<>();
+      Set<String> permissions = new LinkedHashSet<>();
+      for (ActivityBody.Draft draft : drafts) {
+        ActivityDefinition definition = activities.validated(draft.resolve(owner, name, false));
+        wanted.add(definition);
+        permissions.addAll(definition.permissions());
+      }
+      return activities.known(permissions, allowUnknown)
+          .compose(checked -> services.sync(name, wanted, prune, dryRun));
+    });
   }
 
   private static List<ActivityBody.Draft> syncEntries(ObjectNode body, String service) {
@@ -253,7 +265,7 @@ final class ServicesAdminApi {
     return value.longValue();
   }
 
-  private static String name(RoutingContext ctx) {
+  static String name(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     try {
       ServiceRules.validateName(name);

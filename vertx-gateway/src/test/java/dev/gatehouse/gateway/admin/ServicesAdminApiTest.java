@@ -230,6 +230,130 @@ class ServicesAdminApiTest {
     assertThat(new JsonArray(call("GET", "/services/reports/activities", null).body())).isEmpty();
   }
 
+  private static final String ITEMS_SPEC = """
+      openapi: 3.0.3
+      info: {title: items, version: "1"}
+      paths:
+        /items:
+          get:
+            summary: List items
+            x-gatehouse-permissions: [view-users]
+            responses: {"200": {description: ok}}
+        /items/{id}:
+          parameters:
+            - {name: id, in: path, required: true, schema: {type: string}}
+          get:
+            operationId: readItem
+            x-gatehouse-permissions: [view-users, view-roles]
+            responses: {"200": {description: ok}}
+      """;
+
+  private static HttpResponse<String> importSpec(String service, JsonObject body) throws Exception {
+    return call("POST", "/services/" + service + "/activities/import-openapi", body.encode());
+  }
+
+  @Test
+  void anOpenApiImportPlansAppliesWithTheSyncAndChangesNothingTheSecondTime() throws Exception {
+    create("catalogue", "/catalogue");
+    long before = await(activities.version());
+
+    HttpResponse<String> planned = importSpec("catalogue", new JsonObject().put("spec", ITEMS_SPEC)
+        .put("dryRun", true));
+    long afterPlan = await(activities.version());
+    HttpResponse<String> applied = importSpec("catalogue", new JsonObject().put("spec", ITEMS_SPEC));
+    long afterApply = await(activities.version());
+    JsonObject again = new JsonObject(importSpec("catalogue", new JsonObject().put("spec", ITEMS_SPEC)).body());
+
+    assertThat(planned.statusCode()).as(planned.body()).isEqualTo(200);
+    JsonObject plan = new JsonObject(planned.body());
+    assertThat(plan.getBoolean("applied")).isFalse();
+    assertThat(plan.getJsonArray("added")).hasSize(2);
+    assertThat(plan.getJsonArray("added").getJsonObject(1).getString("urlRegex")).isEqualTo("/catalogue/items/[^/]+");
+    assertThat(afterPlan).as("a dry run stores nothing").isEqualTo(before);
+    assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+    assertThat(new JsonObject(applied.body()).getBoolean("applied")).isTrue();
+    assertThat(afterApply).as("one transaction").isEqualTo(before + 1);
+    assertThat(again.getJsonArray("unchanged")).hasSize(2);
+    assertThat(again.getJsonArray("added")).isEmpty();
+    assertThat(again.getJsonArray("changed")).isEmpty();
+    assertThat(await(activities.version())).as("re-applying changes nothing").isEqualTo(afterApply);
+
+    // The same plan as the sync endpoint's for the same activities (it is the same code).
+    JsonObject viaSync = new JsonObject(call("POST", "/services/catalogue/activities/sync", new JsonObject()
+        .put("dryRun", true).put("activities", new JsonArray()
+            .add(new JsonObject().put("method", "GET").put("serviceRegex", "/items").put("description", "List items")
+                .put("permissions", new JsonArray().add("view-users")))
+            .add(new JsonObject().put("method", "GET").put("serviceRegex", "/items/[^/]+")
+                .put("description", "readItem").put("permissions", new JsonArray().add("view-roles")
+                    .add("view-users")))).encode()).body());
+    assertThat(viaSync.getJsonArray("unchanged")).isEqualTo(again.getJsonArray("unchanged"));
+
+    // An edit shows as a precise change.
+    JsonObject edited = new JsonObject(importSpec("catalogue", new JsonObject().put("dryRun", true)
+        .put("spec", ITEMS_SPEC.replace("[view-users, view-roles]", "[view-users]"))).body());
+    assertThat(edited.getJsonArray("changed")).hasSize(1);
+    assertThat(edited.getJsonArray("changed").getJsonObject(0).getJsonArray("changedFields"))
+        .containsExactly("permissions");
+  }
+
+  @Test
+  void anOpenApiImportRefusesBadSpecsWithTheCommandLinesMessagesAndChangesNothing() throws Exception {
+    create("shelf", "/shelf");
+    long before = await(activities.version());
+
+    HttpResponse<String> notOpenApi = importSpec("shelf", new JsonObject().put("spec", "just: text"));
+    HttpResponse<String> unmapped = importSpec("shelf", new JsonObject().put("spec",
+        ITEMS_SPEC.replace("      x-gatehouse-permissions: [view-users]\n", "")));
+    HttpResponse<String> skipped = importSpec("shelf", new JsonObject().put("dryRun", true).put("unmapped", "skip")
+        .put("spec", ITEMS_SPEC.replace("      x-gatehouse-permissions: [view-users]\n", "")));
+    HttpResponse<String> mapped = importSpec("shelf", new JsonObject().put("dryRun", true)
+        .put("permissionsMap", new JsonObject().put("GET /items", "view-skills"))
+        .put("spec", ITEMS_SPEC.replace("      x-gatehouse-permissions: [view-users]\n", "")));
+    HttpResponse<String> unknown = importSpec("shelf", new JsonObject().put("spec",
+        ITEMS_SPEC.replace("[view-users]", "[no-such-permission]")));
+    HttpResponse<String> overlap = importSpec("shelf", new JsonObject().put("spec", ITEMS_SPEC + """
+                /items/new:
+                  get:
+                    x-gatehouse-permissions: [view-skills]
+                    responses: {"200": {description: ok}}
+              """));
+    HttpResponse<String> external = importSpec("shelf", new JsonObject().put("spec", ITEMS_SPEC + """
+          /remote:
+            $ref: "http://127.0.0.1:9/paths.yaml"
+        """));
+    HttpResponse<String> badField = importSpec("shelf", new JsonObject().put("spec", ITEMS_SPEC)
+        .put("url", "http://example.com/openapi.yaml"));
+    HttpResponse<String> tooLarge = importSpec("shelf", new JsonObject().put("spec",
+        ITEMS_SPEC + "#".repeat(OpenApiImport.MAX_SPEC_CHARS)));
+
+    assertThat(notOpenApi.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(notOpenApi.body()).getString("error")).isEqualTo("spec_refused");
+    assertThat(new JsonObject(notOpenApi.body()).getString("message")).contains("is not a valid OpenAPI 3.0/3.1");
+    assertThat(unmapped.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(unmapped.body()).getString("message")).contains("1 operation(s) have no permissions:"
+        + " GET /items").contains("\"unmapped\": \"skip\"").contains("\"permissionsMap\"");
+    assertThat(skipped.statusCode()).as(skipped.body()).isEqualTo(200);
+    assertThat(new JsonObject(skipped.body()).getJsonArray("skipped").getString(0)).contains("GET /items");
+    assertThat(mapped.statusCode()).as(mapped.body()).isEqualTo(200);
+    assertThat(new JsonObject(mapped.body()).getJsonArray("added").getJsonObject(0).getJsonArray("permissions"))
+        .containsExactly("view-skills");
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(unknown.body()).getString("error")).isEqualTo("unknown_permission");
+    assertThat(new JsonObject(unknown.body()).getJsonArray("unknownPermissions")).containsExactly("no-such-permission");
+    assertThat(overlap.statusCode()).as(overlap.body()).isEqualTo(400);
+    assertThat(new JsonObject(overlap.body()).getString("message")).contains("overlap");
+    assertThat(external.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(external.body()).getString("message")).contains("refers outside itself")
+        .contains("http://127.0.0.1:9/paths.yaml");
+    assertThat(badField.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(badField.body()).getString("message")).contains("url");
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(new JsonObject(tooLarge.body()).getString("message")).contains(String.valueOf(OpenApiImport
+        .MAX_SPEC_CHARS));
+    assertThat(await(activities.version())).as("nothing refused was stored").isEqualTo(before);
+    assertThat(new JsonArray(call("GET", "/services/shelf/activities", null).body())).isEmpty();
+  }
+
   @Test
   void aShadowActivityIsPromotedWithOneCall() throws Exception {
     HttpResponse<String> created = call("POST", "/activities", new JsonObject().put("method", "GET")
