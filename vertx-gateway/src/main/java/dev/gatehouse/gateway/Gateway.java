@@ -179,7 +179,8 @@ public final class Gateway {
         ActivityPatterns::validate, config.adminMaxBodyBytes(), new ExplainHandler(parts.gate()), permissionCatalog)
         .withRobots(new RobotsAdminApi(keycloakAdminClient, config.permissionCheck().keycloakUrl() + "/admin/realms/"
             + config.permissionCheck().realm(), permissionCatalog::serviceAccountToken,
-            config.permissionCheck().httpTimeoutMillis()))
+            config.permissionCheck().httpTimeoutMillis())
+            .withRoleGuard(permissionCatalog, () -> parts.gate().policy()))
         .withServices(new StoreServiceRepository(new ServiceStore(pool), store),
             config.routes().stream().map(route -> route.prefix()).collect(java.util.stream.Collectors.toSet()))
         .withDecisions(new DecisionsAdminApi(audit.store()));

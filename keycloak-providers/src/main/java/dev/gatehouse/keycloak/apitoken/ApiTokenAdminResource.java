@@ -3,6 +3,7 @@ package dev.gatehouse.keycloak.apitoken;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,8 +20,10 @@ import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.utils.ModelToRepresentation;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -32,6 +35,9 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  * <p>Robot users ({@link RobotUsers}): {@code POST robots} creates a user who cannot sign in, {@code GET robots}
  * lists them, and {@code POST users/{userId}/tokens} issues an API token for a robot only (manage-users; shown in
  * that answer once; recorded as an admin event without the token). A person's tokens stay theirs alone to create.
+ * {@code GET robots/{userId}/roles}, {@code PUT} and {@code DELETE robots/{userId}/roles/{role}} list, give and take a
+ * robot's realm roles (robots only; never the default role, Keycloak admin roles or Gatehouse's reserved roles, see
+ * {@link RobotRoles}), recorded as the stock role-mapping admin events.
  */
 public final class ApiTokenAdminResource {
   /**
@@ -160,6 +166,85 @@ public final class ApiTokenAdminResource {
     return Response.status(Response.Status.CREATED).entity(created).type(MediaType.APPLICATION_JSON_TYPE).build();
   }
 
+  /** A robot's realm roles and those it may be given (robot managers, or admins who may map this user's roles). */
+  @GET
+  @Path("robots/{userId}/roles")
+  @Produces(MediaType.APPLICATION_JSON)
+  public RobotRoles.Listing robotRoles(@PathParam("userId") String userId) {
+    UserModel robot = robot(userId, false);
+    return RobotRoles.of(realm, robot);
+  }
+
+  /** Gives a robot a realm role; recorded as the stock role-mapping admin event (so tokens are revoked as usual). */
+  @PUT
+  @Path("robots/{userId}/roles/{role}")
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response grantRobotRole(@PathParam("userId") String userId, @PathParam("role") String roleName) {
+    return changeRobotRole(userId, roleName, true);
+  }
+
+  @DELETE
+  @Path("robots/{userId}/roles/{role}")
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response removeRobotRole(@PathParam("userId") String userId, @PathParam("role") String roleName) {
+    return changeRobotRole(userId, roleName, false);
+  }
+
+  private Response changeRobotRole(String userId, String roleName, boolean grant) {
+    UserModel robot = robot(userId, true);
+    RoleModel role = realm.getRole(roleName);
+    if (role == null) {
+      return RestErrors.notFound("There is no realm role named '" + roleName + "' in realm '" + realm.getName()
+          + "'. Pick one of the roles listed as assignable.");
+    }
+    if (!robotManager()) {
+      auth.roles().requireMapRole(role);
+    }
+    String refusal = RobotRoles.refusal(realm, role);
+    if (refusal != null) {
+      throw RestErrors.forbidden(refusal);
+    }
+    boolean has = robot.getRealmRoleMappingsStream().anyMatch(mapped -> mapped.getId().equals(role.getId()));
+    if (grant != has) {
+      if (grant) {
+        robot.grantRole(role);
+      } else {
+        robot.deleteRoleMapping(role);
+      }
+      // The stock endpoint's event (users/{id}/role-mappings/realm, the roles as representation): listeners such as
+      // Gatehouse's revocation relay treat it exactly like a change made in Keycloak's console.
+      adminEvent.resource(ResourceType.REALM_ROLE_MAPPING)
+          .operation(grant ? OperationType.CREATE : OperationType.DELETE)
+          .resourcePath("users", robot.getId(), "role-mappings", "realm")
+          .representation(List.of(ModelToRepresentation.toBriefRepresentation(role)))
+          .success();
+    }
+    return Response.ok(RobotRoles.of(realm, robot), MediaType.APPLICATION_JSON_TYPE).build();
+  }
+
+  /** The robot {@code userId}; a person is refused (403, naming only the id) whatever the caller's rights. */
+  private UserModel robot(String userId, boolean change) {
+    UserModel user = user(userId);
+    if (!RobotUsers.isRobot(user)) {
+      throw RestErrors.forbidden("User '" + userId + "' is not a robot user: a person's roles are given in Keycloak's"
+          + " admin console, never here.");
+    }
+    if (!robotManager()) {
+      if (change) {
+        auth.users().requireMapRoles(user);
+      } else {
+        auth.users().requireView(user);
+      }
+    }
+    String signIn = RobotUsers.signInPath(session, realm, user);
+    if (signIn != null) {
+      throw new WebApplicationException(RestErrors.conflict("'" + user.getUsername() + "' is marked as a robot but"
+          + " can sign in (" + signIn + "). Remove that first: a robot reaches the system only through its API"
+          + " tokens."));
+    }
+    return user;
+  }
+
   private UserModel user(String userId) {
     UserModel user = session.users().getUserById(realm, userId);
     if (user == null) {
@@ -175,7 +260,8 @@ public final class ApiTokenAdminResource {
 
   /**
    * Whether the caller holds {@value #ROBOT_MANAGER_ROLE} of this realm, in its client's scope: it may then create and
-   * list robots and issue, list and revoke robots' tokens, and nothing else (no people, no role mappings).
+   * list robots, issue, list and revoke robots' tokens, and give robots application roles ({@link RobotRoles}); nothing
+   * else (no people, no admin roles).
    */
   private boolean robotManager() {
     return auth.adminAuth().getRealm().equals(realm) && auth.adminAuth().hasRealmRole(ROBOT_MANAGER_ROLE);

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.admin;
 
+import dev.gatehouse.gateway.policy.AccessPolicy;
 import dev.gatehouse.gateway.reply.ErrorReply;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -12,7 +13,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -24,7 +28,14 @@ import java.util.regex.Pattern;
  *   GET    /gatehouse/admin/robots/{id}/tokens            its API tokens (never the secrets)
  *   POST   /gatehouse/admin/robots/{id}/tokens            {"name","expiresAt"?}: a new token, shown in this answer only
  *   DELETE /gatehouse/admin/robots/{id}/tokens/{tokenId}  revoke one
+ *   GET    /gatehouse/admin/robots/{id}/roles             its realm roles, and those it may be given
+ *   PUT    /gatehouse/admin/robots/{id}/roles/{role}      give it a realm role
+ *   DELETE /gatehouse/admin/robots/{id}/roles/{role}      take one
  * </pre>
+ * Roles are for robots only (the pack refuses a person), never the realm's default role, a role carrying Keycloak
+ * administration rights, or Gatehouse's reserved service-account roles (the pack decides, see its RobotRoles). This
+ * gateway also refuses to give a role whose permissions open its own admin API (the activities guarding
+ * {@value ActivitiesAdminApi#MOUNT}): a robot's API token, held by a third party, must not administer Gatehouse.
  * Each call goes to the extension pack's {@code /admin/realms/{realm}/api-tokens} with the GATEWAY's service-account
  * token: the administrator's own token has no Keycloak admin role. That account holds only the realm role
  * {@value #ROBOT_MANAGER_ROLE}, which lets it manage robots and their tokens and nothing else (no people, no roles).
@@ -32,11 +43,16 @@ import java.util.regex.Pattern;
 public final class RobotsAdminApi {
   static final String ROBOT_MANAGER_ROLE = "gatehouse-robot-manager";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+  /** Realm role names as the console and Keycloak's defaults make them (no '/', no controls). */
+  private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,254}");
 
   private final WebClient client;
   private final String apiTokensUrl;
   private final Supplier<Future<String>> serviceAccountToken;
   private final long timeoutMillis;
+  /** Null: no role can be given (the gateway cannot tell whether a role would open its admin API). */
+  private PermissionCatalog permissions;
+  private Supplier<AccessPolicy> policy;
 
   /**
    * @param adminRealmUrl        such as {@code http://keycloak:8080/admin/realms/gatehouse}
@@ -48,6 +64,16 @@ public final class RobotsAdminApi {
     this.apiTokensUrl = adminRealmUrl + "/api-tokens";
     this.serviceAccountToken = serviceAccountToken;
     this.timeoutMillis = timeoutMillis;
+  }
+
+  /**
+   * Lets administrators give robots roles: {@code permissions} tells a role's effective permissions and {@code policy}
+   * whether they would open the admin API (the same question the console's {@code admin} flag asks).
+   */
+  public RobotsAdminApi withRoleGuard(PermissionCatalog permissions, Supplier<AccessPolicy> policy) {
+    this.permissions = permissions;
+    this.policy = policy;
+    return this;
   }
 
   /** Adds the endpoints to the admin sub-router (paths relative to its mount). */
@@ -67,6 +93,61 @@ public final class RobotsAdminApi {
       }
       call(ctx, HttpMethod.DELETE, apiTokensUrl + "/users/" + id + "/" + tokenId, false);
     }));
+    router.get("/robots/:id/roles").handler(ctx -> withId(ctx, id ->
+        call(ctx, HttpMethod.GET, apiTokensUrl + "/robots/" + id + "/roles", false)));
+    router.put("/robots/:id/roles/:role").handler(ctx -> withId(ctx, id -> withRole(ctx, role ->
+        grantable(ctx, role, () -> call(ctx, HttpMethod.PUT, rolesUrl(id, role), false)))));
+    // Taking a role away only lowers what the robot can do: no guard beyond the pack's.
+    router.delete("/robots/:id/roles/:role").handler(ctx -> withId(ctx, id -> withRole(ctx, role ->
+        call(ctx, HttpMethod.DELETE, rolesUrl(id, role), false))));
+  }
+
+  private String rolesUrl(String id, String role) {
+    return apiTokensUrl + "/robots/" + id + "/roles/" + URLEncoder.encode(role, StandardCharsets.UTF_8)
+        .replace("+", "%20");
+  }
+
+  private static void withRole(RoutingContext ctx, java.util.function.Consumer<String> then) {
+    String role = ctx.pathParam("role");
+    if (role == null || !ROLE.matcher(role).matches()) {
+      ErrorReply.badRequest(ctx.request(), "A realm role name is letters, digits, '.', '_', ':', '@' and '-', as"
+          + " listed by GET " + ActivitiesAdminApi.MOUNT + "/robots/{id}/roles.");
+      return;
+    }
+    if (ctx.body().buffer() != null && ctx.body().buffer().length() > 0) {
+      ErrorReply.badRequest(ctx.request(), "This endpoint takes no request body; the role is named in the path.");
+      return;
+    }
+    then.accept(role);
+  }
+
+  /** Runs {@code then} unless {@code role}'s permissions would open this gateway's admin API (then 403). */
+  private void grantable(RoutingContext ctx, String role, Runnable then) {
+    if (permissions == null || policy == null || !policy.get().loaded()) {
+      ErrorReply.unavailable(ctx.request(), "This gateway cannot check now whether the role '" + role + "' would"
+          + " open its admin API, so no role was given. Try again shortly.");
+      return;
+    }
+    permissions.permissionsOf(new PolicySubject(PolicySubject.Kind.ROLE, role)).onComplete(result -> {
+      if (result.failed()) {
+        if (result.cause() instanceof UnknownSubjectException) {
+          ErrorReply.notFound(ctx.request(), "There is no realm role named '" + role + "'. Pick one of the roles"
+              + " listed as assignable.");
+        } else {
+          ErrorReply.unavailable(ctx.request(), "Keycloak cannot tell the permissions of the role '" + role + "' now ("
+              + result.cause().getMessage() + "), so no role was given. Try again shortly.");
+        }
+        return;
+      }
+      Set<String> carried = result.result().permissions();
+      if (policy.get().decide("GET", ActivitiesAdminApi.MOUNT + "/activities", carried).allowed()) {
+        ErrorReply.send(ctx.request(), 403, "role_not_assignable", "'" + role + "' carries permissions that open"
+            + " Gatehouse's admin API: a robot's API token, held by a third party, must not administer Gatehouse."
+            + " Give the robot a role with only the permissions its calls need.");
+        return;
+      }
+      then.run();
+    });
   }
 
   private static void withId(RoutingContext ctx, java.util.function.Consumer<String> then) {

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.gateway.testing.FakePermissionCatalog;
+import dev.gatehouse.gateway.testing.FakePolicy;
 import dev.gatehouse.gateway.testing.InMemoryActivityRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,6 +38,11 @@ class RobotsAdminApiTest {
   private volatile boolean grantMissing;
   private volatile boolean tokenSourceDown;
   private int gatewayPort;
+  private final FakePermissionCatalog catalog = new FakePermissionCatalog()
+      .subject(PolicySubject.Kind.ROLE, "partner", true, "view-roles")
+      .subject(PolicySubject.Kind.ROLE, "admin", true, "view-roles", "manage-activities");
+  private final FakePolicy policy = new FakePolicy()
+      .allow("GET", "/gatehouse/admin/activities(/.*)?", "manage-activities");
 
   @BeforeEach
   void start() throws Exception {
@@ -44,9 +50,10 @@ class RobotsAdminApiTest {
     RobotsAdminApi robots = new RobotsAdminApi(WebClient.create(vertx),
         "http://127.0.0.1:" + keycloak.actualPort() + "/admin/realms/test",
         () -> tokenSourceDown ? Future.failedFuture(new PermissionCatalogUnavailableException("Keycloak at"
-            + " http://127.0.0.1:1 could not be reached")) : Future.succeededFuture("gateway-sa-token"), 5_000);
+            + " http://127.0.0.1:1 could not be reached")) : Future.succeededFuture("gateway-sa-token"), 5_000)
+        .withRoleGuard(catalog, () -> policy);
     ActivitiesAdminApi admin = new ActivitiesAdminApi(new InMemoryActivityRepository(), (method, regex) -> { },
-        64 * 1024, null, new FakePermissionCatalog()).withRobots(robots);
+        64 * 1024, null, catalog).withRobots(robots);
     Router router = Router.router(vertx);
     admin.mount(router, vertx);
     gatewayPort = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")).actualPort();
@@ -78,6 +85,11 @@ class RobotsAdminApiTest {
       } else if (path.equals(REALM_PATH + "/users/person-1/tokens")) {
         request.response().setStatusCode(403).end(new JsonObject().put("error", "access_denied")
             .put("error_description", "'carol' is not a robot user").encode());
+      } else if (path.startsWith(REALM_PATH + "/robots/r-1/roles")) {
+        request.response().end(new JsonObject().put("robot", "partner-acme").encode());
+      } else if (path.startsWith(REALM_PATH + "/robots/person-1/roles")) {
+        request.response().setStatusCode(403).end(new JsonObject().put("error", "access_denied")
+            .put("error_description", "User 'person-1' is not a robot user").encode());
       } else if (path.equals(REALM_PATH + "/users/r-1/t-1")) {
         request.response().setStatusCode(204).end();
       } else {
@@ -115,6 +127,46 @@ class RobotsAdminApiTest {
         "POST " + REALM_PATH + "/robots Bearer gateway-sa-token {\"username\":\"new-bot\"}",
         "POST " + REALM_PATH + "/users/r-1/tokens Bearer gateway-sa-token {\"name\":\"acme\"}",
         "DELETE " + REALM_PATH + "/users/r-1/t-1 Bearer gateway-sa-token ");
+  }
+
+  @Test
+  void aRobotsRolesAreListedGivenAndTakenThroughThePack() throws Exception {
+    HttpResponse<String> listed = send("GET", "/gatehouse/admin/robots/r-1/roles", null);
+    HttpResponse<String> given = send("PUT", "/gatehouse/admin/robots/r-1/roles/partner", null);
+    HttpResponse<String> taken = send("DELETE", "/gatehouse/admin/robots/r-1/roles/partner", null);
+
+    assertThat(listed.statusCode()).isEqualTo(200);
+    assertThat(given.statusCode()).isEqualTo(200);
+    assertThat(taken.statusCode()).isEqualTo(200);
+    assertThat(calls).containsExactly(
+        "GET " + REALM_PATH + "/robots/r-1/roles Bearer gateway-sa-token ",
+        "PUT " + REALM_PATH + "/robots/r-1/roles/partner Bearer gateway-sa-token ",
+        "DELETE " + REALM_PATH + "/robots/r-1/roles/partner Bearer gateway-sa-token ");
+  }
+
+  @Test
+  void aRoleThatOpensTheAdminApiOrAnUnknownRoleIsNeverGivenAndKeycloakIsNotAsked() throws Exception {
+    HttpResponse<String> admin = send("PUT", "/gatehouse/admin/robots/r-1/roles/admin", null);
+    HttpResponse<String> unknown = send("PUT", "/gatehouse/admin/robots/r-1/roles/no-such-role", null);
+    HttpResponse<String> badName = send("PUT", "/gatehouse/admin/robots/r-1/roles/a%2Fb", null);
+    policy.loaded(false);
+    HttpResponse<String> notLoaded = send("PUT", "/gatehouse/admin/robots/r-1/roles/partner", null);
+
+    assertThat(admin.statusCode()).isEqualTo(403);
+    assertThat(admin.body()).contains("role_not_assignable").contains("must not administer Gatehouse");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("no-such-role");
+    assertThat(badName.statusCode()).isEqualTo(400);
+    assertThat(notLoaded.statusCode()).isEqualTo(503);
+    assertThat(calls).as("nothing reached Keycloak's role mappings").isEmpty();
+  }
+
+  @Test
+  void aPersonsRolesAreRefusedWithTheExtensionPacksReason() throws Exception {
+    HttpResponse<String> refused = send("PUT", "/gatehouse/admin/robots/person-1/roles/partner", null);
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("not a robot user");
   }
 
   @Test
