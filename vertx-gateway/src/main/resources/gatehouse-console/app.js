@@ -124,6 +124,7 @@
     tokens: viewTokens,
     'admin/activities': viewActivities,
     'admin/services': viewServices,
+    'admin/import': viewImport,
     'admin/explain': viewAdminExplain,
     'admin/decisions': viewDecisions,
     'admin/robots': viewRobots,
@@ -340,7 +341,7 @@
       if (description.value) request.description = description.value;
       try {
         await api('POST', ADMIN + '/robots', request);
-        say(problem, 'ok', 'Created robot "' + username.value + '". Give it roles in Keycloak, then issue a token.');
+        say(problem, 'ok', 'Created robot "' + username.value + '". Give it roles below, then issue a token.');
         username.value = '';
         description.value = '';
         await loadRobots(list, shown, problem);
@@ -353,8 +354,8 @@
       field('robot-description', 'Description (optional)', description, 'Who uses it, for what')),
     h('button', { type: 'submit', id: 'robot-create' }, 'Create robot'));
     page('Robot users', h('p', {}, 'A robot user cannot sign in: a third party reaches the system only through the'
-      + ' API tokens you issue here, with the robot\'s roles (new robots get the realm\'s default roles; change'
-      + ' them in the Keycloak admin console).'), form, problem, shown, h('h2', {}, 'Robots'), list);
+      + ' API tokens you issue here, with the robot\'s roles (new robots get the realm\'s default roles; give or take'
+      + ' application roles below).'), form, problem, shown, h('h2', {}, 'Robots'), list);
     await loadRobots(list, shown, problem);
   }
 
@@ -383,10 +384,51 @@
         await loadRobotTokens(robot, tokens, problem);
       } catch (e) { showError(form, fieldId, e.message, problem); }
     } }, field(fieldId, 'New token name', name), h('button', { type: 'submit', class: 'issue-token' }, 'Issue token'));
+    const roles = h('div', { class: 'robot-roles' });
     const card = h('section', { class: 'card', 'data-robot': robot.username },
-      h('h3', {}, robot.username), robot.description ? h('p', {}, robot.description) : null, form, tokens);
+      h('h3', {}, robot.username), robot.description ? h('p', {}, robot.description) : null, roles, form, tokens);
+    loadRobotRoles(robot, roles, problem);
     loadRobotTokens(robot, tokens, problem);
     return card;
+  }
+
+  // A robot's realm roles: given and taken here (never a person's: the server refuses), with the server's reasons.
+  async function loadRobotRoles(robot, area, problem) {
+    const url = ADMIN + '/robots/' + encodeURIComponent(robot.id) + '/roles';
+    const render = (listing) => {
+      const held = new Set(listing.assigned.map(r => r.name));
+      const fieldId = 'robot-role-' + robot.id;
+      const choice = h('select', {}, h('option', { value: '' }, 'Choose a role…'),
+        listing.assignable.filter(r => !held.has(r.name)).map(r => h('option', { value: r.name },
+          r.name + (r.description ? ' — ' + r.description : ''))));
+      const form = h('form', { class: 'row give-role-form', onsubmit: async (event) => {
+        event.preventDefault();
+        clearErrors(form);
+        if (!choice.value) { showError(form, fieldId, 'Choose a role to give.', problem); return; }
+        try {
+          render((await api('PUT', url + '/' + encodeURIComponent(choice.value))).body);
+          say(problem, 'ok', 'Gave ' + robot.username + ' the role ' + choice.value + '.');
+        } catch (e) { showError(form, fieldId, e.message, problem); }
+      } }, field(fieldId, 'Give a role', choice, 'Application roles only: never admin roles or the default role.'),
+      h('button', { type: 'submit', class: 'give-role secondary' }, 'Give role'));
+      area.replaceChildren(h('h4', {}, 'Roles'),
+        listing.assigned.length === 0 ? h('p', { class: 'hint' }, 'No roles.')
+          : h('ul', { class: 'chips robot-role-list' }, listing.assigned.map(r => h('li', { 'data-role': r.name }, r.name,
+            listing.assignable.some(a => a.name === r.name)
+              ? h('button', { type: 'button', class: 'remove-role', 'data-role': r.name,
+                'aria-label': 'Take ' + r.name + ' from ' + robot.username, onclick: async () => {
+                  try {
+                    render((await api('DELETE', url + '/' + encodeURIComponent(r.name))).body);
+                    say(problem, 'ok', 'Took the role ' + r.name + ' from ' + robot.username + '.');
+                  } catch (e) { say(problem, 'error', e.message); }
+                } }, '×') : null))),
+        form);
+    };
+    try {
+      render((await api('GET', url)).body);
+    } catch (e) {
+      area.replaceChildren(failed(e));
+    }
   }
 
   async function loadRobotTokens(robot, area, problem) {
@@ -594,24 +636,178 @@
       + ' with the same decision code as real requests.'), form, result);
   }
 
-  // The decision log (issue #16) is served by gateways that have it; others answer 404.
+  // The decision log (issue #16): stored decisions when the gateway keeps them in PostgreSQL (audit.postgres.enabled);
+  // otherwise the server says so, and how to turn it on.
   async function viewDecisions() {
-    const area = h('div', {}, h('p', {}, 'Loading…'));
-    page('Decision log', area);
+    const subject = h('input', { type: 'text', autocomplete: 'off', placeholder: 'user id (sub)' });
+    const username = h('input', { type: 'text', autocomplete: 'off', placeholder: 'alice' });
+    const decision = h('select', {}, h('option', { value: '' }, 'Any'),
+      ['allowed', 'denied', 'unauthenticated', 'unavailable'].map(d => h('option', { value: d }, d)));
+    const area = h('div', { id: 'decisions-area' }, h('p', {}, 'Loading…'));
+    const problem = status('decisions-status');
+    const search = async () => {
+      const query = new URLSearchParams();
+      if (subject.value.trim()) query.set('subject', subject.value.trim());
+      if (username.value.trim()) query.set('username', username.value.trim());
+      if (decision.value) query.set('decision', decision.value);
+      clearErrors(form);
+      problem.textContent = '';
+      try {
+        const { body } = await api('GET', ADMIN + '/decisions' + (query.toString() ? '?' + query : ''));
+        const records = body.decisions || [];
+        area.replaceChildren(h('p', { class: 'hint', id: 'decisions-window' }, records.length + ' decision(s) from '
+          + when(body.since) + ' to ' + when(body.until) + ', newest first.'),
+          records.length === 0 ? h('p', { id: 'no-decisions' }, 'No decisions match.')
+          : h('table', { id: 'decisions', class: 'responsive' },
+            h('thead', {}, h('tr', {}, ['Time', 'Who', 'Request', 'Decision', 'Why'].map(t => h('th', {}, t)))),
+            h('tbody', {}, records.map(r => h('tr', { 'data-decision': r.decision, 'data-subject': r.subject || '',
+              'data-path': r.path || '' },
+              h('td', { 'data-label': 'Time' }, when(r.time)),
+              h('td', { 'data-label': 'Who' }, r.username || r.subject || r.client || '—'),
+              h('td', { 'data-label': 'Request' }, h('code', {}, (r.method || '') + ' ' + (r.path || ''))),
+              h('td', { 'data-label': 'Decision' }, h('span', { class: r.decision === 'allowed' ? 'allowed' : 'denied' },
+                r.decision + (r.status ? ' (' + r.status + ')' : ''))),
+              h('td', { 'data-label': 'Why' }, r.reason || '', r.permission ? ' — ' + r.permission : ''))))));
+      } catch (e) {
+        if (e.status === 404) {
+          form.hidden = true;
+          area.replaceChildren(h('p', { id: 'decisions-unavailable', class: 'card unavailable' },
+            'The decision log is off on this gateway. ', e.message));
+        } else {
+          showError(form, /\bsubject\b/.test(e.message) ? 'decisions-subject' : /username/.test(e.message)
+            ? 'decisions-username' : /decision/.test(e.message) ? 'decisions-decision' : null, e.message, problem);
+          area.replaceChildren();
+        }
+      }
+    };
+    const form = h('form', { class: 'card', id: 'decisions-form', onsubmit: (event) => { event.preventDefault(); search(); } },
+      h('div', { class: 'row' }, field('decisions-subject', 'Subject', subject),
+        field('decisions-username', 'Username', username), field('decisions-decision', 'Decision', decision)),
+      h('button', { type: 'submit', id: 'decisions-search' }, 'Search the last hour'), problem);
+    page('Decision log', h('p', {}, 'Who was allowed or refused what, and why, as this gateway recorded it.'), form, area);
+    await search();
+  }
+
+  // ---- OpenAPI import: a service's activities from its spec, reviewed as a plan, then applied -------------------
+  // The spec's text is sent (pasted, or read from a local file with FileReader); the gateway fetches no URL.
+  async function viewImport() {
+    const service = h('select', { required: true });
+    const spec = h('textarea', { rows: '14', spellcheck: 'false', class: 'mono',
+      placeholder: 'openapi: 3.0.3\ninfo: {title: billing, version: "1"}\npaths: …' });
+    const file = h('input', { type: 'file', accept: '.yaml,.yml,.json,application/json,application/yaml' });
+    const map = h('textarea', { rows: '3', spellcheck: 'false', class: 'mono', placeholder: 'listInvoices: [view-invoices]' });
+    const unmapped = h('select', {}, h('option', { value: 'fail' }, 'Refuse the import'),
+      h('option', { value: 'skip' }, 'Leave them out (the gateway refuses them)'));
+    const prune = h('input', { type: 'checkbox', id: 'import-prune' });
+    const problem = status('import-status');
+    const result = h('div', { id: 'import-result-area' });
+    const apply = h('button', { type: 'button', id: 'import-apply', disabled: true }, 'Apply');
+    let planned = null; // the request whose plan is shown; Apply sends exactly it, or re-plans when anything changed
+
+    const request = (dryRun) => {
+      const body = { spec: spec.value, dryRun, unmapped: unmapped.value, prune: prune.checked };
+      if (map.value.trim()) body.permissionsMap = map.value;
+      return body;
+    };
+    const sameAsPlanned = () => planned && planned.service === service.value
+      && JSON.stringify(planned.body) === JSON.stringify(request(true));
+    const invalidate = () => { if (!sameAsPlanned()) apply.disabled = true; };
+    [spec, map, unmapped, prune, service].forEach(el => el.addEventListener('input', invalidate));
+    [unmapped, prune, service].forEach(el => el.addEventListener('change', invalidate));
+
+    file.addEventListener('change', () => {
+      const chosen = file.files && file.files[0];
+      if (!chosen) return;
+      const reader = new FileReader();
+      reader.onload = () => { spec.value = String(reader.result); invalidate(); say(problem, 'ok', 'Read ' + chosen.name + '.'); };
+      reader.onerror = () => say(problem, 'error', 'Cannot read ' + chosen.name + ': ' + reader.error);
+      reader.readAsText(chosen);
+    });
+
+    const send = async (dryRun) => {
+      clearErrors(form);
+      problem.textContent = '';
+      const body = request(dryRun);
+      const url = ADMIN + '/services/' + encodeURIComponent(service.value) + '/activities/import-openapi';
+      try {
+        const answer = (await api('POST', url, body)).body;
+        result.replaceChildren(planView(answer));
+        if (dryRun) {
+          planned = { service: service.value, body };
+          apply.disabled = false;
+        } else {
+          planned = null;
+          apply.disabled = true;
+          say(problem, 'ok', answer.applied ? 'Applied to ' + answer.service + '.' : 'Nothing to apply: the service'
+            + ' already matches the spec.');
+        }
+      } catch (e) {
+        planned = null;
+        apply.disabled = true;
+        const where = e.body.error === 'permissions_map_refused' ? 'import-map'
+          : ['spec_refused', 'unknown_permission', 'payload_too_large'].includes(e.body.error) || /spec|\$ref/i.test(e.message)
+            ? 'import-spec' : /service/i.test(e.message) ? 'import-service' : null;
+        showError(form, where, e.message, problem);
+      }
+    };
+    apply.addEventListener('click', async () => {
+      if (!sameAsPlanned()) {
+        // The text changed since the plan: show the new plan first, never apply unseen changes.
+        await send(true);
+        say(problem, 'ok', 'The spec or options changed since the plan: review this new plan, then apply.');
+        return;
+      }
+      await send(false);
+    });
+
+    const form = h('form', { class: 'card', id: 'import-form', novalidate: true, onsubmit: (event) => {
+      event.preventDefault();
+      send(true);
+    } },
+    field('import-service', 'Service', service, 'Its activities are replaced by the plan (others are untouched).'),
+    field('import-spec', 'OpenAPI 3.0/3.1 document (YAML or JSON)', spec,
+      'Paste it, or choose a file below. Only the text is sent: the gateway fetches no URL, and $refs must point inside the document.'),
+    h('div', { class: 'field' }, h('label', { for: 'import-file' }, 'Or read a file'), Object.assign(file, { id: 'import-file' })),
+    h('div', { class: 'row' }, field('import-unmapped', 'Operations without permissions', unmapped),
+      field('import-map', 'Permissions map (optional, YAML)', map, 'operationId or "METHOD /path": [permission, …]')),
+    h('div', { class: 'field' }, h('label', {}, prune, ' Also remove the service\'s activities the spec no longer has')),
+    h('div', { class: 'row' }, h('button', { type: 'submit', id: 'import-plan' }, 'Review plan'), apply), problem);
+    page('OpenAPI import', h('p', {}, 'Generate a service\'s activities from its OpenAPI document: each operation'
+      + ' becomes its method and path, with the permissions of x-gatehouse-permissions, OAuth2 scopes or the map.'),
+      form, result);
     try {
-      const { body } = await api('GET', ADMIN + '/decisions');
-      const records = Array.isArray(body) ? body : (body && (body.decisions || body.records)) || [];
-      area.replaceChildren(records.length === 0 ? h('p', {}, 'No decisions recorded.')
-        : h('table', { id: 'decisions', class: 'responsive' }, h('tbody', {}, records.map(r => h('tr', {},
-          h('td', {}, when(r.time)), h('td', {}, r.username || r.subject || ''),
-          h('td', {}, h('code', {}, (r.method || '') + ' ' + (r.path || ''))),
-          h('td', {}, String(r.decision || '')), h('td', {}, r.reason || ''))))));
+      const services = (await api('GET', ADMIN + '/services')).body;
+      service.replaceChildren(...services.map(s => h('option', { value: s.name }, s.name + ' (' + s.routePrefix + ')')));
+      if (services.length === 0) showError(form, 'import-service', 'There are no stored services yet: create one'
+        + ' first (POST ' + ADMIN + '/services or gatehouse services create).', problem);
     } catch (e) {
-      area.replaceChildren(e.status === 404
-        ? h('p', { id: 'decisions-unavailable', class: 'card unavailable' }, 'The decision log is not available on this'
-          + ' gateway (it has no decision audit trail endpoint).')
-        : failed(e));
+      say(problem, 'error', e.message);
     }
+  }
+
+  function planView(plan) {
+    const rows = (list, kind) => list.map(a => h('tr', { 'data-kind': kind, 'data-method': a.method, 'data-regex': a.urlRegex },
+      h('td', { 'data-label': 'Method' }, h('code', {}, a.method)),
+      h('td', { 'data-label': 'URL regex' }, h('code', {}, a.urlRegex), a.shadow ? h('span', { class: 'hint' }, ' shadow') : null,
+        a.description ? h('div', { class: 'hint' }, a.description) : null),
+      h('td', { 'data-label': 'Permissions' }, chips(a.permissions)),
+      h('td', { 'data-label': 'What changed', class: 'what-changed' }, kind === 'changed'
+        ? (a.changedFields || []).map(f => h('div', {}, f + ': ', h('del', {}, show(a.before[f])), ' → ', h('ins', {}, show(a[f]))))
+        : kind === 'removed' ? (a.applied ? 'removed' : 'kept (not in the spec; tick "also remove" to remove it)') : '')));
+    const show = (value) => Array.isArray(value) ? value.join(', ') || '—' : value === undefined || value === null || value === '' ? '—' : String(value);
+    const section = (title, list, kind) => h('section', { class: 'plan-section', id: 'plan-' + kind },
+      h('h3', {}, title + ' (' + list.length + ')'),
+      list.length === 0 ? null : h('table', { class: 'responsive' },
+        h('thead', {}, h('tr', {}, ['Method', 'URL regex', 'Permissions', ''].map(t => h('th', {}, t)))),
+        h('tbody', {}, rows(list, kind))));
+    return h('div', { id: 'import-result', class: 'card', 'aria-live': 'polite' },
+      h('p', { id: 'import-summary' }, h('strong', {}, plan.applied ? 'Applied: ' : plan.dryRun ? 'Plan (nothing changed yet): ' : 'No change: '),
+        plan.added.length + ' added, ' + plan.changed.length + ' changed, ' + plan.removed.length + ' removed, '
+        + plan.unchanged.length + ' unchanged.'),
+      section('Added', plan.added, 'added'), section('Changed', plan.changed, 'changed'),
+      section('Removed', plan.removed, 'removed'), section('Unchanged', plan.unchanged, 'unchanged'),
+      plan.skipped && plan.skipped.length ? h('div', {}, h('h3', {}, 'Skipped operations'),
+        h('ul', { id: 'import-skipped' }, plan.skipped.map(note => h('li', {}, note)))) : null);
   }
 
   // ---- Navigation -------------------------------------------------------------------------------------------------
