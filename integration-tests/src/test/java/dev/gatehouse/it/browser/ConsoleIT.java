@@ -233,8 +233,12 @@ class ConsoleIT {
       assertThat(page.textContent("#ax-result")).contains("Allowed").contains("view-skills");
       shot(page, "console-06-explain-for-erin");
 
+      // This gateway stores no decisions: the log says so, and how to turn storage on.
       page.click("nav a[data-view='admin/decisions']");
-      page.waitForSelector("#decisions-unavailable, #decisions, main p");
+      page.waitForSelector("#decisions-unavailable");
+      assertThat(page.textContent("#decisions-unavailable")).contains("off").contains("audit.postgres.enabled=true");
+      assertThat(page.isHidden("#decisions-form")).isTrue();
+      shot(page, "console-11-decision-log-off");
 
       // Undo: unlink (erin loses access), then delete.
       page.click("nav a[data-view='admin/activities']");
@@ -268,6 +272,32 @@ class ConsoleIT {
       shot(page, "console-08-robot-token");
       assertThat(bearer("/api/v1/roles", robotToken).statusCode()).as("the robot's default roles allow it")
           .isEqualTo(200);
+      assertThat(bearer("/api/v1/users", robotToken).statusCode()).as("view-users is not a default permission")
+          .isEqualTo(403);
+
+      // Its roles, given and taken in the console: talent-manager (view-users) opens /api/v1/users for its token.
+      Locator roles = card.locator(".robot-roles");
+      roles.locator("select").selectOption("talent-manager");
+      roles.locator("button.give-role").click();
+      roles.locator("li[data-role='talent-manager']").waitFor();
+      awaitStatus("/api/v1/users", robotToken, status -> status == 200);
+      shot(page, "console-09-robot-roles");
+      // A role that would open the admin API is refused, with the server's reason next to the field.
+      roles.locator("select").selectOption("admin");
+      roles.locator("button.give-role").click();
+      roles.locator(".field-error:not(:empty)").waitFor();
+      assertThat(roles.locator(".field-error").textContent()).contains("must not administer Gatehouse");
+      assertThat(roles.locator("li[data-role='admin']").count()).isZero();
+      roles.locator("button.remove-role[data-role='talent-manager']").click();
+      roles.locator("li[data-role='talent-manager']").waitFor(new Locator.WaitForOptions()
+          .setState(WaitForSelectorState.DETACHED));
+      awaitStatus("/api/v1/users", robotToken, status -> status == 403);
+      // A person's roles are never changed here, even by calling the API directly.
+      String aliceId = stack.keycloak.admin().get("gatehouse/users?exact=true&username=alice").expect(200).json()
+          .get(0).get("id").asText();
+      Object person = page.evaluate("id => fetch('/gatehouse/admin/robots/' + id + '/roles/talent-manager', {method:"
+          + " 'PUT', headers: {'X-Requested-With': 'x'}}).then(r => r.text().then(t => r.status + ' ' + t))", aliceId);
+      assertThat(String.valueOf(person)).startsWith("403").contains("not a robot user");
       Locator revoke = card.locator("tr[data-token-name='partner-sync'] button.revoke");
       revoke.click();
       revoke.click();
@@ -275,6 +305,102 @@ class ConsoleIT {
           .setState(WaitForSelectorState.DETACHED));
       awaitStatus("/api/v1/roles", robotToken, status -> status == 401);
     }
+  }
+
+  @Test
+  void anAdministratorImportsAServicesOpenApiDocumentAsAPlanThenAppliesIt() throws Exception {
+    String name = "console-import-" + Long.toHexString(System.nanoTime());
+    String spec = """
+        openapi: 3.0.3
+        info: {title: things, version: "1"}
+        paths:
+          /things:
+            get:
+              summary: List things
+              x-gatehouse-permissions: [view-skills]
+              responses: {"200": {description: ok}}
+          /things/{id}:
+            parameters:
+              - {name: id, in: path, required: true, schema: {type: string}}
+            delete:
+              operationId: deleteThing
+              x-gatehouse-permissions: [view-users]
+              responses: {"204": {description: gone}}
+        """;
+    try (BrowserContext context = browser.newContext()) {
+      context.setDefaultTimeout(TIMEOUT_MS);
+      Page page = context.newPage();
+      page.navigate(console());
+      page.waitForSelector("#username");
+      page.fill("#username", "dave");
+      page.fill("#password", "dave");
+      page.click("#kc-login");
+      awaitConsole(page);
+      Object created = page.evaluate("([name, upstream]) => fetch('/gatehouse/admin/services', {method: 'POST',"
+          + " headers: {'Content-Type': 'application/json', 'X-Requested-With': 'x'}, body: JSON.stringify({name,"
+          + " routePrefix: '/' + name, upstreams: [upstream]})}).then(r => r.status)",
+          List.of(name, stack.demo.baseUrl()));
+      assertThat(((Number) created).intValue()).isEqualTo(201);
+
+      page.click("nav a[data-view='admin/import']");
+      page.waitForSelector("#import-service option[value='" + name + "']", new Page.WaitForSelectorOptions()
+          .setState(WaitForSelectorState.ATTACHED));
+      page.selectOption("#import-service", name);
+      assertThat(page.isDisabled("#import-apply")).as("nothing to apply before a plan is shown").isTrue();
+
+      // A file chosen in the browser is read there (FileReader) into the field; only its text is sent.
+      page.setInputFiles("#import-file", new com.microsoft.playwright.options.FilePayload("things.yaml",
+          "application/yaml", spec.getBytes(StandardCharsets.UTF_8)));
+      page.waitForFunction("() => document.querySelector('#import-spec').value.includes('deleteThing')");
+      page.click("#import-plan");
+      page.waitForSelector("#import-summary");
+      assertThat(page.textContent("#import-summary")).contains("Plan").contains("2 added, 0 changed, 0 removed");
+      assertThat(page.locator("#plan-added tr[data-kind=added]").count()).isEqualTo(2);
+      assertThat(page.textContent("#plan-added")).contains("/" + name + "/things/[^/]+").contains("view-users");
+      assertThat(serviceActivities(page, name)).as("a plan changes nothing").isZero();
+      shot(page, "console-10-openapi-plan");
+
+      page.click("#import-apply");
+      page.waitForSelector("#import-status:text('Applied')");
+      assertThat(serviceActivities(page, name)).isEqualTo(2);
+      String erin = passwordToken("erin");
+      // Authorized now (whatever the demo upstream answers for a path it does not serve).
+      awaitStatus("/" + name + "/things", erin, status -> status != 401 && status != 403 && status < 500);
+
+      // Re-planning the same spec shows no change; an edit disables Apply until it is planned.
+      page.click("#import-plan");
+      page.waitForSelector("#import-summary:text('2 unchanged')");
+      assertThat(page.textContent("#import-summary")).contains("0 added, 0 changed, 0 removed, 2 unchanged");
+      page.fill("#import-spec", spec.replace("[view-users]", "[view-roles]"));
+      assertThat(page.isDisabled("#import-apply")).isTrue();
+      page.click("#import-plan");
+      page.waitForSelector("#plan-changed tr[data-kind=changed]");
+      assertThat(page.textContent("#plan-changed .what-changed")).contains("permissions").contains("view-users")
+          .contains("view-roles");
+      // Even if Apply were clicked with text that was not reviewed, it re-plans instead of applying.
+      page.fill("#import-spec", spec.replace("[view-users]", "[view-skills]"));
+      page.evaluate("document.querySelector('#import-apply').disabled = false");
+      page.click("#import-apply");
+      page.waitForSelector("#import-status:text('changed since the plan')");
+      assertThat(serviceActivities(page, name)).isEqualTo(2);
+      assertThat(page.textContent("#plan-changed")).contains("view-skills");
+
+      // A bad spec: the server's message next to the field, nothing changed.
+      page.fill("#import-spec", "just: text");
+      page.click("#import-plan");
+      page.waitForSelector("#import-spec-error:not(:empty)");
+      assertThat(page.textContent("#import-spec-error")).contains("not a valid OpenAPI 3.0/3.1 document");
+      assertThat(page.getAttribute("#import-spec", "aria-invalid")).isEqualTo("true");
+      assertThat(page.isDisabled("#import-apply")).isTrue();
+      shot(page, "console-12-openapi-bad-spec");
+      assertThat(serviceActivities(page, name)).isEqualTo(2);
+    }
+  }
+
+  private static int serviceActivities(Page page, String service) {
+    Object count = page.evaluate("name => fetch('/gatehouse/admin/services/' + name + '/activities')"
+        + ".then(r => r.json()).then(a => a.length)", service);
+    return ((Number) count).intValue();
   }
 
   private static String console() {

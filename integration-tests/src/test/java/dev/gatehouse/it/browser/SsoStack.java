@@ -11,9 +11,11 @@ import dev.gatehouse.stack.gateway.LocalGateway;
 import dev.gatehouse.stack.keycloak.KeycloakAdminClient;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
 import dev.gatehouse.stack.postgres.PostgresServer;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The browser-facing stack of these tests: the shared Keycloak and PostgreSQL, plus a demo service, the two demo
@@ -40,15 +42,22 @@ final class SsoStack implements AutoCloseable {
   }
 
   static SsoStack start(KeycloakServer keycloak, PostgresServer postgres) {
+    return start(keycloak, postgres, config -> { });
+  }
+
+  /** {@code tweak} edits the gateway's configuration first (e.g. to store decision records). */
+  static SsoStack start(KeycloakServer keycloak, PostgresServer postgres, Consumer<JsonObject> tweak) {
     int gatewayPort = FreePorts.next();
     String publicUrl = LocalGateway.localPublicUrl(gatewayPort);
     registerGatewayUrls(keycloak.admin(), publicUrl);
     LocalDemoService demo = LocalDemoService.start(0);
     LocalApps apps = LocalApps.start(0, PARENT_DOMAIN, publicUrl);
-    LocalGateway gateway = LocalGateway.start(LocalGateway.withLocalLogin(
+    JsonObject config = LocalGateway.withLocalLogin(
         LocalGateway.localConfig(keycloak.issuer("gatehouse"), postgres, demo.baseUrl(), gatewayPort,
             StackLayout.locate().realmConfigDir().resolve("activities.json")),
-        gatewayPort, apps.port()));
+        gatewayPort, apps.port());
+    tweak.accept(config);
+    LocalGateway gateway = LocalGateway.start(config);
     gateway.awaitReady(Duration.ofMinutes(2));
     return new SsoStack(keycloak, demo, apps, gateway, publicUrl);
   }
