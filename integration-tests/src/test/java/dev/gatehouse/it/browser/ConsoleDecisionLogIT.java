@@ -99,8 +99,8 @@ class ConsoleDecisionLogIT {
       page.fill("#decisions-subject", erinId);
       searchUntil(page, "#decisions tr[data-subject='" + erinId + "'][data-decision=denied][data-path='/api/v1/users']",
           "#decisions tr[data-subject='" + erinId + "'][data-decision=allowed][data-path='/api/v1/roles']");
-      assertThat(page.locator("#decisions tbody tr").count()).isEqualTo(
-          page.locator("#decisions tr[data-subject='" + erinId + "']").count()).as("only erin's");
+      assertThat(page.locator("#decisions tbody tr").count()).as("only erin's")
+          .isEqualTo(page.locator("#decisions tr[data-subject='" + erinId + "']").count());
       shot(page, "console-13-decision-log");
 
       page.selectOption("#decisions-decision", "denied");
