@@ -108,6 +108,62 @@ class RobotUsersIT {
         .statusCode()).isEqualTo(403);
   }
 
+  @Test
+  void aRobotsRealmRolesAreGivenAndTakenButNeverAdminOrDefaultRolesAndNeverAPersons(KeycloakServer keycloak)
+      throws Exception {
+    ApiTokenClient api = new ApiTokenClient(keycloak);
+    KeycloakAdminClient admin = keycloak.admin();
+    String bearer = admin.token(REALM, Map.of("grant_type", "client_credentials", "client_id", "gateway",
+        "client_secret", DevSecrets.gatewayClientSecret())).expect(200).json().path("access_token").asText();
+    String adminRealm = keycloak.baseUrl() + "/admin/realms/" + REALM;
+    String robot = JSON.readTree(send(bearer, "POST", adminRealm + "/api-tokens/robots", "{\"username\":\"robot-roles-"
+        + UUID.randomUUID().toString().substring(0, 8) + "\"}").body()).path("id").asText();
+    // A realm role that carries a Keycloak admin right through a composite.
+    String sneaky = "sneaky-" + UUID.randomUUID().toString().substring(0, 8);
+    admin.post(REALM + "/roles", Map.of("name", sneaky)).expect(201);
+    String realmManagement = admin.get(REALM + "/clients?clientId=realm-management").expect(200).json().get(0)
+        .path("id").asText();
+    JsonNode viewUsers = admin.get(REALM + "/clients/" + realmManagement + "/roles/view-users").expect(200).json();
+    admin.post(REALM + "/roles/" + sneaky + "/composites", java.util.List.of(Map.of("id", viewUsers.path("id").asText(),
+        "name", "view-users"))).expect(204);
+    String roles = adminRealm + "/api-tokens/robots/" + robot + "/roles";
+
+    JsonNode listing = JSON.readTree(send(bearer, "GET", roles, null).body());
+    assertThat(listing.path("assigned").findValuesAsText("name")).contains("default-roles-gatehouse");
+    assertThat(listing.path("assignable").findValuesAsText("name")).contains("talent-manager", "fellow")
+        .doesNotContain("default-roles-gatehouse", "gatehouse-robot-manager", "gatehouse-permission-reader", sneaky);
+
+    HttpResponse<String> given = send(bearer, "PUT", roles + "/talent-manager", null);
+    assertThat(given.statusCode()).as(given.body()).isEqualTo(200);
+    assertThat(JSON.readTree(given.body()).path("assigned").findValuesAsText("name")).contains("talent-manager");
+    assertThat(admin.get(REALM + "/users/" + robot + "/role-mappings/realm").expect(200).json()
+        .findValuesAsText("name")).contains("talent-manager");
+    assertThat(send(bearer, "PUT", roles + "/talent-manager", null).statusCode()).as("idempotent").isEqualTo(200);
+    JsonNode events = admin.get(REALM + "/admin-events?resourceTypes=REALM_ROLE_MAPPING&resourcePath=users/" + robot
+        + "/role-mappings/realm").expect(200).json();
+    assertThat(events.findValuesAsText("operationType")).as("one event per real change").containsExactly("CREATE");
+
+    for (String refused : java.util.List.of("default-roles-gatehouse", sneaky, "gatehouse-robot-manager")) {
+      HttpResponse<String> answer = send(bearer, "PUT", roles + "/" + refused, null);
+      assertThat(answer.statusCode()).as(refused + ": " + answer.body()).isEqualTo(403);
+      assertThat(answer.body()).contains("access_denied").contains(refused);
+    }
+    assertThat(send(bearer, "PUT", roles + "/no-such-role", null).statusCode()).isEqualTo(404);
+
+    HttpResponse<String> taken = send(bearer, "DELETE", roles + "/talent-manager", null);
+    assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+    assertThat(admin.get(REALM + "/users/" + robot + "/role-mappings/realm").expect(200).json()
+        .findValuesAsText("name")).doesNotContain("talent-manager");
+
+    String person = api.createUser("robot-roles-not", REALM, "fellow");
+    HttpResponse<String> personal = send(bearer, "PUT", adminRealm + "/api-tokens/robots/" + person
+        + "/roles/talent-manager", null);
+    assertThat(personal.statusCode()).isEqualTo(403);
+    assertThat(personal.body()).contains("not a robot user");
+    assertThat(admin.get(REALM + "/users/" + person + "/role-mappings/realm").expect(200).json()
+        .findValuesAsText("name")).doesNotContain("talent-manager");
+  }
+
   private static HttpResponse<String> send(String bearer, String method, String url, String json) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + bearer)
