@@ -171,7 +171,7 @@ public final class ActivitiesAdminApi {
       explain.handle(ctx);
     });
     if (services != null) {
-      new ServicesAdminApi(this, services, configuredPrefixes).addTo(router);
+      new ServicesAdminApi(this, services, configuredPrefixes).addTo(router, vertx);
     }
     PolicyTestsHandler policyTests = new PolicyTestsHandler(explain, permissions);
     router.post("/policy-tests").handler(ctx -> {

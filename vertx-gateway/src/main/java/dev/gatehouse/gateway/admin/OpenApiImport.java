@@ -10,6 +10,8 @@ import dev.gatehouse.openapi.OpenApiDocuments;
 import dev.gatehouse.openapi.PermissionsMap;
 import dev.gatehouse.openapi.SpecRefusedException;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -26,7 +28,7 @@ import java.util.Map;
  *
  * <p>The body carries the document's TEXT ({@code "spec"}, YAML or JSON, at most {@value #MAX_SPEC_CHARS} characters):
  * the gateway never fetches a URL or reads a file for an import, and refuses a document whose {@code $ref}s point
- * outside itself. Parsing runs on a worker thread, never on the event loop. The other fields mirror the command
+ * outside itself. Parsing runs on its own two worker threads, never on the event loop. The other fields mirror the command
  * line's options: {@code dryRun}, {@code prune}, {@code unmapped} ({@code "fail"} or {@code "skip"}),
  * {@code permissionsMap} (an object, or its YAML/JSON text) and {@code stripPrefix}.
  */
@@ -47,10 +49,15 @@ final class OpenApiImport {
   /** What the request asks for, read on the event loop (cheap, strict). */
   record Request(String spec, boolean dryRun, boolean prune, OpenApiConverter.Options options) {}
 
-  private final Sync sync;
+  /** Two threads of its own: big imports queue here, never ahead of the activity index builds on the worker pool. */
+  static final int PARSER_THREADS = 2;
 
-  OpenApiImport(Sync sync) {
+  private final Sync sync;
+  private final WorkerExecutor parsers;
+
+  OpenApiImport(Sync sync, Vertx vertx) {
     this.sync = sync;
+    this.parsers = vertx.createSharedWorkerExecutor("gatehouse-openapi-import", PARSER_THREADS);
   }
 
   void addTo(Router router) {
@@ -70,7 +77,7 @@ final class OpenApiImport {
       boolean allowUnknown = ActivitiesAdminApi.allowUnknownPermissions(ctx);
       String name = ServicesAdminApi.name(ctx);
       Request request = read(JsonBody.object(ctx));
-      return ctx.vertx().executeBlocking(() -> convert(request), false).compose(converted ->
+      return parsers.executeBlocking(() -> convert(request), false).compose(converted ->
           sync.run(name, drafts(converted, name), request.prune(), request.dryRun(), allowUnknown)
               .map(outcome -> reply -> AdminJson.ok(reply, 200,
                   ServicesAdminApi.syncResult(name, outcome, request.prune(), request.dryRun())

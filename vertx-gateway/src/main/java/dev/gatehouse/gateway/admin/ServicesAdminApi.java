@@ -15,6 +15,7 @@ import dev.gatehouse.gateway.policy.Service;
 import dev.gatehouse.gateway.policy.ServiceConflictException;
 import dev.gatehouse.gateway.policy.ServiceRules;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,7 +52,7 @@ final class ServicesAdminApi {
     this.configuredPrefixes = configuredPrefixes;
   }
 
-  void addTo(Router router) {
+  void addTo(Router router, Vertx vertx) {
     router.get("/services").handler(ctx -> answer(ctx, () -> {
       bodiless(ctx);
       return services.list().map(list -> reply -> AdminJson.ok(reply, 200,
@@ -104,7 +105,7 @@ final class ServicesAdminApi {
       return sync(name, drafts, prune, dryRun, allowUnknown)
           .map(outcome -> reply -> AdminJson.ok(reply, 200, syncResult(name, outcome, prune, dryRun)));
     }));
-    new OpenApiImport(this::sync).addTo(router);
+    new OpenApiImport(this::sync, vertx).addTo(router);
   }
 
   /**
