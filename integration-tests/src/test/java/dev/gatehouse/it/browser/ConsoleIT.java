@@ -293,10 +293,10 @@ class ConsoleIT {
           .setState(WaitForSelectorState.DETACHED));
       awaitStatus("/api/v1/users", robotToken, status -> status == 403);
       // A person's roles are never changed here, even by calling the API directly.
-      String aliceId = stack.keycloak.admin().get("gatehouse/users?exact=true&username=alice").expect(200).json()
+      String erinId = stack.keycloak.admin().get("gatehouse/users?exact=true&username=erin").expect(200).json()
           .get(0).get("id").asText();
       Object person = page.evaluate("id => fetch('/gatehouse/admin/robots/' + id + '/roles/talent-manager', {method:"
-          + " 'PUT', headers: {'X-Requested-With': 'x'}}).then(r => r.text().then(t => r.status + ' ' + t))", aliceId);
+          + " 'PUT', headers: {'X-Requested-With': 'x'}}).then(r => r.text().then(t => r.status + ' ' + t))", erinId);
       assertThat(String.valueOf(person)).startsWith("403").contains("not a robot user");
       Locator revoke = card.locator("tr[data-token-name='partner-sync'] button.revoke");
       revoke.click();
