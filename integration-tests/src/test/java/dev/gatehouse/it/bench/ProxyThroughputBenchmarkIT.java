@@ -54,6 +54,8 @@ class ProxyThroughputBenchmarkIT {
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
   /** Extra JVM options for the warm gateway, e.g. a profiler agent. */
   private static final String WARM_JVM_OPTIONS = System.getProperty("bench.gatewayJvmOptions", "");
+  /** JVM options for the floor proxies (e.g. the same profiler as the gateway, to compare like with like). */
+  private static final String FLOOR_JVM_OPTIONS = System.getProperty("bench.floorJvmOptions", "");
 
   @Test
   void nginxVertxFloorAndGatewaySideBySide(KeycloakServer keycloak, PostgresServer postgres) throws Exception {
@@ -192,9 +194,13 @@ class ProxyThroughputBenchmarkIT {
   /** The floor proxy in its own JVM, from this module's test classpath. */
   private static Process floor(String mode, int port, int upstreamPort, Path work) throws Exception {
     Path log = work.resolve("floor-" + mode + ".log").toAbsolutePath();
-    List<String> command = LoadTools.onServerCpu(List.of("java", "-Xmx512m", "-cp",
-        System.getProperty("java.class.path"), "dev.gatehouse.it.bench.floor.FloorProxy", mode,
+    List<String> java = new ArrayList<>(List.of("java", "-Xmx512m"));
+    if (!FLOOR_JVM_OPTIONS.isBlank()) {
+      java.addAll(List.of(FLOOR_JVM_OPTIONS.replace("%mode", mode).trim().split("\\s+")));
+    }
+    java.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.gatehouse.it.bench.floor.FloorProxy", mode,
         String.valueOf(port), String.valueOf(upstreamPort)));
+    List<String> command = LoadTools.onServerCpu(java);
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 }
