@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway;
 
-import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.config.ProxySettings;
+import dev.gatehouse.gateway.config.ServerSettings;
 import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.http.RequestPipeline;
 import dev.gatehouse.gateway.proxy.GatewayProxy;
@@ -20,28 +21,29 @@ import java.util.concurrent.TimeUnit;
  * verifier, the policy and the metrics, while each owns its upstream client pool.
  */
 public final class GatewayVerticle extends VerticleBase {
-  private final GatewayConfig config;
+  private final ServerSettings server;
+  private final ProxySettings proxySettings;
   private final GatewayRoutes.Parts parts;
   private final ClientConnections connections;
   private final RouteTable routes;
-  private HttpServer server;
+  private HttpServer httpServer;
   private GatewayProxy proxy;
   private WebClient loginClient;
   private ServerTls tls;
 
-  public GatewayVerticle(GatewayConfig config, GatewayRoutes.Parts parts) {
-    this(config, parts, new ClientConnections(config.connectionLimits()));
+  /** A gateway of one server instance, on the configured routes only. */
+  public GatewayVerticle(ServerSettings server, ProxySettings proxy, GatewayRoutes.Parts parts) {
+    this(server, proxy, parts, new ClientConnections(server.connectionLimits()), RouteTable.fromConfig(proxy.routes()));
   }
 
-  /** {@code connections} is shared by all instances of one gateway (drain flag, counts). */
-  public GatewayVerticle(GatewayConfig config, GatewayRoutes.Parts parts, ClientConnections connections) {
-    this(config, parts, connections, RouteTable.fromConfig(config.routes()));
-  }
-
-  /** {@code routes}: the gateway's live route table, shared by all instances. */
-  public GatewayVerticle(GatewayConfig config, GatewayRoutes.Parts parts, ClientConnections connections,
-      RouteTable routes) {
-    this.config = config;
+  /**
+   * {@code connections} is shared by all instances of one gateway (drain flag, counts); {@code routes} is the
+   * gateway's live route table, shared by all instances.
+   */
+  public GatewayVerticle(ServerSettings server, ProxySettings proxy, GatewayRoutes.Parts parts,
+      ClientConnections connections, RouteTable routes) {
+    this.server = server;
+    this.proxySettings = proxy;
     this.parts = parts;
     this.connections = connections;
     this.routes = routes;
@@ -49,11 +51,11 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    proxy = new GatewayProxy(vertx, config.proxy(), parts.metrics(), parts.revocations(), routes, parts.tracing());
+    proxy = new GatewayProxy(vertx, proxySettings, parts.metrics(), parts.revocations(), routes, parts.tracing());
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.listenHost())
-        .setPort(config.listenPort())
-        .setMaxHeaderSize(config.maxHeaderBytes())
+        .setHost(server.host())
+        .setPort(server.port())
+        .setMaxHeaderSize(server.maxHeaderBytes())
         .setMaxInitialLineLength(16 * 1024)
         .setCompressionSupported(false)
         // WebSockets are tunnelled raw between client and upstream, never terminated here: Vert.x's extension
@@ -67,23 +69,23 @@ public final class GatewayVerticle extends VerticleBase {
           .setConnectTimeout((int) parts.login().httpTimeoutMillis())
           .setUserAgent("gatehouse-gateway"));
     }
-    HstsHandler hsts = config.tls().hstsHeader() == null ? null
-        : new HstsHandler(config.tls().hstsHeader(), config.trustedProxies());
+    HstsHandler hsts = server.tls().hstsHeader() == null ? null
+        : new HstsHandler(server.tls().hstsHeader(), proxySettings.trustedProxies());
     RequestPipeline router = GatewayRoutes.create(vertx, parts, proxy, loginClient, hsts);
-    if (!config.tls().terminates()) {
-      server = vertx.createHttpServer(options)
+    if (!server.tls().terminates()) {
+      httpServer = vertx.createHttpServer(options)
           // Strict framing, head and idle timeouts, drain behaviour: see the connection package.
           .connectionHandler(connection -> connections.install(connection, options))
           .requestHandler(router);
-      return server.listen();
+      return httpServer.listen();
     }
-    return ServerTls.load(vertx, config.tls()).compose(loaded -> {
+    return ServerTls.load(vertx, server.tls()).compose(loaded -> {
       tls = loaded;
-      HttpServerOptions secured = tls.applyTo(options, config.maxHeaderBytes());
-      server = vertx.createHttpServer(secured)
+      HttpServerOptions secured = tls.applyTo(options, server.maxHeaderBytes());
+      httpServer = vertx.createHttpServer(secured)
           .connectionHandler(connection -> connections.install(connection, secured))
           .requestHandler(router);
-      return server.listen().onSuccess(listening -> tls.watch(vertx, listening));
+      return httpServer.listen().onSuccess(listening -> tls.watch(vertx, listening));
     });
   }
 
@@ -97,8 +99,8 @@ public final class GatewayVerticle extends VerticleBase {
     if (tls != null) {
       tls.stop(vertx);
     }
-    Future<Void> drained = server == null ? Future.succeededFuture()
-        : server.shutdown(config.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS);
+    Future<Void> drained = httpServer == null ? Future.succeededFuture()
+        : httpServer.shutdown(server.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS);
     return drained
         .eventually(() -> proxy == null ? Future.succeededFuture() : proxy.close())
         .eventually(() -> {
@@ -110,6 +112,6 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   public int actualPort() {
-    return server.actualPort();
+    return httpServer.actualPort();
   }
 }
