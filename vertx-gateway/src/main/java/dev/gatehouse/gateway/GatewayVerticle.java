@@ -21,29 +21,30 @@ import java.util.concurrent.TimeUnit;
  * verifier, the policy and the metrics, while each owns its upstream client pool.
  */
 public final class GatewayVerticle extends VerticleBase {
-  private final ServerSettings server;
+  private final ServerSettings serverSettings;
   private final ProxySettings proxySettings;
   private final GatewayRoutes.Parts parts;
   private final ClientConnections connections;
   private final RouteTable routes;
-  private HttpServer httpServer;
+  private HttpServer server;
   private GatewayProxy proxy;
   private WebClient loginClient;
   private ServerTls tls;
 
   /** A gateway of one server instance, on the configured routes only. */
-  public GatewayVerticle(ServerSettings server, ProxySettings proxy, GatewayRoutes.Parts parts) {
-    this(server, proxy, parts, new ClientConnections(server.connectionLimits()), RouteTable.fromConfig(proxy.routes()));
+  public GatewayVerticle(ServerSettings serverSettings, ProxySettings proxySettings, GatewayRoutes.Parts parts) {
+    this(serverSettings, proxySettings, parts, new ClientConnections(serverSettings.connectionLimits()),
+        RouteTable.fromConfig(proxySettings.routes()));
   }
 
   /**
    * {@code connections} is shared by all instances of one gateway (drain flag, counts); {@code routes} is the
    * gateway's live route table, shared by all instances.
    */
-  public GatewayVerticle(ServerSettings server, ProxySettings proxy, GatewayRoutes.Parts parts,
+  public GatewayVerticle(ServerSettings serverSettings, ProxySettings proxySettings, GatewayRoutes.Parts parts,
       ClientConnections connections, RouteTable routes) {
-    this.server = server;
-    this.proxySettings = proxy;
+    this.serverSettings = serverSettings;
+    this.proxySettings = proxySettings;
     this.parts = parts;
     this.connections = connections;
     this.routes = routes;
@@ -53,9 +54,9 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     proxy = new GatewayProxy(vertx, proxySettings, parts.metrics(), parts.revocations(), routes, parts.tracing());
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(server.host())
-        .setPort(server.port())
-        .setMaxHeaderSize(server.maxHeaderBytes())
+        .setHost(serverSettings.host())
+        .setPort(serverSettings.port())
+        .setMaxHeaderSize(serverSettings.maxHeaderBytes())
         .setMaxInitialLineLength(16 * 1024)
         .setCompressionSupported(false)
         // WebSockets are tunnelled raw between client and upstream, never terminated here: Vert.x's extension
@@ -69,23 +70,23 @@ public final class GatewayVerticle extends VerticleBase {
           .setConnectTimeout((int) parts.login().httpTimeoutMillis())
           .setUserAgent("gatehouse-gateway"));
     }
-    HstsHandler hsts = server.tls().hstsHeader() == null ? null
-        : new HstsHandler(server.tls().hstsHeader(), proxySettings.trustedProxies());
+    HstsHandler hsts = serverSettings.tls().hstsHeader() == null ? null
+        : new HstsHandler(serverSettings.tls().hstsHeader(), proxySettings.trustedProxies());
     RequestPipeline router = GatewayRoutes.create(vertx, parts, proxy, loginClient, hsts);
-    if (!server.tls().terminates()) {
-      httpServer = vertx.createHttpServer(options)
+    if (!serverSettings.tls().terminates()) {
+      server = vertx.createHttpServer(options)
           // Strict framing, head and idle timeouts, drain behaviour: see the connection package.
           .connectionHandler(connection -> connections.install(connection, options))
           .requestHandler(router);
-      return httpServer.listen();
+      return server.listen();
     }
-    return ServerTls.load(vertx, server.tls()).compose(loaded -> {
+    return ServerTls.load(vertx, serverSettings.tls()).compose(loaded -> {
       tls = loaded;
-      HttpServerOptions secured = tls.applyTo(options, server.maxHeaderBytes());
-      httpServer = vertx.createHttpServer(secured)
+      HttpServerOptions secured = tls.applyTo(options, serverSettings.maxHeaderBytes());
+      server = vertx.createHttpServer(secured)
           .connectionHandler(connection -> connections.install(connection, secured))
           .requestHandler(router);
-      return httpServer.listen().onSuccess(listening -> tls.watch(vertx, listening));
+      return server.listen().onSuccess(listening -> tls.watch(vertx, listening));
     });
   }
 
@@ -99,8 +100,8 @@ public final class GatewayVerticle extends VerticleBase {
     if (tls != null) {
       tls.stop(vertx);
     }
-    Future<Void> drained = httpServer == null ? Future.succeededFuture()
-        : httpServer.shutdown(server.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS);
+    Future<Void> drained = server == null ? Future.succeededFuture()
+        : server.shutdown(serverSettings.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS);
     return drained
         .eventually(() -> proxy == null ? Future.succeededFuture() : proxy.close())
         .eventually(() -> {
@@ -112,6 +113,6 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   public int actualPort() {
-    return httpServer.actualPort();
+    return server.actualPort();
   }
 }
