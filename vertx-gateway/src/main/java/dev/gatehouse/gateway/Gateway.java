@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
+import dev.gatehouse.gateway.admin.PermissionCheckOptions;
 import dev.gatehouse.gateway.admin.DecisionsAdminApi;
 import dev.gatehouse.gateway.admin.ExplainHandler;
 import dev.gatehouse.gateway.admin.KeycloakPermissionCatalog;
@@ -10,6 +11,7 @@ import dev.gatehouse.gateway.admin.StoreServiceRepository;
 import dev.gatehouse.gateway.apitoken.ApiTokenResolver;
 import dev.gatehouse.gateway.apitoken.ApiTokenVerifier;
 import dev.gatehouse.gateway.audit.AuditTrail;
+import dev.gatehouse.gateway.config.AdminSettings;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
@@ -34,7 +36,6 @@ import dev.gatehouse.gateway.revocation.RevocationStore;
 import dev.gatehouse.gateway.revocation.RevocationWatcher;
 import dev.gatehouse.gateway.token.JwksKeySource;
 import dev.gatehouse.gateway.token.JwtTokenVerifier;
-import dev.gatehouse.gateway.token.SignatureAlgorithm;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import dev.gatehouse.gateway.token.TokenVerifierOptions;
 import dev.gatehouse.gateway.tracing.GatewayTracing;
@@ -47,8 +48,6 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +90,7 @@ public final class Gateway {
   private Gateway(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
-    TokenVerifierOptions tokenOptions = tokenOptions(config);
+    TokenVerifierOptions tokenOptions = config.token().verifierOptions();
     this.keys = new JwksKeySource(vertx, tokenOptions);
     // The request pipeline counts rejections by reason itself; the listener counts cache hits and signature checks.
     TokenVerifier accessTokens = new JwtTokenVerifier(tokenOptions, keys, metrics.tokenVerification());
@@ -110,7 +109,7 @@ public final class Gateway {
     }
     // The admin API asks Keycloak which permissions exist; rare calls, so a small client of its own.
     this.keycloakAdminClient = WebClient.create(vertx, new WebClientOptions()
-        .setConnectTimeout((int) config.permissionCheck().httpTimeoutMillis())
+        .setConnectTimeout((int) config.admin().permissionCheck().httpTimeoutMillis())
         .setUserAgent("gatehouse-gateway"));
     PgConnectOptions database = new PgConnectOptions()
         .setHost(config.database().host())
@@ -123,9 +122,9 @@ public final class Gateway {
     this.pool = ActivityStore.createPool(vertx, database, 4);
     this.store = new ActivityStore(pool);
     this.watcher = new ActivityChangeWatcher(vertx, database, store, index,
-        Duration.ofSeconds(config.activityPollSeconds()));
+        config.activities().pollInterval());
     this.policy = new ActivityIndexPolicy(index::current, new ShadowDecisions(metrics::shadowDecision));
-    this.routes = RouteTable.awaitingServices(config.routes());
+    this.routes = RouteTable.awaitingServices(config.proxy().routes());
     this.healthChecks = new UpstreamHealthChecks(vertx, metrics::upstreamHealthChanged);
     metrics.upstreamsOutOfRotation(healthChecks::outOfRotation);
     watcher.onLoaded(snapshot -> {
@@ -134,7 +133,7 @@ public final class Gateway {
           service.routePrefix(), reason));
       healthChecks.watch(routes);
     });
-    this.connections = new ClientConnections(config.connectionLimits());
+    this.connections = new ClientConnections(config.server().connectionLimits());
     this.revocations = new RevocationGuard(config.revocation(), Clock.systemUTC());
     this.revocationWatcher = new RevocationWatcher(vertx, database, new RevocationStore(pool), revocations,
         Clock.systemUTC());
@@ -171,33 +170,35 @@ public final class Gateway {
       Duration staleness = revocations.staleness();
       return staleness == null ? -1 : staleness.toMillis() / 1000.0;
     }, () -> revocations.state().size());
-    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(),
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, null, config.login(), revocations);
-    KeycloakPermissionCatalog permissionCatalog = new KeycloakPermissionCatalog(keycloakAdminClient,
-        config.permissionCheck());
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.server().publicRoutes(),
+        new CredentialExtractor(config.token().cookieName()), verifier, policy, metrics, null, config.login(),
+        revocations);
+    AdminSettings admin = config.admin();
+    PermissionCheckOptions permissionCheck = admin.permissionCheck();
+    KeycloakPermissionCatalog permissionCatalog = new KeycloakPermissionCatalog(keycloakAdminClient, permissionCheck);
     ActivitiesAdminApi adminApi = new ActivitiesAdminApi(new StoreActivityRepository(store),
-        ActivityPatterns::validate, config.adminMaxBodyBytes(), new ExplainHandler(parts.gate()), permissionCatalog)
-        .withRobots(new RobotsAdminApi(keycloakAdminClient, config.permissionCheck().keycloakUrl() + "/admin/realms/"
-            + config.permissionCheck().realm(), permissionCatalog::serviceAccountToken,
-            config.permissionCheck().httpTimeoutMillis()))
+        ActivityPatterns::validate, admin.maxBodyBytes(), new ExplainHandler(parts.gate()), permissionCatalog)
+        .withRobots(new RobotsAdminApi(keycloakAdminClient, permissionCheck.keycloakUrl() + "/admin/realms/"
+            + permissionCheck.realm(), permissionCatalog::serviceAccountToken, permissionCheck.httpTimeoutMillis()))
         .withServices(new StoreServiceRepository(new ServiceStore(pool), store),
-            config.routes().stream().map(route -> route.prefix()).collect(java.util.stream.Collectors.toSet()))
+            config.proxy().routes().stream().map(route -> route.prefix()).collect(java.util.stream.Collectors.toSet()))
         .withDecisions(new DecisionsAdminApi(audit.store()));
-    if (config.permissionCheck().missingSetting() != null) {
+    if (permissionCheck.missingSetting() != null) {
       LOG.warn("The admin API cannot check permission names against Keycloak: {}. Writes that name permissions are"
-          + " refused with 503 unless they say allowUnknownPermissions=true.", config.permissionCheck().missingSetting());
+          + " refused with 503 unless they say allowUnknownPermissions=true.", permissionCheck.missingSetting());
     }
     GatewayRoutes.Parts withAdmin = new GatewayRoutes.Parts(parts.publicRoutes(), parts.credentials(), verifier,
         policy, metrics, adminApi, config.login(), revocations, audit.requests(), tracing);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return vertx.deployVerticle(() -> new GatewayVerticle(config, withAdmin, connections, routes),
+    return vertx.deployVerticle(
+            () -> new GatewayVerticle(config.server(), config.proxy(), withAdmin, connections, routes),
             new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
           deploymentId = id;
           LOG.info("Gatehouse gateway {} listening on {}:{} ({} server instances, {} route(s), TLS {}, trusted proxies {});"
-              + " issuer {}; browser login {}; API tokens {}", version(), config.listenHost(), config.listenPort(),
-              instances, config.routes().size(), config.tls().mode().configName(), config.trustedProxies(),
-              config.issuer(),
+              + " issuer {}; browser login {}; API tokens {}", version(), config.server().host(),
+              config.server().port(), instances, config.proxy().routes().size(),
+              config.server().tls().mode().configName(), config.proxy().trustedProxies(), config.token().issuer(),
               config.loginEnabled() ? "at " + config.login().publicBaseUrl() + "/auth/login" : "off",
               config.apiTokensEnabled() ? "via " + config.apiTokens().tokenEndpoint() : "off");
         })
@@ -228,12 +229,12 @@ public final class Gateway {
   }
 
   private Future<Integer> seed() {
-    if (config.activitySeedFile() == null) {
+    if (config.activities().seedFile() == null) {
       return Future.succeededFuture(0);
     }
-    return vertx.executeBlocking(() -> ActivitySeedFile.read(config.activitySeedFile()))
+    return vertx.executeBlocking(() -> ActivitySeedFile.read(config.activities().seedFile()))
         .compose(store::seed)
-        .onSuccess(added -> LOG.info("Seeded {} new activities from {}", added, config.activitySeedFile()));
+        .onSuccess(added -> LOG.info("Seeded {} new activities from {}", added, config.activities().seedFile()));
   }
 
   /** Keys loaded, activity index loaded, revocation list loaded and fresh enough: the gateway can decide. */
@@ -280,27 +281,13 @@ public final class Gateway {
     ClientConnections.Counts before = connections.counts();
     long started = System.nanoTime();
     LOG.info("Draining: stopped accepting connections; {} client connections open, {} requests in flight; waiting up "
-        + "to {} ms for them", before.openConnections(), before.requestsInFlight(), config.shutdownTimeoutMillis());
+        + "to {} ms for them", before.openConnections(), before.requestsInFlight(),
+        config.server().shutdownTimeoutMillis());
     return vertx.undeploy(deploymentId).onComplete(done -> {
       ClientConnections.Counts after = connections.counts();
       LOG.info("Drain finished in {} ms: {} requests were cut at the shutdown timeout{}",
           Duration.ofNanos(System.nanoTime() - started).toMillis(), after.requestsCutByDrain(),
           done.succeeded() ? "" : "; stopping the servers failed: " + done.cause());
     });
-  }
-
-  private static TokenVerifierOptions tokenOptions(GatewayConfig config) {
-    Set<SignatureAlgorithm> algorithms = new LinkedHashSet<>();
-    for (String name : config.algorithms()) {
-      algorithms.add(SignatureAlgorithm.fromJoseName(name).orElseThrow(
-          () -> new IllegalArgumentException("Unsupported token algorithm " + name)));
-    }
-    return new TokenVerifierOptions()
-        .setIssuer(config.issuer())
-        .setJwksUrl(config.jwksUrl() == null ? null : config.jwksUrl().toString())
-        .setAllowedAlgorithms(algorithms)
-        .setAudiences(new LinkedHashSet<>(config.audiences()))
-        .setMaxTokenBytes(config.maxTokenBytes())
-        .setCacheSize(config.verifiedTokenCacheSize());
   }
 }
