@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.format.DateTimeFormatter;
 
 /**
  * Writes a record as one JSON object on one line. Field names are snake_case; absent values are left out. The
@@ -20,7 +19,7 @@ public final class DecisionJson {
    * A generator for a stream of lines: it never closes or flushes {@code out} itself (the caller flushes once per
    * batch) and separates nothing on its own ({@link #writeLine} ends each record with a newline).
    */
-  public static JsonGenerator linesTo(OutputStream out) throws IOException {
+  static JsonGenerator linesTo(OutputStream out) throws IOException {
     JsonGenerator json = FACTORY.createGenerator(out);
     json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
     json.configure(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM, false);
@@ -29,10 +28,10 @@ public final class DecisionJson {
   }
 
   /** One record and its newline, into the generator's buffer; nothing reaches the stream before a flush. */
-  public static void writeLine(DecisionRecord record, JsonGenerator json) throws IOException {
+  static void writeLine(DecisionRecord record, JsonGenerator json, RecordTimes times) throws IOException {
     json.writeStartObject();
     json.writeStringField("event", EVENT);
-    json.writeStringField("time", DateTimeFormatter.ISO_INSTANT.format(record.time()));
+    json.writeStringField("time", times.format(record.time()));
     field(json, "request_id", record.requestId());
     field(json, "trace_id", record.traceId());
     json.writeStringField("decision", record.decision());

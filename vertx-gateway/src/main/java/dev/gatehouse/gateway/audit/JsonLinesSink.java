@@ -20,6 +20,7 @@ import java.util.List;
 public final class JsonLinesSink implements DecisionSink {
   private final OutputStream out;
   private final JsonGenerator json;
+  private final RecordTimes times = new RecordTimes();
   private final boolean ownsStream;
 
   private JsonLinesSink(OutputStream out, boolean ownsStream) {
@@ -54,7 +55,7 @@ public final class JsonLinesSink implements DecisionSink {
   @Override
   public void write(List<DecisionRecord> batch) throws IOException {
     for (DecisionRecord record : batch) {
-      DecisionJson.writeLine(record, json);
+      DecisionJson.writeLine(record, json, times);
     }
     json.flush();
     out.flush();
