@@ -12,7 +12,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -370,14 +369,10 @@ public final class ActivityStore {
     List<String> created = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Service service : services) {
-      Service.HealthCheck check = service.healthCheck();
       chain = chain.compose(done -> client.preparedQuery("INSERT INTO services (name, route_prefix, upstreams,"
               + " timeout_ms, health_check_path, health_check_interval_ms, description)"
               + " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING name")
-          .execute(Tuple.tuple().addString(service.name()).addString(service.routePrefix())
-              .addArrayOfString(service.upstreams().stream().map(URI::toString).toArray(String[]::new))
-              .addLong(service.timeoutMillis()).addString(check == null ? null : check.path())
-              .addLong(check == null ? null : check.intervalMillis()).addString(service.description()))
+          .execute(ServiceStore.values(service))
           .map(rows -> {
             rows.forEach(row -> created.add(row.getString(0)));
             return null;
