@@ -249,8 +249,9 @@ public final class Gateway {
       LOG.info("Seeded {} new activities and {} new services {} from {}", outcome.activitiesAdded(),
           outcome.servicesCreated().size(), outcome.servicesCreated(), config.activitySeedFile());
       if (outcome.activitiesAdopted() > 0) {
-        LOG.info("The new seed services {} adopted {} existing global activities with the same method and regex"
-            + " (their permissions and descriptions unchanged).", outcome.servicesCreated(),
+        LOG.info("The new seed services {} adopted {} existing global activities with the same method and regex (or"
+            + " its older [^/?#]+ spelling); their regexes, permissions and descriptions are unchanged.",
+            outcome.servicesCreated(),
             outcome.activitiesAdopted());
       }
       if (!outcome.servicesSkipped().isEmpty()) {
