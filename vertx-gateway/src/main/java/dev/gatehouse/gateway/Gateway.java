@@ -1,10 +1,10 @@
 package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
-import dev.gatehouse.gateway.admin.PermissionCheckOptions;
 import dev.gatehouse.gateway.admin.DecisionsAdminApi;
 import dev.gatehouse.gateway.admin.ExplainHandler;
 import dev.gatehouse.gateway.admin.KeycloakPermissionCatalog;
+import dev.gatehouse.gateway.admin.PermissionCheckOptions;
 import dev.gatehouse.gateway.admin.RobotsAdminApi;
 import dev.gatehouse.gateway.admin.StoreActivityRepository;
 import dev.gatehouse.gateway.admin.StoreServiceRepository;
@@ -22,8 +22,11 @@ import dev.gatehouse.gateway.policy.ActivityChangeWatcher;
 import dev.gatehouse.gateway.policy.ActivityIndexHolder;
 import dev.gatehouse.gateway.policy.ActivityIndexPolicy;
 import dev.gatehouse.gateway.policy.ActivityPatterns;
+import dev.gatehouse.gateway.policy.ActivitySeed;
 import dev.gatehouse.gateway.policy.ActivitySeedFile;
 import dev.gatehouse.gateway.policy.ActivityStore;
+import dev.gatehouse.gateway.policy.InvalidActivityException;
+import dev.gatehouse.gateway.policy.InvalidServiceException;
 import dev.gatehouse.gateway.policy.SchemaMigrations;
 import dev.gatehouse.gateway.policy.ServiceStore;
 import dev.gatehouse.gateway.policy.ShadowDecisions;
@@ -46,6 +49,8 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,8 +183,7 @@ public final class Gateway {
         ActivityPatterns::validate, admin.maxBodyBytes(), new ExplainHandler(parts.gate()), permissionCatalog)
         .withRobots(new RobotsAdminApi(keycloakAdminClient, permissionCheck.keycloakUrl() + "/admin/realms/"
             + permissionCheck.realm(), permissionCatalog::serviceAccountToken, permissionCheck.httpTimeoutMillis()))
-        .withServices(new StoreServiceRepository(new ServiceStore(pool), store),
-            config.proxy().routes().stream().map(route -> route.prefix()).collect(java.util.stream.Collectors.toSet()))
+        .withServices(new StoreServiceRepository(new ServiceStore(pool), store), configuredPrefixes())
         .withDecisions(new DecisionsAdminApi(audit.store()));
     if (permissionCheck.missingSetting() != null) {
       LOG.warn("The admin API cannot check permission names against Keycloak: {}. Writes that name permissions are"
@@ -218,21 +222,51 @@ public final class Gateway {
           if (closed) {
             return;
           }
-          LOG.error("Cannot prepare the activity policy from PostgreSQL at {}:{} ({}); protected routes answer 503."
-              + " Retrying in {} s.", config.database().host(), config.database().port(), failure.getMessage(),
-              retryDelay.toSeconds());
+          if (failure instanceof InvalidActivityException || failure instanceof InvalidServiceException) {
+            // A seed that does not fit (its own rules, or this gateway's configured routes): no retry will fix it.
+            LOG.error("The activity seed cannot be applied: {} Fix the seed or the configured routes and restart;"
+                + " protected routes answer 503. Retrying in {} s.", failure.getMessage(), retryDelay.toSeconds());
+          } else {
+            LOG.error("Cannot prepare the activity policy from PostgreSQL at {}:{} ({}); protected routes answer"
+                + " 503. Retrying in {} s.", config.database().host(), config.database().port(),
+                failure.getMessage(), retryDelay.toSeconds());
+          }
           Duration next = retryDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retryDelay.multipliedBy(2);
           vertx.setTimer(retryDelay.toMillis(), timer -> preparePolicy(next));
         });
   }
 
-  private Future<Integer> seed() {
+  /** The seed's services must fit this gateway's configured routes; a mismatch fails here, naming the entry. */
+  private Future<Void> seed() {
     if (config.activities().seedFile() == null) {
-      return Future.succeededFuture(0);
+      return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> ActivitySeedFile.read(config.activities().seedFile()))
-        .compose(store::seed)
-        .onSuccess(added -> LOG.info("Seeded {} new activities from {}", added, config.activities().seedFile()));
+    Set<String> configuredPrefixes = configuredPrefixes();
+    return vertx.executeBlocking(() -> {
+      ActivitySeed seed = ActivitySeedFile.read(config.activities().seedFile());
+      seed.validateRouting(configuredPrefixes, config.activities().seedFile().toString());
+      return seed;
+    }).compose(store::seed).onSuccess(outcome -> {
+      LOG.info("Seeded {} new activities and {} new services {} from {}", outcome.activitiesAdded(),
+          outcome.servicesCreated().size(), outcome.servicesCreated(), config.activities().seedFile());
+      if (outcome.activitiesAdopted() > 0) {
+        LOG.info("The new seed services {} adopted {} existing global activities with the same method and regex (or"
+            + " its older [^/?#]+ spelling); their regexes, permissions and descriptions are unchanged.",
+            outcome.servicesCreated(),
+            outcome.activitiesAdopted());
+      }
+      if (!outcome.servicesSkipped().isEmpty()) {
+        LOG.warn("Seed services {} were not created: another service holds their route prefix. Their seed"
+            + " activities were left out. Delete or move that service, or change the seed.",
+            outcome.servicesSkipped());
+      }
+    }).mapEmpty();
+  }
+
+  private Set<String> configuredPrefixes() {
+    Set<String> prefixes = new LinkedHashSet<>();
+    config.proxy().routes().forEach(route -> prefixes.add(route.prefix()));
+    return prefixes;
   }
 
   /** Keys loaded, activity index loaded, revocation list loaded and fresh enough: the gateway can decide. */

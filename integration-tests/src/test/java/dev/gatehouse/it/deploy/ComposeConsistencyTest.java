@@ -70,6 +70,7 @@ class ComposeConsistencyTest {
     assertThat(config.activities().seedFile())
         .as("GATEHOUSE_ACTIVITY_SEED must point at the mounted realm-config/activities.json")
         .isEqualTo(root.resolve("realm-config/activities.json"));
+    RepositoryFiles.assertSeedFitsTheRoutes(config, "docker-compose");
   }
 
   @Test

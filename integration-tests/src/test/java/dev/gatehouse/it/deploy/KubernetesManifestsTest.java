@@ -261,6 +261,7 @@ class KubernetesManifestsTest {
     assertThat(config.server().host()).as("listen.host: a pod must listen on all interfaces").isEqualTo("0.0.0.0");
     assertThat(config.activities().seedFile()).as("GATEHOUSE_ACTIVITY_SEED must be the seed the gateway image carries")
         .isEqualTo(root.resolve("realm-config/activities.json"));
+    RepositoryFiles.assertSeedFitsTheRoutes(config, overlay);
     assertThat(config.loginEnabled()).as("the browser login is part of the deployment").isTrue();
   }
 
