@@ -4,17 +4,17 @@ import dev.gatehouse.gateway.admin.ActivitiesAdminApi;
 import dev.gatehouse.gateway.admin.DecisionsAdminApi;
 import dev.gatehouse.gateway.admin.ExplainHandler;
 import dev.gatehouse.gateway.admin.KeycloakPermissionCatalog;
+import dev.gatehouse.gateway.admin.PermissionCheckOptions;
 import dev.gatehouse.gateway.admin.RobotsAdminApi;
 import dev.gatehouse.gateway.admin.StoreActivityRepository;
 import dev.gatehouse.gateway.admin.StoreServiceRepository;
 import dev.gatehouse.gateway.apitoken.ApiTokenResolver;
 import dev.gatehouse.gateway.apitoken.ApiTokenVerifier;
 import dev.gatehouse.gateway.audit.AuditTrail;
+import dev.gatehouse.gateway.config.AdminSettings;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.credential.CredentialExtractor;
-import dev.gatehouse.gateway.policy.AccessPolicy;
-import dev.gatehouse.gateway.policy.ActivityIndexPolicy;
 import dev.gatehouse.gateway.logging.RateLimitedLog;
 import dev.gatehouse.gateway.ops.GatewayMetrics;
 import dev.gatehouse.gateway.policy.AccessPolicy;
@@ -22,8 +22,11 @@ import dev.gatehouse.gateway.policy.ActivityChangeWatcher;
 import dev.gatehouse.gateway.policy.ActivityIndexHolder;
 import dev.gatehouse.gateway.policy.ActivityIndexPolicy;
 import dev.gatehouse.gateway.policy.ActivityPatterns;
+import dev.gatehouse.gateway.policy.ActivitySeed;
 import dev.gatehouse.gateway.policy.ActivitySeedFile;
 import dev.gatehouse.gateway.policy.ActivityStore;
+import dev.gatehouse.gateway.policy.InvalidActivityException;
+import dev.gatehouse.gateway.policy.InvalidServiceException;
 import dev.gatehouse.gateway.policy.SchemaMigrations;
 import dev.gatehouse.gateway.policy.ServiceStore;
 import dev.gatehouse.gateway.policy.ShadowDecisions;
@@ -34,7 +37,6 @@ import dev.gatehouse.gateway.revocation.RevocationStore;
 import dev.gatehouse.gateway.revocation.RevocationWatcher;
 import dev.gatehouse.gateway.token.JwksKeySource;
 import dev.gatehouse.gateway.token.JwtTokenVerifier;
-import dev.gatehouse.gateway.token.SignatureAlgorithm;
 import dev.gatehouse.gateway.token.TokenVerifier;
 import dev.gatehouse.gateway.token.TokenVerifierOptions;
 import dev.gatehouse.gateway.tracing.GatewayTracing;
@@ -91,7 +93,7 @@ public final class Gateway {
   private Gateway(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
-    TokenVerifierOptions tokenOptions = tokenOptions(config);
+    TokenVerifierOptions tokenOptions = config.token().verifierOptions();
     this.keys = new JwksKeySource(vertx, tokenOptions);
     // The request pipeline counts rejections by reason itself; the listener counts cache hits and signature checks.
     TokenVerifier accessTokens = new JwtTokenVerifier(tokenOptions, keys, metrics.tokenVerification());
@@ -110,7 +112,7 @@ public final class Gateway {
     }
     // The admin API asks Keycloak which permissions exist; rare calls, so a small client of its own.
     this.keycloakAdminClient = WebClient.create(vertx, new WebClientOptions()
-        .setConnectTimeout((int) config.permissionCheck().httpTimeoutMillis())
+        .setConnectTimeout((int) config.admin().permissionCheck().httpTimeoutMillis())
         .setUserAgent("gatehouse-gateway"));
     PgConnectOptions database = new PgConnectOptions()
         .setHost(config.database().host())
@@ -123,9 +125,9 @@ public final class Gateway {
     this.pool = ActivityStore.createPool(vertx, database, 4);
     this.store = new ActivityStore(pool);
     this.watcher = new ActivityChangeWatcher(vertx, database, store, index,
-        Duration.ofSeconds(config.activityPollSeconds()));
+        config.activities().pollInterval());
     this.policy = new ActivityIndexPolicy(index::current, new ShadowDecisions(metrics::shadowDecision));
-    this.routes = RouteTable.awaitingServices(config.routes());
+    this.routes = RouteTable.awaitingServices(config.proxy().routes());
     this.healthChecks = new UpstreamHealthChecks(vertx, metrics::upstreamHealthChanged);
     metrics.upstreamsOutOfRotation(healthChecks::outOfRotation);
     watcher.onLoaded(snapshot -> {
@@ -134,7 +136,7 @@ public final class Gateway {
           service.routePrefix(), reason));
       healthChecks.watch(routes);
     });
-    this.connections = new ClientConnections(config.connectionLimits());
+    this.connections = new ClientConnections(config.server().connectionLimits());
     this.revocations = new RevocationGuard(config.revocation(), Clock.systemUTC());
     this.revocationWatcher = new RevocationWatcher(vertx, database, new RevocationStore(pool), revocations,
         Clock.systemUTC());
@@ -171,34 +173,35 @@ public final class Gateway {
       Duration staleness = revocations.staleness();
       return staleness == null ? -1 : staleness.toMillis() / 1000.0;
     }, () -> revocations.state().size());
-    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(),
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, null, config.login(), revocations);
-    KeycloakPermissionCatalog permissionCatalog = new KeycloakPermissionCatalog(keycloakAdminClient,
-        config.permissionCheck());
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.server().publicRoutes(),
+        new CredentialExtractor(config.token().cookieName()), verifier, policy, metrics, null, config.login(),
+        revocations);
+    AdminSettings admin = config.admin();
+    PermissionCheckOptions permissionCheck = admin.permissionCheck();
+    KeycloakPermissionCatalog permissionCatalog = new KeycloakPermissionCatalog(keycloakAdminClient, permissionCheck);
     ActivitiesAdminApi adminApi = new ActivitiesAdminApi(new StoreActivityRepository(store),
-        ActivityPatterns::validate, config.adminMaxBodyBytes(), new ExplainHandler(parts.gate()), permissionCatalog)
-        .withRobots(new RobotsAdminApi(keycloakAdminClient, config.permissionCheck().keycloakUrl() + "/admin/realms/"
-            + config.permissionCheck().realm(), permissionCatalog::serviceAccountToken,
-            config.permissionCheck().httpTimeoutMillis())
+        ActivityPatterns::validate, admin.maxBodyBytes(), new ExplainHandler(parts.gate()), permissionCatalog)
+        .withRobots(new RobotsAdminApi(keycloakAdminClient, permissionCheck.keycloakUrl() + "/admin/realms/"
+            + permissionCheck.realm(), permissionCatalog::serviceAccountToken, permissionCheck.httpTimeoutMillis())
             .withRoleGuard(permissionCatalog, () -> parts.gate().policy()))
-        .withServices(new StoreServiceRepository(new ServiceStore(pool), store),
-            config.routes().stream().map(route -> route.prefix()).collect(java.util.stream.Collectors.toSet()))
+        .withServices(new StoreServiceRepository(new ServiceStore(pool), store), configuredPrefixes())
         .withDecisions(new DecisionsAdminApi(audit.store()));
-    if (config.permissionCheck().missingSetting() != null) {
+    if (permissionCheck.missingSetting() != null) {
       LOG.warn("The admin API cannot check permission names against Keycloak: {}. Writes that name permissions are"
-          + " refused with 503 unless they say allowUnknownPermissions=true.", config.permissionCheck().missingSetting());
+          + " refused with 503 unless they say allowUnknownPermissions=true.", permissionCheck.missingSetting());
     }
     GatewayRoutes.Parts withAdmin = new GatewayRoutes.Parts(parts.publicRoutes(), parts.credentials(), verifier,
         policy, metrics, adminApi, config.login(), revocations, audit.requests(), tracing);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return vertx.deployVerticle(() -> new GatewayVerticle(config, withAdmin, connections, routes),
+    return vertx.deployVerticle(
+            () -> new GatewayVerticle(config.server(), config.proxy(), withAdmin, connections, routes),
             new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> {
           deploymentId = id;
           LOG.info("Gatehouse gateway {} listening on {}:{} ({} server instances, {} route(s), TLS {}, trusted proxies {});"
-              + " issuer {}; browser login {}; API tokens {}", version(), config.listenHost(), config.listenPort(),
-              instances, config.routes().size(), config.tls().mode().configName(), config.trustedProxies(),
-              config.issuer(),
+              + " issuer {}; browser login {}; API tokens {}", version(), config.server().host(),
+              config.server().port(), instances, config.proxy().routes().size(),
+              config.server().tls().mode().configName(), config.proxy().trustedProxies(), config.token().issuer(),
               config.loginEnabled() ? "at " + config.login().publicBaseUrl() + "/auth/login" : "off",
               config.apiTokensEnabled() ? "via " + config.apiTokens().tokenEndpoint() : "off");
         })
@@ -220,21 +223,51 @@ public final class Gateway {
           if (closed) {
             return;
           }
-          LOG.error("Cannot prepare the activity policy from PostgreSQL at {}:{} ({}); protected routes answer 503."
-              + " Retrying in {} s.", config.database().host(), config.database().port(), failure.getMessage(),
-              retryDelay.toSeconds());
+          if (failure instanceof InvalidActivityException || failure instanceof InvalidServiceException) {
+            // A seed that does not fit (its own rules, or this gateway's configured routes): no retry will fix it.
+            LOG.error("The activity seed cannot be applied: {} Fix the seed or the configured routes and restart;"
+                + " protected routes answer 503. Retrying in {} s.", failure.getMessage(), retryDelay.toSeconds());
+          } else {
+            LOG.error("Cannot prepare the activity policy from PostgreSQL at {}:{} ({}); protected routes answer"
+                + " 503. Retrying in {} s.", config.database().host(), config.database().port(),
+                failure.getMessage(), retryDelay.toSeconds());
+          }
           Duration next = retryDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retryDelay.multipliedBy(2);
           vertx.setTimer(retryDelay.toMillis(), timer -> preparePolicy(next));
         });
   }
 
-  private Future<Integer> seed() {
-    if (config.activitySeedFile() == null) {
-      return Future.succeededFuture(0);
+  /** The seed's services must fit this gateway's configured routes; a mismatch fails here, naming the entry. */
+  private Future<Void> seed() {
+    if (config.activities().seedFile() == null) {
+      return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> ActivitySeedFile.read(config.activitySeedFile()))
-        .compose(store::seed)
-        .onSuccess(added -> LOG.info("Seeded {} new activities from {}", added, config.activitySeedFile()));
+    Set<String> configuredPrefixes = configuredPrefixes();
+    return vertx.executeBlocking(() -> {
+      ActivitySeed seed = ActivitySeedFile.read(config.activities().seedFile());
+      seed.validateRouting(configuredPrefixes, config.activities().seedFile().toString());
+      return seed;
+    }).compose(store::seed).onSuccess(outcome -> {
+      LOG.info("Seeded {} new activities and {} new services {} from {}", outcome.activitiesAdded(),
+          outcome.servicesCreated().size(), outcome.servicesCreated(), config.activities().seedFile());
+      if (outcome.activitiesAdopted() > 0) {
+        LOG.info("The new seed services {} adopted {} existing global activities with the same method and regex (or"
+            + " its older [^/?#]+ spelling); their regexes, permissions and descriptions are unchanged.",
+            outcome.servicesCreated(),
+            outcome.activitiesAdopted());
+      }
+      if (!outcome.servicesSkipped().isEmpty()) {
+        LOG.warn("Seed services {} were not created: another service holds their route prefix. Their seed"
+            + " activities were left out. Delete or move that service, or change the seed.",
+            outcome.servicesSkipped());
+      }
+    }).mapEmpty();
+  }
+
+  private Set<String> configuredPrefixes() {
+    Set<String> prefixes = new LinkedHashSet<>();
+    config.proxy().routes().forEach(route -> prefixes.add(route.prefix()));
+    return prefixes;
   }
 
   /** Keys loaded, activity index loaded, revocation list loaded and fresh enough: the gateway can decide. */
@@ -281,27 +314,13 @@ public final class Gateway {
     ClientConnections.Counts before = connections.counts();
     long started = System.nanoTime();
     LOG.info("Draining: stopped accepting connections; {} client connections open, {} requests in flight; waiting up "
-        + "to {} ms for them", before.openConnections(), before.requestsInFlight(), config.shutdownTimeoutMillis());
+        + "to {} ms for them", before.openConnections(), before.requestsInFlight(),
+        config.server().shutdownTimeoutMillis());
     return vertx.undeploy(deploymentId).onComplete(done -> {
       ClientConnections.Counts after = connections.counts();
       LOG.info("Drain finished in {} ms: {} requests were cut at the shutdown timeout{}",
           Duration.ofNanos(System.nanoTime() - started).toMillis(), after.requestsCutByDrain(),
           done.succeeded() ? "" : "; stopping the servers failed: " + done.cause());
     });
-  }
-
-  private static TokenVerifierOptions tokenOptions(GatewayConfig config) {
-    Set<SignatureAlgorithm> algorithms = new LinkedHashSet<>();
-    for (String name : config.algorithms()) {
-      algorithms.add(SignatureAlgorithm.fromJoseName(name).orElseThrow(
-          () -> new IllegalArgumentException("Unsupported token algorithm " + name)));
-    }
-    return new TokenVerifierOptions()
-        .setIssuer(config.issuer())
-        .setJwksUrl(config.jwksUrl() == null ? null : config.jwksUrl().toString())
-        .setAllowedAlgorithms(algorithms)
-        .setAudiences(new LinkedHashSet<>(config.audiences()))
-        .setMaxTokenBytes(config.maxTokenBytes())
-        .setCacheSize(config.verifiedTokenCacheSize());
   }
 }

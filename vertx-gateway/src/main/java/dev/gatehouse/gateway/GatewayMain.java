@@ -30,7 +30,7 @@ public final class GatewayMain {
     LOG.info("Starting Gatehouse gateway {} (pid {}, Java {})", Gateway.version(), ProcessHandle.current().pid(),
         Runtime.version());
     GatewayMetrics metrics = new GatewayMetrics();
-    Vertx vertx = newVertx(metrics, config.vertxHttpMetrics());
+    Vertx vertx = newVertx(metrics, config.server().vertxHttpMetrics());
     if (!vertx.isNativeTransportEnabled()) {
       LOG.info("Using Java NIO instead of the native transport ({})",
           String.valueOf(vertx.unavailableNativeTransportCause()));
@@ -39,10 +39,10 @@ public final class GatewayMain {
         .onSuccess(gateway -> Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           long began = System.nanoTime();
           LOG.info("Stop signal received (SIGTERM or SIGINT): shutting down; in-flight requests get up to {} ms to"
-              + " finish.", config.shutdownTimeoutMillis());
+              + " finish.", config.server().shutdownTimeoutMillis());
           try {
             gateway.close().toCompletionStage().toCompletableFuture()
-                .get(config.shutdownTimeoutMillis() + 5_000, TimeUnit.MILLISECONDS);
+                .get(config.server().shutdownTimeoutMillis() + 5_000, TimeUnit.MILLISECONDS);
             // Not chained on the gateway's future: its context dies with Vert.x and the completion would be lost.
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             LOG.info("Gateway stopped in {} ms.", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));

@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway;
 
-import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.config.ProxySettings;
+import dev.gatehouse.gateway.config.ServerSettings;
 import dev.gatehouse.gateway.connection.ClientConnections;
 import dev.gatehouse.gateway.http.RequestPipeline;
 import dev.gatehouse.gateway.proxy.GatewayProxy;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * verifier, the policy and the metrics, while each owns its upstream client pool.
  */
 public final class GatewayVerticle extends VerticleBase {
-  private final GatewayConfig config;
+  private final ServerSettings serverSettings;
+  private final ProxySettings proxySettings;
   private final GatewayRoutes.Parts parts;
   private final ClientConnections connections;
   private final RouteTable routes;
@@ -29,19 +31,20 @@ public final class GatewayVerticle extends VerticleBase {
   private WebClient loginClient;
   private ServerTls tls;
 
-  public GatewayVerticle(GatewayConfig config, GatewayRoutes.Parts parts) {
-    this(config, parts, new ClientConnections(config.connectionLimits()));
+  /** A gateway of one server instance, on the configured routes only. */
+  public GatewayVerticle(ServerSettings serverSettings, ProxySettings proxySettings, GatewayRoutes.Parts parts) {
+    this(serverSettings, proxySettings, parts, new ClientConnections(serverSettings.connectionLimits()),
+        RouteTable.fromConfig(proxySettings.routes()));
   }
 
-  /** {@code connections} is shared by all instances of one gateway (drain flag, counts). */
-  public GatewayVerticle(GatewayConfig config, GatewayRoutes.Parts parts, ClientConnections connections) {
-    this(config, parts, connections, RouteTable.fromConfig(config.routes()));
-  }
-
-  /** {@code routes}: the gateway's live route table, shared by all instances. */
-  public GatewayVerticle(GatewayConfig config, GatewayRoutes.Parts parts, ClientConnections connections,
-      RouteTable routes) {
-    this.config = config;
+  /**
+   * {@code connections} is shared by all instances of one gateway (drain flag, counts); {@code routes} is the
+   * gateway's live route table, shared by all instances.
+   */
+  public GatewayVerticle(ServerSettings serverSettings, ProxySettings proxySettings, GatewayRoutes.Parts parts,
+      ClientConnections connections, RouteTable routes) {
+    this.serverSettings = serverSettings;
+    this.proxySettings = proxySettings;
     this.parts = parts;
     this.connections = connections;
     this.routes = routes;
@@ -49,11 +52,11 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    proxy = new GatewayProxy(vertx, config.proxy(), parts.metrics(), parts.revocations(), routes, parts.tracing());
+    proxy = new GatewayProxy(vertx, proxySettings, parts.metrics(), parts.revocations(), routes, parts.tracing());
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.listenHost())
-        .setPort(config.listenPort())
-        .setMaxHeaderSize(config.maxHeaderBytes())
+        .setHost(serverSettings.host())
+        .setPort(serverSettings.port())
+        .setMaxHeaderSize(serverSettings.maxHeaderBytes())
         .setMaxInitialLineLength(16 * 1024)
         .setCompressionSupported(false)
         // WebSockets are tunnelled raw between client and upstream, never terminated here: Vert.x's extension
@@ -67,19 +70,19 @@ public final class GatewayVerticle extends VerticleBase {
           .setConnectTimeout((int) parts.login().httpTimeoutMillis())
           .setUserAgent("gatehouse-gateway"));
     }
-    HstsHandler hsts = config.tls().hstsHeader() == null ? null
-        : new HstsHandler(config.tls().hstsHeader(), config.trustedProxies());
+    HstsHandler hsts = serverSettings.tls().hstsHeader() == null ? null
+        : new HstsHandler(serverSettings.tls().hstsHeader(), proxySettings.trustedProxies());
     RequestPipeline router = GatewayRoutes.create(vertx, parts, proxy, loginClient, hsts);
-    if (!config.tls().terminates()) {
+    if (!serverSettings.tls().terminates()) {
       server = vertx.createHttpServer(options)
           // Strict framing, head and idle timeouts, drain behaviour: see the connection package.
           .connectionHandler(connection -> connections.install(connection, options))
           .requestHandler(router);
       return server.listen();
     }
-    return ServerTls.load(vertx, config.tls()).compose(loaded -> {
+    return ServerTls.load(vertx, serverSettings.tls()).compose(loaded -> {
       tls = loaded;
-      HttpServerOptions secured = tls.applyTo(options, config.maxHeaderBytes());
+      HttpServerOptions secured = tls.applyTo(options, serverSettings.maxHeaderBytes());
       server = vertx.createHttpServer(secured)
           .connectionHandler(connection -> connections.install(connection, secured))
           .requestHandler(router);
@@ -98,7 +101,7 @@ public final class GatewayVerticle extends VerticleBase {
       tls.stop(vertx);
     }
     Future<Void> drained = server == null ? Future.succeededFuture()
-        : server.shutdown(config.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS);
+        : server.shutdown(serverSettings.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS);
     return drained
         .eventually(() -> proxy == null ? Future.succeededFuture() : proxy.close())
         .eventually(() -> {

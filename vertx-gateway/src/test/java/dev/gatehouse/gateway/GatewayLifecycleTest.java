@@ -52,10 +52,10 @@ class GatewayLifecycleTest {
         .put("shutdownTimeoutMillis", 15_000), Map.of());
     FakeVerifier verifier = new FakeVerifier().accept("t", new VerifiedToken("s", "u", "e", Set.of("p"), Set.of(),
         "app", 4_000_000_000L));
-    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(), 
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.server().publicRoutes(), 
         new CredentialExtractor("jwt-token"), verifier, new FakePolicy().allow("GET", "/held", "p"),
         metrics, null);
-    GatewayVerticle verticle = new GatewayVerticle(config, parts);
+    GatewayVerticle verticle = new GatewayVerticle(config.server(), config.proxy(), parts);
     deploymentId = GatewayHarness.await(vertx.deployVerticle(verticle));
     port = verticle.actualPort();
   }

@@ -22,8 +22,11 @@ public final class ServicesCommand {
   static String serviceLine(JsonNode service) {
     List<String> upstreams = new ArrayList<>();
     service.path("upstreams").forEach(upstream -> upstreams.add(upstream.asText()));
+    // No upstreams: a route in the gateway's configuration carries the service's traffic.
+    String target = upstreams.isEmpty() && "configuration".equals(service.path("routedBy").asText())
+        ? "(routed by configuration)" : String.join(", ", upstreams);
     return String.format("%-24s %-24s -> %s", service.path("name").asText(), service.path("routePrefix").asText(
-        service.path("route_prefix").asText("")), String.join(", ", upstreams));
+        service.path("route_prefix").asText("")), target);
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the stored services.")

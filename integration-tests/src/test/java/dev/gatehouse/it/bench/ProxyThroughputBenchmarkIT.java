@@ -49,11 +49,13 @@ class ProxyThroughputBenchmarkIT {
   private static final Path JDK_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
   /** Which rows to measure (default all): upstream, nginx, pipe, http-proxy, warm, cold, api-token, jdk25. */
   private static final List<String> TARGETS = List.of(System.getProperty("bench.targets",
-      "upstream,nginx,pipe,http-proxy,warm,cold,api-token,jdk25").split(","));
+      "upstream,nginx,pipe,http-proxy,warm,no-records,cold,api-token,jdk25").split(","));
   /** Measurements per target, taken in turn. */
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
   /** Extra JVM options for the warm gateway, e.g. a profiler agent. */
   private static final String WARM_JVM_OPTIONS = System.getProperty("bench.gatewayJvmOptions", "");
+  /** JVM options for the floor proxies (e.g. the same profiler as the gateway, to compare like with like). */
+  private static final String FLOOR_JVM_OPTIONS = System.getProperty("bench.floorJvmOptions", "");
 
   @Test
   void nginxVertxFloorAndGatewaySideBySide(KeycloakServer keycloak, PostgresServer postgres) throws Exception {
@@ -81,15 +83,23 @@ class ProxyThroughputBenchmarkIT {
       if (!WARM_JVM_OPTIONS.isBlank()) {
         warmLauncher.addAll(List.of(WARM_JVM_OPTIONS.trim().split("\\s+")));
       }
-      GatewayProcess warm = gateway(gateways, LocalGateway.localConfig(keycloak.issuer(REALM), postgres, upstreamUrl,
-          FreePorts.next(), activities), work.resolve("gateway-warm"), warmLauncher);
+      // Only the gateways a selected target uses are started: an idle JVM on the pinned CPU still costs a little.
+      GatewayProcess warm = TARGETS.contains("warm") || TARGETS.contains("api-token") ? gateway(gateways,
+          LocalGateway.localConfig(keycloak.issuer(REALM), postgres, upstreamUrl, FreePorts.next(), activities),
+          work.resolve("gateway-warm"), warmLauncher) : null;
+      JsonObject quietConfig = LocalGateway.localConfig(keycloak.issuer(REALM), postgres, upstreamUrl,
+          FreePorts.next(), activities);
+      quietConfig.put("audit", new JsonObject().put("enabled", false));
+      GatewayProcess quiet = TARGETS.contains("no-records") ? gateway(gateways, quietConfig,
+          work.resolve("gateway-no-records"), warmLauncher) : null;
       JsonObject coldConfig = LocalGateway.localConfig(keycloak.issuer(REALM), postgres, upstreamUrl,
           FreePorts.next(), activities);
       coldConfig.getJsonObject("token").put("verifiedCacheSize", 0);
-      GatewayProcess cold = gateway(gateways, coldConfig, work.resolve("gateway-cold"), List.of("java"));
-      GatewayProcess jdk25 = Files.isExecutable(JDK_25) ? gateway(gateways, LocalGateway.localConfig(
-          keycloak.issuer(REALM), postgres, upstreamUrl, FreePorts.next(), activities), work.resolve("gateway-jdk25"),
-          List.of(JDK_25.toString())) : null;
+      GatewayProcess cold = TARGETS.contains("cold") ? gateway(gateways, coldConfig, work.resolve("gateway-cold"),
+          List.of("java")) : null;
+      GatewayProcess jdk25 = TARGETS.contains("jdk25") && Files.isExecutable(JDK_25) ? gateway(gateways,
+          LocalGateway.localConfig(keycloak.issuer(REALM), postgres, upstreamUrl, FreePorts.next(), activities),
+          work.resolve("gateway-jdk25"), List.of(JDK_25.toString())) : null;
       for (GatewayProcess gateway : gateways) {
         gateway.awaitReady(Duration.ofSeconds(120));
       }
@@ -103,7 +113,10 @@ class ProxyThroughputBenchmarkIT {
         assertThat(LoadTools.status(gateway.baseUrl() + PATH, serviceToken)).as("the gateway allows the bench call")
             .isEqualTo(200);
       }
-      assertThat(LoadTools.status(warm.baseUrl() + PATH, apiToken)).as("carol's API token is allowed").isEqualTo(200);
+      if (warm != null) {
+        assertThat(LoadTools.status(warm.baseUrl() + PATH, apiToken)).as("carol's API token is allowed")
+            .isEqualTo(200);
+      }
 
       // Every target is warmed up once, then measured in turn, round after round (A, B, C, ..., A, B, C, ...): on a
       // shared machine, load from elsewhere then falls on every target alike, and the medians compare them fairly.
@@ -119,12 +132,20 @@ class ProxyThroughputBenchmarkIT {
       targets.add(new Target("http-proxy", "Vert.x floor: vertx-http-proxy, no interceptors", "http://127.0.0.1:"
           + httpProxyPort + PATH, sameToken, httpProxy.toHandle()));
       // A fresh token for each measurement: a whole run takes longer than a token's lifespan.
-      targets.add(new Target("warm", "**Gatehouse**, JWT from the verified-token cache (warm)", warm.baseUrl() + PATH,
-          () -> LoadTools.serviceAccountToken(keycloak), warm.handle()));
-      targets.add(new Target("cold", "Gatehouse, JWT verified on every request (cold: cache off)", cold.baseUrl()
-          + PATH, () -> LoadTools.serviceAccountToken(keycloak), cold.handle()));
-      targets.add(new Target("api-token", "Gatehouse, API token (resolution cached)", warm.baseUrl() + PATH,
-          () -> apiToken, warm.handle()));
+      if (warm != null) {
+        targets.add(new Target("warm", "**Gatehouse**, JWT from the verified-token cache (warm)",
+            warm.baseUrl() + PATH, () -> LoadTools.serviceAccountToken(keycloak), warm.handle()));
+        targets.add(new Target("api-token", "Gatehouse, API token (resolution cached)", warm.baseUrl() + PATH,
+            () -> apiToken, warm.handle()));
+      }
+      if (quiet != null) {
+        targets.add(new Target("no-records", "Gatehouse, JWT warm, decision records off (`audit.enabled: false`)",
+            quiet.baseUrl() + PATH, () -> LoadTools.serviceAccountToken(keycloak), quiet.handle()));
+      }
+      if (cold != null) {
+        targets.add(new Target("cold", "Gatehouse, JWT verified on every request (cold: cache off)", cold.baseUrl()
+            + PATH, () -> LoadTools.serviceAccountToken(keycloak), cold.handle()));
+      }
       if (jdk25 != null) {
         targets.add(new Target("jdk25", "Gatehouse on JDK 25, JWT warm", jdk25.baseUrl() + PATH,
             () -> LoadTools.serviceAccountToken(keycloak), jdk25.handle()));
@@ -192,9 +213,13 @@ class ProxyThroughputBenchmarkIT {
   /** The floor proxy in its own JVM, from this module's test classpath. */
   private static Process floor(String mode, int port, int upstreamPort, Path work) throws Exception {
     Path log = work.resolve("floor-" + mode + ".log").toAbsolutePath();
-    List<String> command = LoadTools.onServerCpu(List.of("java", "-Xmx512m", "-cp",
-        System.getProperty("java.class.path"), "dev.gatehouse.it.bench.floor.FloorProxy", mode,
+    List<String> java = new ArrayList<>(List.of("java", "-Xmx512m"));
+    if (!FLOOR_JVM_OPTIONS.isBlank()) {
+      java.addAll(List.of(FLOOR_JVM_OPTIONS.replace("%mode", mode).trim().split("\\s+")));
+    }
+    java.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.gatehouse.it.bench.floor.FloorProxy", mode,
         String.valueOf(port), String.valueOf(upstreamPort)));
+    List<String> command = LoadTools.onServerCpu(java);
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 }

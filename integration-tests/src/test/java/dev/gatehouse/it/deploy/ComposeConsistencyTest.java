@@ -64,12 +64,13 @@ class ComposeConsistencyTest {
   @Test
   void gatewayConfigParsesWithTheComposeEnvironment() throws IOException {
     GatewayConfig config = gatewayConfig();
-    assertThat(config.listenHost())
+    assertThat(config.server().host())
         .as("listen.host in the mounted gateway config: a container must listen on all interfaces")
         .isEqualTo("0.0.0.0");
-    assertThat(config.activitySeedFile())
+    assertThat(config.activities().seedFile())
         .as("GATEHOUSE_ACTIVITY_SEED must point at the mounted realm-config/activities.json")
         .isEqualTo(root.resolve("realm-config/activities.json"));
+    RepositoryFiles.assertSeedFitsTheRoutes(config, "docker-compose");
   }
 
   @Test
@@ -97,7 +98,7 @@ class ComposeConsistencyTest {
           .contains(server.getHost());
       assertThat(server.getPort())
           .as("nginx upstream server %s must use the gateway's listen.port", server)
-          .isEqualTo(config.listenPort());
+          .isEqualTo(config.server().port());
     }
     assertThat(compose.setting("lb", "depends_on")).asString().contains("gateway");
   }
@@ -114,14 +115,14 @@ class ComposeConsistencyTest {
     Matcher proxyPass = Pattern.compile("proxy_pass\\s+(https?)://gateways\\b").matcher(nginxConf());
     assertThat(proxyPass.find()).as("deploy/nginx/nginx.conf must proxy_pass to upstream gateways").isTrue();
     String scheme = proxyPass.group(1);
-    assertThat(config.tls().mode())
+    assertThat(config.server().tls().mode())
         .as("nginx speaks %s to the gateways, so tls.mode in deploy/gateway/gateway.json (or GATEHOUSE_TLS_MODE) "
             + "must be %s", scheme, scheme.equals("https") ? "terminate" : "terminated-by-proxy")
         .isEqualTo(scheme.equals("https") ? TlsMode.TERMINATE : TlsMode.TERMINATED_BY_PROXY);
     assertThat(Dockerfile.read(root.resolve("vertx-gateway/Dockerfile")).finalStage("HEALTHCHECK"))
         .as("the gateway image's HEALTHCHECK speaks plain HTTP (bash /dev/tcp); with tls.mode terminate it "
             + "would mark every gateway unhealthy")
-        .allSatisfy(check -> assertThat(config.tls().mode()).isNotEqualTo(TlsMode.TERMINATE));
+        .allSatisfy(check -> assertThat(config.server().tls().mode()).isNotEqualTo(TlsMode.TERMINATE));
   }
 
   @Test
@@ -137,7 +138,7 @@ class ComposeConsistencyTest {
     assertThat(bytes)
         .as("nginx large_client_header_buffers size must be at least the gateway's listen.maxHeaderBytes, "
             + "or nginx answers 400/494 to tokens the gateway would accept")
-        .isGreaterThanOrEqualTo(gatewayConfig().maxHeaderBytes());
+        .isGreaterThanOrEqualTo(gatewayConfig().server().maxHeaderBytes());
   }
 
   @Test
@@ -149,12 +150,12 @@ class ComposeConsistencyTest {
     // GatewayMain waits shutdownTimeoutMillis plus 5 s for the drain before giving up.
     assertThat(grace)
         .as("gateway stop_grace_period must exceed shutdownTimeoutMillis + 5 s, or Docker kills in-flight requests")
-        .isGreaterThan(Duration.ofMillis(gatewayConfig().shutdownTimeoutMillis() + 5_000));
+        .isGreaterThan(Duration.ofMillis(gatewayConfig().server().shutdownTimeoutMillis() + 5_000));
   }
 
   @Test
   void gatewayRoutesReachTheDemoServiceOnItsPort() throws IOException {
-    List<RouteConfig> routes = gatewayConfig().routes();
+    List<RouteConfig> routes = gatewayConfig().proxy().routes();
     Map<String, String> demoEnv = compose.environment("demo");
     assertThat(demoEnv.get("GATEHOUSE_DEMO_HOST"))
         .as("demo GATEHOUSE_DEMO_HOST: the demo defaults to 127.0.0.1, unreachable from the gateway container")
@@ -177,16 +178,16 @@ class ComposeConsistencyTest {
     GatewayConfig config = gatewayConfig();
     String realm = RepositoryFiles.realmName(root);
     String keycloakUrl = compose.environment("keycloak").get("KC_HOSTNAME");
-    assertThat(config.issuer())
+    assertThat(config.token().issuer())
         .as("the gateway's issuer must be Keycloak's KC_HOSTNAME + /realms/" + realm + ", exactly as tokens carry it")
         .isEqualTo(keycloakUrl.replaceAll("/+$", "") + "/realms/" + realm);
-    URI jwks = config.jwksUrl();
+    URI jwks = config.token().jwksUrl();
     assertThat(jwks.getHost()).as("token.jwksUrl must reach the keycloak service on the internal network")
         .isEqualTo("keycloak");
     assertThat(jwks.getPort()).as("token.jwksUrl port must be Keycloak's HTTP port")
         .isEqualTo(Integer.parseInt(compose.environment("keycloak").getOrDefault("KC_HTTP_PORT", "8080")));
     assertThat(jwks.getPath()).as("token.jwksUrl must be the certs endpoint of realm " + realm).isEqualTo("/realms/" + realm + "/protocol/openid-connect/certs");
-    assertThat(config.audiences()).as("the realm's audience mapper adds \"gateway\"").contains("gateway");
+    assertThat(config.token().audiences()).as("the realm's audience mapper adds \"gateway\"").contains("gateway");
   }
 
   @Test
@@ -196,9 +197,9 @@ class ComposeConsistencyTest {
     List<String> healthChecks = image.finalStage("HEALTHCHECK");
     assertThat(healthChecks).as("vertx-gateway/Dockerfile needs a HEALTHCHECK").hasSize(1);
     String probe = healthChecks.get(0);
-    assertThat(probePort(probe)).as("the gateway HEALTHCHECK must probe listen.port").isEqualTo(config.listenPort());
+    assertThat(probePort(probe)).as("the gateway HEALTHCHECK must probe listen.port").isEqualTo(config.server().port());
     assertThat(probePath(probe)).as("the gateway HEALTHCHECK must ask readiness").isEqualTo("/health/ready");
-    assertThat(config.publicRoutes())
+    assertThat(config.server().publicRoutes())
         .as("the health path must be a public route, or the probe gets 401 instead of the readiness answer")
         .contains("/health/ready");
     assertThat(compose.setting("gateway", "healthcheck"))
@@ -278,7 +279,7 @@ class ComposeConsistencyTest {
     assertThat(image.finalStage("USER")).as("the gateway image must not run as root").singleElement()
         .satisfies(user -> assertThat(user).isNotIn("root", "0", "0:0"));
     assertThat(image.finalStage("EXPOSE")).singleElement().asString()
-        .isEqualTo(String.valueOf(gatewayConfig().listenPort()));
+        .isEqualTo(String.valueOf(gatewayConfig().server().port()));
   }
 
   @Test

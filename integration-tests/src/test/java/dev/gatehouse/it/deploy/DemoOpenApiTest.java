@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.openapi.ActivityDraft;
 import dev.gatehouse.openapi.OpenApiConverter;
 import dev.gatehouse.openapi.OpenApiDocuments;
-import dev.gatehouse.openapi.PathTemplate;
 import dev.gatehouse.demo.DemoService;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,9 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The demo service's OpenAPI document and the activity seed tell the same story: converted as
  * {@code gatehouse import-openapi} converts it, under the prefix {@code /api/v1}, it gives exactly the seeded
- * {@code /api/v1} activities of realm-config/activities.json (method, path, permissions, description). The seed writes
- * a parameter segment {@code [^/?#]+}, the converter {@code [^/]+}: the same set of normalised paths (which hold no
- * '?' or '#').
+ * activities of the seed's {@code demo} service in realm-config/activities.json (method, regex, permissions,
+ * description), so importing it into {@code demo} plans no change (OnboardingIT runs that import for real).
  */
 class DemoOpenApiTest {
   private static final String PREFIX = DemoService.DEFAULT_BASE_PATH;
@@ -29,14 +27,20 @@ class DemoOpenApiTest {
   void importingTheDemoDocumentReproducesTheSeededActivities() throws IOException {
     JsonNode seed = new ObjectMapper().readTree(RepositoryFiles.root().resolve("realm-config/activities.json")
         .toFile());
+    assertThat(seed.path("services").findValuesAsText("name")).containsExactly("demo");
+    JsonNode demo = seed.path("services").get(0);
+    assertThat(demo.path("routePrefix").asText()).isEqualTo(PREFIX);
+    assertThat(demo.path("upstreams")).as("routed by the configured /api route").isEmpty();
     List<String> seeded = new ArrayList<>();
-    for (JsonNode activity : seed) {
+    for (JsonNode activity : seed.path("activities")) {
       String regex = activity.path("url_regex").asText();
+      assertThat(activity.path("service").asText(null)).as(regex)
+          .isEqualTo(regex.startsWith(PREFIX + "/") ? "demo" : null);
       if (regex.startsWith(PREFIX + "/")) {
         TreeSet<String> permissions = new TreeSet<>();
         activity.path("permissions").forEach(p -> permissions.add(p.asText()));
-        seeded.add(activity.path("method").asText() + " " + regex.replace("[^/?#]+", PathTemplate.SEGMENT) + " "
-            + permissions + " " + activity.path("description").asText());
+        seeded.add(activity.path("method").asText() + " " + regex + " " + permissions + " "
+            + activity.path("description").asText());
       }
     }
 

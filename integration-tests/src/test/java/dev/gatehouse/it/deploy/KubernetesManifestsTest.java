@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.RouteConfig;
+import dev.gatehouse.gateway.config.ServerSettings;
 import dev.gatehouse.gateway.testing.TestCertificates;
 import dev.gatehouse.gateway.tls.TlsMode;
 import dev.gatehouse.stack.StackLayout;
@@ -257,9 +258,10 @@ class KubernetesManifestsTest {
             + "ignored at run time", overlay)
         .isSubsetOf(GatewayConfig.environmentVariables());
     GatewayConfig config = gatewayConfig(objects);
-    assertThat(config.listenHost()).as("listen.host: a pod must listen on all interfaces").isEqualTo("0.0.0.0");
-    assertThat(config.activitySeedFile()).as("GATEHOUSE_ACTIVITY_SEED must be the seed the gateway image carries")
+    assertThat(config.server().host()).as("listen.host: a pod must listen on all interfaces").isEqualTo("0.0.0.0");
+    assertThat(config.activities().seedFile()).as("GATEHOUSE_ACTIVITY_SEED must be the seed the gateway image carries")
         .isEqualTo(root.resolve("realm-config/activities.json"));
+    RepositoryFiles.assertSeedFitsTheRoutes(config, overlay);
     assertThat(config.loginEnabled()).as("the browser login is part of the deployment").isTrue();
   }
 
@@ -282,7 +284,7 @@ class KubernetesManifestsTest {
     assertThat(backendProtocols).as("%s: every Ingress reaching the gateway must speak one protocol to it", overlay)
         .hasSize(1);
     boolean https = backendProtocols.contains("HTTPS");
-    assertThat(config.tls().mode())
+    assertThat(config.server().tls().mode())
         .as("%s: the Ingress speaks %s to the gateway, so tls.mode (GATEHOUSE_TLS_MODE) must be %s", overlay,
             https ? "HTTPS" : "HTTP", https ? "terminate" : "terminated-by-proxy")
         .isEqualTo(https ? TlsMode.TERMINATE : TlsMode.TERMINATED_BY_PROXY);
@@ -321,7 +323,8 @@ class KubernetesManifestsTest {
         });
     String setting = objects.environment(gatewayContainer(objects)).get("GATEHOUSE_TRUSTED_PROXIES");
     GatewayConfig config = gatewayConfig(objects);
-    assertThat(config.trustedProxies().cidrs()).as("%s: the gateway trusts exactly the blocks of settings.env's "
+    assertThat(config.proxy().trustedProxies().cidrs())
+        .as("%s: the gateway trusts exactly the blocks of settings.env's "
         + "ingress-controller-cidrs (\"%s\")", overlay, setting)
         .hasSize(setting.isBlank() ? 0 : setting.split(",").length);
   }
@@ -333,20 +336,20 @@ class KubernetesManifestsTest {
     Container gateway = gatewayContainer(objects);
     GatewayConfig config = gatewayConfig(objects);
     assertThat(containerPort(gateway, "http")).as("the gateway's container port must be listen.port")
-        .isEqualTo(config.listenPort());
-    assertProbe(gateway, gateway.getReadinessProbe(), "/health/ready", config.listenPort());
-    assertProbe(gateway, gateway.getLivenessProbe(), "/health/live", config.listenPort());
+        .isEqualTo(config.server().port());
+    assertProbe(gateway, gateway.getReadinessProbe(), "/health/ready", config.server().port());
+    assertProbe(gateway, gateway.getLivenessProbe(), "/health/live", config.server().port());
     if (gateway.getStartupProbe() != null) {
-      assertProbe(gateway, gateway.getStartupProbe(), "/health/live", config.listenPort());
+      assertProbe(gateway, gateway.getStartupProbe(), "/health/live", config.server().port());
     }
-    assertThat(config.publicRoutes())
+    assertThat(config.server().publicRoutes())
         .as("probe paths must be public routes, or the probes get 401 instead of the health answer")
         .contains("/health/ready", "/health/live");
-    assertThat(GatewayConfig.DEFAULT_PUBLIC_ROUTES).as("the paths the gateway serves health on")
+    assertThat(ServerSettings.DEFAULT_PUBLIC_ROUTES).as("the paths the gateway serves health on")
         .contains("/health/ready", "/health/live");
     Service service = objects.get(Service.class, GATEWAY);
     assertThat(targetPortOf(service, gateway)).as("Service gateway must reach listen.port")
-        .isEqualTo(config.listenPort());
+        .isEqualTo(config.server().port());
   }
 
   @ParameterizedTest
@@ -361,7 +364,7 @@ class KubernetesManifestsTest {
     assertThat(grace * 1000)
         .as("%s: terminationGracePeriodSeconds must exceed preStop (%d s) + shutdownTimeoutMillis + 5 s", overlay,
             preStop)
-        .isGreaterThan(preStop * 1000 + gatewayConfig(objects).shutdownTimeoutMillis() + 5_000);
+        .isGreaterThan(preStop * 1000 + gatewayConfig(objects).server().shutdownTimeoutMillis() + 5_000);
     HorizontalPodAutoscaler hpa = objects.get(HorizontalPodAutoscaler.class, GATEWAY);
     assertThat(hpa.getSpec().getScaleTargetRef().getKind() + "/" + hpa.getSpec().getScaleTargetRef().getName())
         .isEqualTo("Deployment/" + GATEWAY);
@@ -391,12 +394,12 @@ class KubernetesManifestsTest {
     GatewayConfig config = gatewayConfig(objects);
     Map<String, String> keycloakEnv = objects.environment(keycloakContainer(objects));
     String realm = RepositoryFiles.realmName(root);
-    assertThat(config.issuer())
+    assertThat(config.token().issuer())
         .as("%s: the gateway's issuer must be Keycloak's KC_HOSTNAME + /realms/%s, exactly as tokens carry it",
             overlay, realm)
         .isEqualTo(keycloakEnv.get("KC_HOSTNAME").replaceAll("/+$", "") + "/realms/" + realm);
     int keycloakHttp = containerPort(keycloakContainer(objects), "http");
-    for (URI internal : List.of(config.jwksUrl(), URI.create(config.apiTokens().tokenEndpoint()))) {
+    for (URI internal : List.of(config.token().jwksUrl(), URI.create(config.apiTokens().tokenEndpoint()))) {
       assertThat(internal.getHost()).as("%s must reach Keycloak through its Service", internal).isEqualTo(KEYCLOAK);
       assertThat(servicePortTargeting(objects.get(Service.class, KEYCLOAK), internal.getPort(),
           keycloakContainer(objects))).as("%s: Service keycloak port %d must reach Keycloak's HTTP port %d",
@@ -409,7 +412,7 @@ class KubernetesManifestsTest {
     assertThat(keycloakEnv.get("GATEHOUSE_PARENT_DOMAIN")).isEqualTo(config.login().parentDomain());
     assertThat(keycloakEnv.get("KC_DB_URL_HOST")).as("Keycloak and the gateway use the same PostgreSQL")
         .isEqualTo(config.database().host());
-    assertThat(config.audiences()).as("the realm's audience mapper adds \"gateway\"").contains("gateway");
+    assertThat(config.token().audiences()).as("the realm's audience mapper adds \"gateway\"").contains("gateway");
   }
 
   @ParameterizedTest
@@ -469,7 +472,7 @@ class KubernetesManifestsTest {
   void everyUpstreamIsAServiceOnlyTheGatewayCanReach(String overlay) throws IOException {
     KubernetesObjects objects = objects(overlay);
     PodTemplateSpec gatewayPods = objects.get(Deployment.class, GATEWAY).getSpec().getTemplate();
-    List<RouteConfig> routes = gatewayConfig(objects).routes();
+    List<RouteConfig> routes = gatewayConfig(objects).proxy().routes();
     assertThat(routes).as("%s: the gateway config has routes", overlay).isNotEmpty();
     for (RouteConfig route : routes) {
       String host = route.upstream().getHost();

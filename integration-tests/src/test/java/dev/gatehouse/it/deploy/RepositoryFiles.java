@@ -1,13 +1,19 @@
 package dev.gatehouse.it.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.config.RouteConfig;
+import dev.gatehouse.gateway.policy.ActivitySeed;
+import dev.gatehouse.gateway.policy.ActivitySeedFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +26,20 @@ final class RepositoryFiles {
   static final Pattern REALM_PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(:[^}]*)?}");
 
   private RepositoryFiles() {}
+
+  /**
+   * The activity seed's services fit the deployment's configured routes: a seed service without upstreams (the
+   * demo, routed by configuration) needs a configured route covering its prefix, or the gateway refuses the seed.
+   */
+  static void assertSeedFitsTheRoutes(GatewayConfig config, String deployment) throws IOException {
+    ActivitySeed seed = ActivitySeedFile.read(config.activities().seedFile());
+    List<String> prefixes = config.proxy().routes().stream().map(RouteConfig::prefix).toList();
+    assertThatCode(() -> seed.validateRouting(prefixes, config.activities().seedFile().toString()))
+        .as("%s: the seed's services must fit the configured routes %s", deployment, prefixes)
+        .doesNotThrowAnyException();
+    assertThat(seed.services()).as("%s: the seed declares the demo service", deployment)
+        .anyMatch(service -> service.name().equals("demo"));
+  }
 
   /** The checkout; the build sets gatehouse.root. The checks need sources only, not build outputs. */
   static Path root() {

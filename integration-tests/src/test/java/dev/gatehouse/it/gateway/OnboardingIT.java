@@ -41,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (under a fresh base path, so that it is a new service): {@code services create}, {@code import-openapi} of the
  * document the demo serves (plan, {@code --apply}, again, {@code --check}), a spec edit (drift, then applied), requests
  * through the new prefix allowed and denied by the imported permissions, and bad input refused with nothing changed.
+ * And the seeded {@code demo} service (routed by the configured /api route): importing the demo's openapi.yaml into
+ * it plans no change, and an edit of that document is a precise plan that applies.
  */
 @ExtendWith({RealKeycloak.class, RealPostgres.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -65,8 +67,10 @@ class OnboardingIT {
     name = "people-" + UUID.randomUUID().toString().substring(0, 8);
     prefix = "/" + name;
     vertx = Vertx.vertx();
-    demo = DemoService.start(vertx, "127.0.0.1", 0, prefix).toCompletionStage().toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
+    // Under the fresh prefix (a new service) and under /api/v1, where the configured /api route sends the seeded
+    // demo service's traffic.
+    demo = DemoService.start(vertx, "127.0.0.1", 0, prefix, DemoService.DEFAULT_BASE_PATH).toCompletionStage()
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
     Path seed = StackLayout.locate().realmConfigDir().resolve("activities.json");
     gateway = GatewayProcess.start(LocalGateway.localConfig(realm.issuer(), postgres, demoUrl(), FreePorts.next(),
         seed), Path.of("target/onboarding-it").toAbsolutePath());
@@ -291,6 +295,54 @@ class OnboardingIT {
           "{\"activities\":[],\"prune\":true}");
       cli("services", "delete", other);
     }
+  }
+
+  @Test
+  void theSeededDemoServiceMatchesTheDemosOpenApiDocumentAndFollowsAnEdit(@TempDir Path dir) throws IOException {
+    Path spec = StackLayout.locate().root().resolve("demo-service/src/main/resources/openapi.yaml");
+    String erin = realm.accessToken("erin");   // fellow: view-skills, not view-users
+    String carol = realm.accessToken("carol"); // talent-manager: view-skills and view-users
+
+    Cli shown = cli("services", "show", "demo");
+    assertThat(shown.code).as(shown.all()).isEqualTo(ExitCode.OK);
+    assertThat(shown.out).contains("demo").contains("/api/v1").contains("routed by configuration")
+        .contains(OPERATIONS + " activities:");
+    Cli plan = cli("import-openapi", "--service", "demo", spec.toString());
+    assertThat(plan.code).as(plan.all()).isEqualTo(ExitCode.OK);
+    assertThat(plan.out).contains("Plan for service demo")
+        .contains("0 added, 0 changed, 0 removed, " + OPERATIONS + " unchanged.");
+    Cli check = cli("import-openapi", "--service", "demo", "--check", spec.toString());
+    assertThat(check.code).as(check.all()).isEqualTo(ExitCode.OK);
+    assertThat(check.err).contains("No drift");
+    assertThat(get("/api/v1/skills", erin).statusCode()).as("seeded: view-skills").isEqualTo(200);
+    assertThat(get("/api/v1/users", erin).statusCode()).as("seeded: view-users only").isEqualTo(403);
+    assertThat(get("/api/v1/users/1", carol).body()).contains("ada@example.com");
+
+    Path edited = Files.writeString(dir.resolve("demo.yaml"), Files.readString(spec)
+        .replace("      summary: List skills\n      x-gatehouse-permissions: [view-skills]",
+            "      summary: List skills\n      x-gatehouse-permissions: [view-users]"));
+    try {
+      Cli drift = cli("import-openapi", "--service", "demo", "--check", edited.toString());
+      assertThat(drift.code).as(drift.all()).isEqualTo(ExitCode.FAILED);
+      assertThat(drift.out).contains("~ GET    /api/v1/skills  [view-skills]")
+          .contains("-> GET    /api/v1/skills  [view-users]")
+          .contains("0 added, 1 changed, 0 removed, " + (OPERATIONS - 1) + " unchanged.");
+      Cli applied = cli("import-openapi", "--service", "demo", "--apply", edited.toString());
+      assertThat(applied.code).as(applied.all()).isEqualTo(ExitCode.OK);
+      assertThat(applied.out).contains("Applied to service demo")
+          .contains("0 added, 1 changed, 0 removed, " + (OPERATIONS - 1) + " unchanged.");
+      Poll.until(LIVE, "erin loses GET /api/v1/skills (it needs view-users now)",
+          () -> get("/api/v1/skills", erin).statusCode() == 403);
+      assertThat(get("/api/v1/skills", carol).statusCode()).isEqualTo(200);
+      assertThat(get("/api/v1/users/1", carol).statusCode()).as("the other operations as before").isEqualTo(200);
+      assertThat(get("/api/v1/users", erin).statusCode()).isEqualTo(403);
+    } finally {
+      // Other tests of this JVM share the database: put the seeded policy back.
+      Cli restored = cli("import-openapi", "--service", "demo", "--apply", spec.toString());
+      assertThat(restored.code).as(restored.all()).isEqualTo(ExitCode.OK);
+    }
+    Poll.until(LIVE, "erin has GET /api/v1/skills again", () -> get("/api/v1/skills", erin).statusCode() == 200);
+    assertThat(cli("import-openapi", "--service", "demo", "--check", spec.toString()).code).isEqualTo(ExitCode.OK);
   }
 
   /** Removes the path item starting at {@code from} up to (not including) {@code to}. */

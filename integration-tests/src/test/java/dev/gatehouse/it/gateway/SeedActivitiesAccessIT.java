@@ -144,8 +144,10 @@ class SeedActivitiesAccessIT {
   }
 
   private static List<SeedActivity> readSeed() throws IOException {
-    JsonNode array = new ObjectMapper().readTree(
+    JsonNode file = new ObjectMapper().readTree(
         StackLayout.locate().realmConfigDir().resolve("activities.json").toFile());
+    // Either form of the seed: a list of activities, or {"services": [...], "activities": [...]}.
+    JsonNode array = file.isArray() ? file : file.path("activities");
     List<SeedActivity> activities = new ArrayList<>();
     for (JsonNode item : array) {
       Set<String> permissions = new TreeSet<>();

@@ -100,11 +100,11 @@ public final class LocalGateway implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + config.listenPort();
+    return "http://127.0.0.1:" + config.server().port();
   }
 
   public int port() {
-    return config.listenPort();
+    return config.server().port();
   }
 
   public Gateway gateway() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.gateway.policy.ActivityDefinition;
 import dev.gatehouse.gateway.policy.Service;
+import dev.gatehouse.gateway.policy.ServiceRules;
 import java.util.List;
 import java.util.Set;
 
@@ -120,14 +121,6 @@ final class ActivityBody {
 
   /** The prefix as a regex matching exactly itself (prefixes may hold '.', '+', '(' and the like). */
   static String quotedPrefix(String prefix) {
-    StringBuilder out = new StringBuilder(prefix.length() + 8);
-    for (int i = 0; i < prefix.length(); i++) {
-      char c = prefix.charAt(i);
-      if (".+*?()[]{}^$|".indexOf(c) >= 0) {
-        out.append('\\');
-      }
-      out.append(c);
-    }
-    return out.toString();
+    return ServiceRules.quotedPrefix(prefix);
   }
 }

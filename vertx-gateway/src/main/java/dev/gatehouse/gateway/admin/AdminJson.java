@@ -46,6 +46,7 @@ final class AdminJson {
         .put("name", service.name())
         .put("routePrefix", service.routePrefix())
         .put("upstreams", new JsonArray(service.upstreams().stream().map(Object::toString).toList()))
+        .put("routedBy", ServicesAdminApi.routedBy(service.routedByConfiguration()))
         .put("timeoutMillis", service.timeoutMillis())
         .put("healthCheck", check == null ? null
             : new JsonObject().put("path", check.path()).put("intervalMillis", check.intervalMillis()))

@@ -36,7 +36,10 @@ import java.util.Set;
  */
 final class ServicesAdminApi {
   static final List<String> FIELDS = List.of("name", "routePrefix", "upstreams", "timeoutMillis", "healthCheck",
-      "description");
+      "description", "routedBy");
+  /** {@code routedBy} as the API shows it: derived from the upstreams, accepted back only when it agrees. */
+  static final String ROUTED_BY_CONFIGURATION = "configuration";
+  static final String ROUTED_BY_UPSTREAMS = "upstreams";
   private static final List<String> HEALTH_FIELDS = List.of("path", "intervalMillis");
   private static final List<String> SYNC_FIELDS = List.of("activities", "dryRun", "prune");
   /** The same default as a configured route's {@code timeoutMillis}. */
@@ -182,13 +185,18 @@ final class ServicesAdminApi {
         .put("service", definition.service()).put("shadow", definition.shadow());
   }
 
-  /** The service rules, plus: a configured route's prefix belongs to the configuration. */
+  /**
+   * The service rules, plus the routing rules against this gateway's configured routes: upstreams on a configured
+   * route's prefix are refused (409), and so is a service without upstreams that no configured route covers (400).
+   */
   private Service checked(Service draft) {
     ServiceRules.validate(draft);
-    if (configuredPrefixes.contains(draft.routePrefix())) {
-      throw new ServiceConflictException("The route prefix " + draft.routePrefix() + " is a route in the gateway's"
-          + " configuration, which would win; nothing was stored. Choose another prefix, or remove that route from"
-          + " the configuration first.");
+    try {
+      ServiceRules.validateRouting(draft, configuredPrefixes);
+    } catch (ServiceConflictException | InvalidServiceException e) {
+      String message = e.getMessage() + " Nothing was stored.";
+      throw e instanceof ServiceConflictException ? new ServiceConflictException(message)
+          : new InvalidServiceException(message);
     }
     return draft;
   }
@@ -212,13 +220,25 @@ final class ServicesAdminApi {
     Service.HealthCheck check = healthCheck(body.get("healthCheck"));
     String description = JsonFields.string(body, "description", replacing, "a text for people (\"\" for none)"
         + (replacing ? "; a PUT replaces the whole service" : ""));
+    String routedBy = JsonFields.string(body, "routedBy", false, "\"" + ROUTED_BY_UPSTREAMS + "\" or \""
+        + ROUTED_BY_CONFIGURATION + "\" (shown by GET; it follows from \"upstreams\")");
+    if (routedBy != null && !routedBy.equals(routedBy(upstreams.isEmpty()))) {
+      throw AdminRequestException.badRequest("\"routedBy\" is " + JsonBody.shorten(routedBy) + ", but it follows"
+          + " from \"upstreams\": \"" + ROUTED_BY_CONFIGURATION + "\" for [] (a configured route carries the"
+          + " traffic), \"" + ROUTED_BY_UPSTREAMS + "\" otherwise. Leave it out, or change \"upstreams\".");
+    }
     return new Service(replacing ? pathName : name, prefix, upstreams, timeout, check, description, 0);
+  }
+
+  static String routedBy(boolean byConfiguration) {
+    return byConfiguration ? ROUTED_BY_CONFIGURATION : ROUTED_BY_UPSTREAMS;
   }
 
   private static List<URI> upstreams(JsonNode value) {
     if (value == null || !value.isArray()) {
       throw AdminRequestException.badRequest("\"upstreams\" must be a list of upstream URLs such as"
-          + " [\"http://billing-1:8080\"], not " + JsonBody.kind(value) + ".");
+          + " [\"http://billing-1:8080\"] ([] to let a configured route carry the traffic), not "
+          + JsonBody.kind(value) + ".");
     }
     List<URI> upstreams = new ArrayList<>();
     for (int i = 0; i < value.size(); i++) {

@@ -1,14 +1,9 @@
 package dev.gatehouse.gateway.config;
 
-import dev.gatehouse.gateway.admin.PermissionCheckOptions;
 import dev.gatehouse.gateway.apitoken.ApiTokenOptions;
 import dev.gatehouse.gateway.audit.AuditOptions;
-import dev.gatehouse.gateway.forwarded.TrustedProxies;
-import dev.gatehouse.gateway.connection.ClientConnectionLimits;
 import dev.gatehouse.gateway.login.LoginOptions;
-import dev.gatehouse.gateway.policy.ServiceRules;
 import dev.gatehouse.gateway.revocation.RevocationOptions;
-import dev.gatehouse.gateway.tls.ServerTlsOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,56 +14,31 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Everything the gateway needs to know at start, loaded once from a JSON file plus environment overrides, validated
- * as a whole. See {@code gateway.example.json} for the file layout and the README for every key.
+ * as a whole, and held as one typed section per component: each component receives its section and nothing else.
+ * See {@code gateway.example.json} for the file layout and the README for every key.
+ *
+ * @param login     null when the browser login is off
+ * @param apiTokens null when API tokens are off
  */
 public record GatewayConfig(
-    String listenHost,
-    int listenPort,
-    int maxHeaderBytes,
-    String issuer,
-    URI jwksUrl,
-    List<String> audiences,
-    List<String> algorithms,
-    int maxTokenBytes,
-    String cookieName,
+    ServerSettings server,
+    TokenSettings token,
+    ProxySettings proxy,
     DatabaseConfig database,
-    List<RouteConfig> routes,
-    Set<String> publicRoutes,
-    int upstreamPoolSize,
-    int upstreamMaxWaitQueue,
-    long upstreamConnectTimeoutMillis,
-    String identityHeaderPrefix,
-    int maxIdentityHeaderBytes,
-    int adminMaxBodyBytes,
-    long shutdownTimeoutMillis,
-    Path activitySeedFile,
-    long activityPollSeconds,
+    ActivitySettings activities,
+    AdminSettings admin,
     LoginOptions login,
     ApiTokenOptions apiTokens,
-    ServerTlsOptions tls,
-    TrustedProxies trustedProxies,
-    PermissionCheckOptions permissionCheck,
-    ClientConnectionLimits connectionLimits,
     RevocationOptions revocation,
-    int verifiedTokenCacheSize,
-    boolean vertxHttpMetrics,
     AuditOptions audit) {
-
-  /** The proxy's section: routes, upstream pool, identity contract, trusted proxies. */
-  public ProxySettings proxy() {
-    return new ProxySettings(routes, upstreamConnectTimeoutMillis, upstreamPoolSize, upstreamMaxWaitQueue,
-        maxHeaderBytes, identityHeaderPrefix, maxIdentityHeaderBytes, cookieName, trustedProxies);
-  }
 
   /** Whether {@code Authorization: Bearer gatehouse_pat_...} API tokens are resolved; {@link #apiTokens()} is null otherwise. */
   public boolean apiTokensEnabled() {
@@ -81,10 +51,6 @@ public record GatewayConfig(
   }
 
   public static final String CONFIG_ENV = "GATEHOUSE_GATEWAY_CONFIG";
-  public static final List<String> DEFAULT_PUBLIC_ROUTES = List.of("/health/live", "/health/ready", "/metrics");
-  /** Asymmetric algorithms only: an HMAC algorithm would let a public key act as a shared secret. */
-  public static final Set<String> SUPPORTED_ALGORITHMS =
-      Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
 
   /** Environment variable → the config key it overrides (deployment files are checked against it). */
   public static final Map<String, String> ENV_KEYS = Map.ofEntries(
@@ -120,13 +86,6 @@ public record GatewayConfig(
     names.addAll(OBSERVABILITY_ENV);
     names.add(CONFIG_ENV);
     return names;
-  }
-
-  public GatewayConfig {
-    audiences = List.copyOf(audiences);
-    algorithms = List.copyOf(algorithms);
-    routes = List.copyOf(routes);
-    publicRoutes = Set.copyOf(publicRoutes);
   }
 
   /** Loads from {@code --config <file>} (or {@value #CONFIG_ENV}), then applies the environment overrides. */
@@ -168,198 +127,25 @@ public record GatewayConfig(
     applyEnvironment(merged, env, envSources, problems);
 
     SettingsReader in = new SettingsReader(merged, envSources);
-    String host = in.string("listen.host", "127.0.0.1", false);
-    int port = (int) in.number("listen.port", 8000, 0, 65535); // 0: any free port (tests)
-    int maxHeaderBytes = (int) in.number("listen.maxHeaderBytes", 16 * 1024, 8 * 1024, 1024 * 1024);
-    ClientConnectionLimits connectionLimits = ConnectionSettings.read(in);
-
-    String issuer = in.string("token.issuer", null, true);
-    if (issuer != null) {
-      httpUrl(in, "token.issuer", issuer);
-    }
-    String jwks = in.string("token.jwksUrl", null, true);
-    URI jwksUrl = jwks == null ? null : httpUrl(in, "token.jwksUrl", jwks);
-    List<String> audiences = in.strings("token.audiences", List.of());
-    if (audiences.isEmpty()) {
-      in.problem("token.audiences", in.raw("token.audiences"),
-          "at least one audience the tokens must carry in \"aud\" (e.g. the gateway's client id)");
-    }
-    List<String> algorithms = in.strings("token.algorithms", List.of("RS256"));
-    for (String algorithm : algorithms) {
-      if (!SUPPORTED_ALGORITHMS.contains(algorithm)) {
-        in.problem("token.algorithms", algorithm, "one of " + new java.util.TreeSet<>(SUPPORTED_ALGORITHMS));
-      }
-    }
-    if (algorithms.isEmpty()) {
-      in.problem("token.algorithms", "[]", "at least one algorithm");
-    }
-    int maxTokenBytes = (int) in.number("token.maxTokenBytes", 16 * 1024, 1024, 256 * 1024);
-    // 0 switches the cache off: every request then verifies its token's signature (benchmarks measure that case).
-    int verifiedTokenCacheSize = (int) in.number("token.verifiedCacheSize", 10_000, 0, 10_000_000);
-    String cookieName = in.string("token.cookieName", "jwt-token", false);
-    if (cookieName != null && !cookieName.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-      in.problem("token.cookieName", cookieName, "a cookie name (letters, digits and -._ only)");
-    }
-    if (maxTokenBytes > maxHeaderBytes) {
-      in.problem("token.maxTokenBytes", maxTokenBytes,
-          "at most listen.maxHeaderBytes (" + maxHeaderBytes + "), or such tokens could never arrive");
-    }
-
-    DatabaseConfig database = new DatabaseConfig(
-        in.string("database.host", "127.0.0.1", false),
-        (int) in.number("database.port", 5432, 1, 65535),
-        in.string("database.database", "gatehouse", false),
-        in.string("database.user", "gatehouse", false),
-        passwordOf(in));
-
-    List<RouteConfig> routes = routes(in);
-    Set<String> publicRoutes = new HashSet<>();
-    for (String path : in.strings("publicRoutes", DEFAULT_PUBLIC_ROUTES)) {
-      if (!path.startsWith("/") || path.contains("?") || path.contains("#") || path.contains("%")) {
-        in.problem("publicRoutes", path, "an exact path starting with '/' (no query, fragment or escapes)");
-      }
-      publicRoutes.add(path);
-    }
-
-    int poolSize = (int) in.number("upstream.poolSize", 64, 1, 10_000);
-    int maxWaitQueue = (int) in.number("upstream.maxWaitQueue", 1_000, 0, 1_000_000);
-    long connectTimeout = in.number("upstream.connectTimeoutMillis", 2_000, 1, 60_000);
-    String identityPrefix = in.string("identity.headerPrefix", "X-Auth-", false);
-    if (identityPrefix != null && !identityPrefix.matches("[A-Za-z0-9-]+-")) {
-      in.problem("identity.headerPrefix", identityPrefix, "a header-name prefix ending in '-', such as \"X-Auth-\"");
-    }
-    int maxIdentityBytes = (int) in.number("identity.maxHeaderBytes", 32 * 1024, 1024, 1024 * 1024);
-    int adminMaxBody = (int) in.number("admin.maxBodyBytes", 64 * 1024, 1024, 16 * 1024 * 1024);
-    long shutdownTimeout = in.number("shutdownTimeoutMillis", 20_000, 0, 600_000);
-    String seed = in.string("activities.seedFile", null, false);
-    Path seedFile = seed == null || seed.isBlank() ? null : Path.of(seed);
-    if (seedFile != null && !Files.isRegularFile(seedFile)) {
-      in.problem("activities.seedFile", seed, "an existing activity seed file such as realm-config/activities.json");
-    }
-    // Safety net under LISTEN/NOTIFY: how often each gateway compares its index version with the database's.
-    long pollSeconds = in.number("activities.pollIntervalSeconds", 30, 1, 3_600);
-
-    LoginOptions login = loginRequested ? LoginSettings.read(in, issuer, cookieName) : null;
-    ApiTokenOptions apiTokens = apiTokensRequested ? ApiTokenSettings.read(in, issuer, login) : null;
-    ServerTlsOptions tls = TlsSettings.read(in, host, login);
-    TrustedProxies trustedProxies = TlsSettings.trustedProxies(in);
-    PermissionCheckOptions permissionCheck = PermissionCheckSettings.read(in, issuer);
-
-    RevocationOptions revocation = revocation(in);
+    // Read in dependency order: the login defaults from the token section, TLS (in the server section) depends on
+    // whether the login is on, and the proxy repeats the server's header limit and the token's cookie name.
+    TokenSettings token = TokenSettings.read(in);
+    LoginOptions login = loginRequested ? LoginSettings.read(in, token.issuer(), token.cookieName()) : null;
+    ApiTokenOptions apiTokens = apiTokensRequested ? ApiTokenSettings.read(in, token.issuer(), login) : null;
+    ServerSettings server = ServerSettings.read(in, login);
+    token.checkFitsIn(in, server.maxHeaderBytes());
+    DatabaseConfig database = DatabaseConfig.read(in);
+    ProxySettings proxy = ProxySettings.read(in, server.maxHeaderBytes(), token.cookieName());
+    ActivitySettings activities = ActivitySettings.read(in);
+    AdminSettings admin = AdminSettings.read(in, token.issuer());
+    RevocationOptions revocation = RevocationSettings.read(in);
     AuditOptions audit = AuditSettings.read(in);
 
     problems.addAll(in.problems());
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new GatewayConfig(host, port, maxHeaderBytes, issuer, jwksUrl, audiences, algorithms, maxTokenBytes,
-        cookieName, database, routes, publicRoutes, poolSize, maxWaitQueue, connectTimeout, identityPrefix,
-        maxIdentityBytes, adminMaxBody, shutdownTimeout, seedFile, pollSeconds, login, apiTokens, tls,
-        trustedProxies, permissionCheck, connectionLimits, revocation, verifiedTokenCacheSize,
-        in.flag("metrics.vertxHttp", false), audit);
-  }
-
-  /** {@code revocation.*}: live revocation (issue #14). Strict by default: a stale list refuses, it does not serve. */
-  private static RevocationOptions revocation(SettingsReader in) {
-    RevocationOptions defaults = RevocationOptions.defaults();
-    long poll = in.number("revocation.pollIntervalSeconds", defaults.pollInterval().toSeconds(), 1, 3_600);
-    long maxStaleness = in.number("revocation.maxStalenessSeconds", defaults.maxStaleness().toSeconds(), 1, 86_400);
-    long purge = in.number("revocation.purgeIntervalSeconds", defaults.purgeInterval().toSeconds(), 1, 86_400);
-    String whenStale = in.string("revocation.whenStale", "refuse", false);
-    RevocationOptions.WhenStale mode = RevocationOptions.WhenStale.REFUSE;
-    if ("serve".equals(whenStale)) {
-      mode = RevocationOptions.WhenStale.SERVE;
-    } else if (!"refuse".equals(whenStale)) {
-      in.problem("revocation.whenStale", whenStale, "\"refuse\" (answer 503 while stale) or \"serve\" (keep serving)");
-    }
-    if (maxStaleness <= poll) {
-      in.problem("revocation.maxStalenessSeconds", maxStaleness,
-          "more than revocation.pollIntervalSeconds (" + poll + "), or every poll gap would count as stale");
-    }
-    return new RevocationOptions(Duration.ofSeconds(poll), Duration.ofSeconds(maxStaleness), mode,
-        Duration.ofSeconds(purge));
-  }
-
-  private static String passwordOf(SettingsReader in) {
-    Object value = in.raw("database.password");
-    if (value == null) {
-      return "";
-    }
-    if (!(value instanceof String s)) {
-      in.problem("database.password", "(hidden)", "a string");
-      return "";
-    }
-    return s;
-  }
-
-  private static List<RouteConfig> routes(SettingsReader in) {
-    JsonArray array = in.array("routes");
-    List<RouteConfig> routes = new ArrayList<>();
-    if (array == null || array.isEmpty()) {
-      if (array != null || in.raw("routes") == null) {
-        in.problem("routes", in.raw("routes"),
-            "at least one route {\"prefix\": \"/api\", \"upstream\": \"http://host:port\"} (or GATEHOUSE_ROUTES)");
-      }
-      return routes;
-    }
-    Set<String> prefixes = new HashSet<>();
-    for (int i = 0; i < array.size(); i++) {
-      String key = "routes[" + i + "]";
-      if (!(array.getValue(i) instanceof JsonObject route)) {
-        in.problem(key, array.getValue(i), "an object with \"prefix\" and \"upstream\"");
-        continue;
-      }
-      SettingsReader rin = new SettingsReader(new JsonObject().put(key, route), Map.of());
-      String prefix = rin.string(key + ".prefix", null, true);
-      String upstream = rin.string(key + ".upstream", null, true);
-      long timeout = rin.number(key + ".timeoutMillis", 30_000, 1, 600_000);
-      String caFile = rin.string(key + ".caFile", null, false);
-      in.problems().addAll(rin.problems());
-      if (prefix != null && !ServiceRules.validPrefix(prefix)) {
-        in.problem(key + ".prefix", prefix,
-            "a normalised path prefix: starts with '/', no trailing '/', no '.' or '..' segments, no '?', '#', '%' or '//'");
-      } else if (prefix != null && !prefixes.add(prefix)) {
-        in.problem(key + ".prefix", prefix, "a prefix not used by another route");
-      }
-      URI upstreamUri = upstream == null ? null : upstreamUrl(in, key + ".upstream", upstream);
-      Path upstreamCa = null;
-      if (upstreamUri != null && "https".equals(upstreamUri.getScheme())) {
-        upstreamCa = TlsSettings.upstreamCaFile(in, key + ".caFile", caFile, in.string("upstream.caFile", null, false));
-      } else if (caFile != null) {
-        in.problem(key + ".caFile", caFile, "no CA bundle on an http upstream (it is only used for https)");
-      }
-      if (prefix != null && upstreamUri != null) {
-        routes.add(new RouteConfig(prefix, upstreamUri, timeout, upstreamCa));
-      }
-    }
-    return routes;
-  }
-
-  private static URI httpUrl(SettingsReader in, String key, String value) {
-    try {
-      URI uri = new URI(value);
-      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-        return uri;
-      }
-    } catch (URISyntaxException ignored) {
-      // reported below
-    }
-    in.problem(key, value, "an absolute http(s) URL such as \"https://sso.example.com/realms/suite\"");
-    return null;
-  }
-
-  private static URI upstreamUrl(SettingsReader in, String key, String value) {
-    URI uri = httpUrl(in, key, value);
-    if (uri == null) {
-      return null;
-    }
-    boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
-        && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
-    if (!bare) {
-      in.problem(key, value, "only scheme, host and port (the request path is forwarded unchanged), e.g. \"http://10.0.0.5:8080\"");
-      return null;
-    }
-    return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
+    return new GatewayConfig(server, token, proxy, database, activities, admin, login, apiTokens, revocation, audit);
   }
 
   private static void applyEnvironment(JsonObject json, Map<String, String> env, Map<String, String> envSources,
@@ -449,9 +235,9 @@ public record GatewayConfig(
 
   @Override
   public String toString() {
-    return "GatewayConfig[listen=" + listenHost + ":" + listenPort + ", issuer=" + issuer + ", routes=" + routes
-        + ", database=" + database + ", login=" + (login == null ? "off" : login.publicBaseUrl())
-        + ", apiTokens=" + (apiTokens == null ? "off" : apiTokens.tokenEndpoint()) + ", tls=" + tls.mode().configName()
-        + ", trustedProxies=" + trustedProxies + "]";
+    return "GatewayConfig[listen=" + server.host() + ":" + server.port() + ", issuer=" + token.issuer() + ", routes="
+        + proxy.routes() + ", database=" + database + ", login=" + (login == null ? "off" : login.publicBaseUrl())
+        + ", apiTokens=" + (apiTokens == null ? "off" : apiTokens.tokenEndpoint()) + ", tls="
+        + server.tls().mode().configName() + ", trustedProxies=" + proxy.trustedProxies() + "]";
   }
 }

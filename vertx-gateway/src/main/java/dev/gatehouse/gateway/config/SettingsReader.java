@@ -2,6 +2,8 @@ package dev.gatehouse.gateway.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +127,20 @@ final class SettingsReader {
       }
     }
     return out;
+  }
+
+  /** {@code value} as an absolute http(s) URL with a host, or null (and a problem on {@code key}). */
+  URI httpUrl(String key, String value) {
+    try {
+      URI uri = new URI(value);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (URISyntaxException ignored) {
+      // reported below
+    }
+    problem(key, value, "an absolute http(s) URL such as \"https://sso.example.com/realms/suite\"");
+    return null;
   }
 
   JsonArray array(String key) {

@@ -13,6 +13,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -309,23 +310,110 @@ public final class ActivityStore {
         });
   }
 
-  /**
-   * Inserts each seed activity that is not stored yet (same method and regex), with its permissions. Existing
-   * activities are left exactly as they are, so admin edits survive restarts. The future holds how many were new.
-   */
+  /** What a seed run did: services it created, activities it inserted or adopted, services it could not create. */
+  public record SeedOutcome(List<String> servicesCreated, int activitiesAdded, int activitiesAdopted,
+      List<String> servicesSkipped) {}
+
+  /** {@link #seed(ActivitySeed)} of global activities only; the future holds how many were new. */
   public Future<Integer> seed(List<ActivityDefinition> definitions) {
-    for (ActivityDefinition definition : definitions) {
+    return seed(ActivitySeed.of(definitions)).map(SeedOutcome::activitiesAdded);
+  }
+
+  /**
+   * Inserts, in one transaction, each seed service and each seed activity that is not stored yet (services by name,
+   * activities by method and regex), with its permissions. What exists is left exactly as it is, so admin edits
+   * survive restarts. A seed activity also counts as stored when its method is stored with its {@linkplain
+   * #legacySpelling legacy spelling}. The upgrade path: a service this run creates adopts the GLOBAL activities
+   * stored with the method and regex (or legacy spelling) the seed gives it, as an older seed without services wrote
+   * them; only their service changes, never their regex, permissions or description. A seed service whose name is
+   * free but whose prefix another service holds is not created, and its activities are left out (reported in {@link
+   * SeedOutcome#servicesSkipped}): leaving activities out never widens access.
+   */
+  public Future<SeedOutcome> seed(ActivitySeed seed) {
+    for (ActivityDefinition definition : seed.activities()) {
       try {
         definition.validate();
-      } catch (InvalidActivityException e) {
+      } catch (InvalidActivityException | InvalidServiceException e) {
         return Future.failedFuture(new InvalidActivityException("Seed activity " + definition.method() + " "
             + definition.urlRegex() + ": " + e.getMessage()));
       }
     }
+    for (Service service : seed.services()) {
+      try {
+        ServiceRules.validate(service);
+      } catch (InvalidServiceException e) {
+        return Future.failedFuture(new InvalidServiceException("Seed service " + service.name() + ": "
+            + e.getMessage()));
+      }
+    }
+    return inTransaction(pool, connection -> insertMissingServices(connection, seed.services())
+        .compose(created -> connection.preparedQuery("SELECT name FROM services WHERE name = ANY($1::text[])")
+            .execute(Tuple.of(seed.services().stream().map(Service::name).toArray(String[]::new)))
+            .compose(rows -> {
+              Set<String> present = new HashSet<>();
+              rows.forEach(row -> present.add(row.getString(0)));
+              List<String> skipped = seed.services().stream().map(Service::name)
+                  .filter(name -> !present.contains(name)).toList();
+              List<ActivityDefinition> wanted = seed.activities().stream()
+                  .filter(a -> a.service() == null || present.contains(a.service())).toList();
+              List<ActivityDefinition> adoptable = wanted.stream()
+                  .filter(a -> a.service() != null && created.contains(a.service())).toList();
+              return adopt(connection, adoptable)
+                  .compose(adopted -> insertMissingActivities(connection, wanted)
+                      .map(added -> new SeedOutcome(created, added, adopted, skipped)));
+            })));
+  }
+
+  /** The names of the services inserted; a name or prefix that is taken already is left alone. */
+  private static Future<List<String>> insertMissingServices(SqlClient client, List<Service> services) {
+    List<String> created = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (Service service : services) {
+      chain = chain.compose(done -> client.preparedQuery("INSERT INTO services (name, route_prefix, upstreams,"
+              + " timeout_ms, health_check_path, health_check_interval_ms, description)"
+              + " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING name")
+          .execute(ServiceStore.values(service))
+          .map(rows -> {
+            rows.forEach(row -> created.add(row.getString(0)));
+            return null;
+          }));
+    }
+    return chain.map(done -> List.copyOf(created));
+  }
+
+  /** Moves global activities with exactly a seed activity's method and regex into its service; how many moved. */
+  private static Future<Integer> adopt(SqlClient client, List<ActivityDefinition> adoptable) {
+    if (adoptable.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return client.preparedQuery("UPDATE activities a SET service = s.service"
+            + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS s(method, url_regex, legacy, service)"
+            + " WHERE a.method = s.method AND a.url_regex IN (s.url_regex, s.legacy) AND a.service IS NULL")
+        .execute(Tuple.tuple()
+            .addArrayOfString(adoptable.stream().map(ActivityDefinition::method).toArray(String[]::new))
+            .addArrayOfString(adoptable.stream().map(ActivityDefinition::urlRegex).toArray(String[]::new))
+            .addArrayOfString(adoptable.stream().map(a -> legacySpelling(a.urlRegex())).toArray(String[]::new))
+            .addArrayOfString(adoptable.stream().map(ActivityDefinition::service).toArray(String[]::new)))
+        .map(rows -> rows.rowCount());
+  }
+
+  /**
+   * {@code regex} with each one-segment wildcard {@code [^/]+} (as {@code import-openapi} writes it) written {@code
+   * [^/?#]+} (as seeds before services wrote it). The two differ only for a segment holding a decoded '?' or '#'
+   * (sent as %3F or %23); the seed never adds the one next to the other, which would re-grant permissions an admin
+   * removed from the stored spelling.
+   */
+  static String legacySpelling(String regex) {
+    return regex.replace("[^/]+", "[^/?#]+");
+  }
+
+  private static Future<Integer> insertMissingActivities(SqlClient client, List<ActivityDefinition> definitions) {
     // Two set-based statements rather than one round trip per activity: seeds may be large.
     List<String> methods = new ArrayList<>();
     List<String> regexes = new ArrayList<>();
     List<String> descriptions = new ArrayList<>();
+    List<String> services = new ArrayList<>();
+    List<String> legacies = new ArrayList<>();
     List<String> linkMethods = new ArrayList<>();
     List<String> linkRegexes = new ArrayList<>();
     List<String> linkPermissions = new ArrayList<>();
@@ -333,25 +421,30 @@ public final class ActivityStore {
       methods.add(definition.method());
       regexes.add(definition.urlRegex());
       descriptions.add(definition.description());
+      services.add(definition.service() == null ? "" : definition.service()); // '' is no name: NULLIF below
+      legacies.add(legacySpelling(definition.urlRegex()));
       for (String permission : definition.permissions()) {
         linkMethods.add(definition.method());
         linkRegexes.add(definition.urlRegex());
         linkPermissions.add(permission);
       }
     }
-    return inTransaction(pool, connection -> connection
-        .preparedQuery("INSERT INTO activities (method, url_regex, description)"
-            + " SELECT * FROM unnest($1::text[], $2::text[], $3::text[])"
+    return client
+        .preparedQuery("INSERT INTO activities (method, url_regex, description, service)"
+            + " SELECT m, r, d, NULLIF(s, '') FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+            + " $5::text[]) AS n(m, r, d, s, l)"
+            + " WHERE NOT EXISTS (SELECT 1 FROM activities a WHERE a.method = n.m AND a.url_regex = n.l)"
             + " ON CONFLICT (method, url_regex) DO NOTHING RETURNING id")
         .execute(Tuple.tuple().addArrayOfString(methods.toArray(String[]::new))
-            .addArrayOfString(regexes.toArray(String[]::new)).addArrayOfString(descriptions.toArray(String[]::new)))
+            .addArrayOfString(regexes.toArray(String[]::new)).addArrayOfString(descriptions.toArray(String[]::new))
+            .addArrayOfString(services.toArray(String[]::new)).addArrayOfString(legacies.toArray(String[]::new)))
         .compose(inserted -> {
           Long[] ids = new Long[inserted.size()];
           int i = 0;
           for (Row row : inserted) {
             ids[i++] = row.getLong(0);
           }
-          return connection.preparedQuery("INSERT INTO activity_permissions (activity_id, permission)"
+          return client.preparedQuery("INSERT INTO activity_permissions (activity_id, permission)"
                   + " SELECT a.id, p.permission FROM unnest($1::text[], $2::text[], $3::text[])"
                   + " AS p(method, url_regex, permission) JOIN activities a USING (method, url_regex)"
                   + " WHERE a.id = ANY($4::bigint[]) ON CONFLICT DO NOTHING")
@@ -359,7 +452,7 @@ public final class ActivityStore {
                   .addArrayOfString(linkRegexes.toArray(String[]::new))
                   .addArrayOfString(linkPermissions.toArray(String[]::new)).addArrayOfLong(ids))
               .map(ids.length);
-        }));
+        });
   }
 
   private static Future<Void> insertPermissions(SqlClient client, long id, Set<String> permissions) {

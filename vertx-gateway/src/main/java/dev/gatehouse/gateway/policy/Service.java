@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * A service stored as data: requests whose normalised path is {@code routePrefix} or lies under it go to one of
  * {@code upstreams} (round robin), silent for at most {@code timeoutMillis}. {@code healthCheck} (null: none) takes an
- * upstream out of the rotation while its check fails. {@code revision} is the admin API's ETag; 0 for drafts.
+ * upstream out of the rotation while its check fails. {@code revision} is the admin API's ETag; 0 for drafts. With no
+ * upstreams the service is {@linkplain #routedByConfiguration() routed by configuration}.
  */
 public record Service(String name, String routePrefix, List<URI> upstreams, long timeoutMillis,
     HealthCheck healthCheck, String description, long revision) {
@@ -17,6 +18,14 @@ public record Service(String name, String routePrefix, List<URI> upstreams, long
   public Service {
     upstreams = upstreams == null ? null : List.copyOf(upstreams);
     description = description == null ? "" : description;
+  }
+
+  /**
+   * True when the service has no upstreams of its own: it owns activities and policy, while a configured route
+   * covering its prefix carries the traffic ({@link ServiceRules#validateRouting}).
+   */
+  public boolean routedByConfiguration() {
+    return upstreams != null && upstreams.isEmpty();
   }
 
   /** The same service at another revision (as stored). */

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.policy;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,6 +36,10 @@ public final class ServiceRules {
           + MAX_TIMEOUT_MILLIS + " ms, got " + service.timeoutMillis() + ".");
     }
     validateHealthCheck(service.healthCheck());
+    if (service.routedByConfiguration() && service.healthCheck() != null) {
+      throw new InvalidServiceException("A service without upstreams is routed by the gateway's configuration, so"
+          + " it has no upstream to check: leave \"healthCheck\" out, or give the service its own upstreams.");
+    }
     try {
       ActivityPatterns.validateDescription(service.description());
     } catch (InvalidActivityException e) {
@@ -67,15 +72,92 @@ public final class ServiceRules {
     }
   }
 
+  /**
+   * Whether {@code service} may be routed next to the configured routes ({@code configuredPrefixes}, the bootstrap):
+   * a service with upstreams may not take a configured route's prefix (the configured route would win), and a
+   * service without upstreams needs a configured route covering its prefix ({@link #configuredRouteCovering}).
+   * Throws {@link ServiceConflictException} for the first, {@link InvalidServiceException} for the second.
+   */
+  public static void validateRouting(Service service, Collection<String> configuredPrefixes) {
+    if (!service.routedByConfiguration()) {
+      if (configuredPrefixes.contains(service.routePrefix())) {
+        throw new ServiceConflictException("The route prefix " + service.routePrefix() + " is a route in the"
+            + " gateway's configuration, which would win. Choose another prefix, remove that route from the"
+            + " configuration first, or leave the upstreams empty ([]) to let the configured route carry the"
+            + " service's traffic.");
+      }
+      return;
+    }
+    if (configuredRouteCovering(service.routePrefix(), configuredPrefixes) == null) {
+      throw new InvalidServiceException("Service '" + service.name() + "' has no upstreams, so a route in the"
+          + " gateway's configuration must carry its traffic, but none covers " + service.routePrefix()
+          + " (configured: " + configuredPrefixes.stream().sorted().toList() + "; the catch-all \"/\" does not"
+          + " count). Give the service its upstream URLs, or a prefix under a configured route.");
+    }
+  }
+
+  /**
+   * The longest configured prefix covering {@code prefix}, or null. The catch-all "/" does not count: under it a
+   * service without upstreams is far more likely a forgotten upstream list than a deliberate choice.
+   */
+  public static String configuredRouteCovering(String prefix, Collection<String> configuredPrefixes) {
+    String best = null;
+    for (String configured : configuredPrefixes) {
+      boolean longer = best == null || configured.length() > best.length();
+      if (!configured.equals("/") && covers(configured, prefix) && longer) {
+        best = configured;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Refuses an activity regex (whole path, already valid) that could match a path outside {@code prefix}: it must
+   * start with the prefix as written by {@link #quotedPrefix}, continue with nothing or an unquantified '/', and have
+   * no top-level '|' (which would let the other alternative match anywhere).
+   */
+  public static void validateRegexUnder(String prefix, String urlRegex) {
+    String quoted = quotedPrefix(prefix);
+    String rest = urlRegex.startsWith(quoted) ? urlRegex.substring(quoted.length()) : null;
+    boolean under = rest != null && (rest.isEmpty()
+        || (rest.charAt(0) == '/' && (rest.length() == 1 || "?*{".indexOf(rest.charAt(1)) < 0)));
+    if (under) {
+      try {
+        under = RegexStructure.parse(urlRegex).alternatives.size() == 1;
+      } catch (RegexStructure.Refused | RegexStructure.Unparseable e) {
+        under = false;
+      }
+    }
+    if (!under) {
+      throw new InvalidServiceException("The regex must lie under the service's route prefix " + prefix + ": start"
+          + " with " + quoted + ", then '/' or nothing, with no top-level '|' (put alternatives in a group), such as "
+          + quoted + "/items/[^/?#]+.");
+    }
+  }
+
+  /** The prefix as a regex matching exactly itself (prefixes may hold '.', '+', '(' and the like). */
+  public static String quotedPrefix(String prefix) {
+    StringBuilder out = new StringBuilder(prefix.length() + 8);
+    for (int i = 0; i < prefix.length(); i++) {
+      char c = prefix.charAt(i);
+      if (".+*?()[]{}^$|".indexOf(c) >= 0) {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    return out.toString();
+  }
+
   /** Segment-aware: "/api" covers "/api" and "/api/x" but not "/apix". */
   public static boolean covers(String prefix, String path) {
     return path.equals(prefix) || (path.startsWith(prefix) && path.charAt(prefix.length()) == '/');
   }
 
   static void validateUpstreams(List<URI> upstreams) {
-    if (upstreams == null || upstreams.isEmpty() || upstreams.size() > MAX_UPSTREAMS) {
-      throw new InvalidServiceException("Give 1 to " + MAX_UPSTREAMS + " upstream URLs, such as"
-          + " [\"http://billing-1:8080\"]; got " + (upstreams == null ? "none" : upstreams.size()) + ".");
+    if (upstreams == null || upstreams.size() > MAX_UPSTREAMS) {
+      throw new InvalidServiceException("Give up to " + MAX_UPSTREAMS + " upstream URLs, such as"
+          + " [\"http://billing-1:8080\"] ([] leaves routing to a configured route covering the prefix); got "
+          + (upstreams == null ? "none" : upstreams.size()) + ".");
     }
     Set<URI> seen = new HashSet<>();
     for (URI upstream : upstreams) {

@@ -105,7 +105,8 @@ public final class ServiceStore {
         });
   }
 
-  private static Tuple values(Service service) {
+  /** The INSERT/UPDATE parameters $1..$7 (name, prefix, upstreams, timeout, health path and interval, text). */
+  static Tuple values(Service service) {
     Service.HealthCheck check = service.healthCheck();
     return Tuple.tuple()
         .addString(service.name())

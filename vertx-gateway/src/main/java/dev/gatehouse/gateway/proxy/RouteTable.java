@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.proxy;
 import dev.gatehouse.gateway.config.RouteConfig;
 import dev.gatehouse.gateway.policy.InvalidServiceException;
 import dev.gatehouse.gateway.policy.Service;
+import dev.gatehouse.gateway.policy.ServiceConflictException;
 import dev.gatehouse.gateway.policy.ServiceRules;
 import java.net.URI;
 import java.util.ArrayList;
@@ -139,8 +140,10 @@ public final class RouteTable {
   }
 
   /**
-   * Swaps in the configured routes plus {@code services}. A service that is invalid, or takes a configured route's
-   * prefix, is left out and reported to {@code onSkipped} with the reason: leaving a route out never widens access.
+   * Swaps in the configured routes plus {@code services}. A service that is invalid, or breaks the routing rules
+   * ({@link ServiceRules#validateRouting}: upstreams on a configured route's prefix, or no upstreams and no configured
+   * route covering its prefix), is left out and reported to {@code onSkipped} with the reason: leaving a route out
+   * never widens access. A valid service without upstreams adds no route: the configured route carries its traffic.
    */
   public void update(List<Service> services, BiConsumer<Service, String> onSkipped) {
     Map<String, UpstreamState> previous = new HashMap<>();
@@ -155,12 +158,11 @@ public final class RouteTable {
     for (Service service : services) {
       try {
         ServiceRules.validate(service);
-        if (bootstrapPrefixes.contains(service.routePrefix())) {
-          throw new InvalidServiceException("its prefix " + service.routePrefix() + " is a configured route's;"
-              + " the configured route wins");
+        ServiceRules.validateRouting(service, bootstrapPrefixes);
+        if (!service.routedByConfiguration()) {
+          accepted.add(service);
         }
-        accepted.add(service);
-      } catch (InvalidServiceException e) {
+      } catch (InvalidServiceException | ServiceConflictException e) {
         onSkipped.accept(service, e.getMessage());
       }
     }

@@ -99,6 +99,45 @@ class ServicesAdminApiTest {
   }
 
   @Test
+  void aServiceWithoutUpstreamsUnderAConfiguredRouteIsRoutedByConfiguration() throws Exception {
+    long before = await(activities.version());
+    HttpResponse<String> uncovered = call("POST", "/services", service("lost", "/lost"));
+    HttpResponse<String> withCheck = call("POST", "/services", new JsonObject(service("checked", "/api/checked"))
+        .put("healthCheck", new JsonObject().put("path", "/health").put("intervalMillis", 2000)).encode());
+    HttpResponse<String> contradicting = call("POST", "/services", new JsonObject(service("odd", "/api/odd"))
+        .put("routedBy", "upstreams").encode());
+    assertThat(await(activities.version())).as("nothing stored").isEqualTo(before);
+
+    HttpResponse<String> created = call("POST", "/services", service("people", "/api/people"));
+    HttpResponse<String> read = call("GET", "/services/people", null);
+    HttpResponse<String> sentBack = call("PUT", "/services/people", new JsonObject(read.body())
+        .put("description", "owned here, routed by /api").encode(),
+        Map.of("If-Match", read.headers().firstValue("ETag").orElseThrow()));
+    HttpResponse<String> relative = call("POST", "/activities", new JsonObject().put("method", "GET")
+        .put("service", "people").put("serviceRegex", "/x").put("permissions", new JsonArray().add("view-skills"))
+        .encode());
+    HttpResponse<String> owned = call("GET", "/services/people/activities", null);
+
+    assertThat(uncovered.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(uncovered.body()).getString("message")).contains("has no upstreams")
+        .contains("none covers /lost").contains("Nothing was stored");
+    assertThat(withCheck.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(withCheck.body()).getString("message")).contains("no upstream to check");
+    assertThat(contradicting.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(contradicting.body()).getString("message")).contains("\"routedBy\"");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(new JsonObject(read.body()).getJsonArray("upstreams")).isEmpty();
+    assertThat(new JsonObject(read.body()).getString("routedBy")).isEqualTo("configuration");
+    assertThat(sentBack.statusCode()).as("a GET answer goes back with PUT as it is: " + sentBack.body())
+        .isEqualTo(200);
+    assertThat(relative.statusCode()).as(relative.body()).isEqualTo(201);
+    assertThat(new JsonObject(relative.body()).getString("urlRegex")).isEqualTo("/api/people/x");
+    assertThat(new JsonArray(owned.body())).hasSize(1);
+    HttpResponse<String> withUpstreams = create("routed", "/routed");
+    assertThat(new JsonObject(withUpstreams.body()).getString("routedBy")).isEqualTo("upstreams");
+  }
+
+  @Test
   void malformedOrClashingServicesAreRefusedAndChangeNothing() throws Exception {
     long before = await(activities.version());
     HttpResponse<String> badUpstream = call("POST", "/services", service("bad", "/bad", "http://host/path"));

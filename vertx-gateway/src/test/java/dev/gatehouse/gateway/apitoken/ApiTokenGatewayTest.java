@@ -55,10 +55,10 @@ class ApiTokenGatewayTest {
         .allow("POST", "/api/v1/echo", "use-carol");
     ApiTokenResolver resolver = new ApiTokenResolver(WebClient.create(vertx), keycloak.options(),
         new TestAccessTokens(), metrics.apiTokens(), clock);
-    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(), 
-        new CredentialExtractor(config.cookieName()), new ApiTokenVerifier(new TestAccessTokens(), resolver),
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.server().publicRoutes(), 
+        new CredentialExtractor(config.token().cookieName()), new ApiTokenVerifier(new TestAccessTokens(), resolver),
         policy, metrics, null);
-    GatewayVerticle gateway = new GatewayVerticle(config, parts);
+    GatewayVerticle gateway = new GatewayVerticle(config.server(), config.proxy(), parts);
     await(vertx.deployVerticle(gateway));
     port = gateway.actualPort();
   }

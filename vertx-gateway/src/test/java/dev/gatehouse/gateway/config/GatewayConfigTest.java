@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.gatehouse.gateway.token.SignatureAlgorithm;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -34,17 +35,17 @@ class GatewayConfigTest {
   void theShippedExampleLoadsWithItsDocumentedValues() {
     GatewayConfig config = GatewayConfig.load(new String[] {"--config", example().toString()}, LOGIN_SECRETS);
 
-    assertThat(config.listenHost()).isEqualTo("127.0.0.1");
-    assertThat(config.listenPort()).isEqualTo(8000);
-    assertThat(config.maxHeaderBytes()).isEqualTo(16384);
-    assertThat(config.audiences()).containsExactly("gateway");
-    assertThat(config.routes()).containsExactly(
+    assertThat(config.server().host()).isEqualTo("127.0.0.1");
+    assertThat(config.server().port()).isEqualTo(8000);
+    assertThat(config.server().maxHeaderBytes()).isEqualTo(16384);
+    assertThat(config.token().audiences()).containsExactly("gateway");
+    assertThat(config.proxy().routes()).containsExactly(
         new RouteConfig("/api", URI.create("http://127.0.0.1:8001"), 30_000));
-    assertThat(config.publicRoutes()).containsExactlyInAnyOrder("/health/live", "/health/ready", "/metrics");
+    assertThat(config.server().publicRoutes()).containsExactlyInAnyOrder("/health/live", "/health/ready", "/metrics");
     assertThat(config.database().password()).isEqualTo("change-me");
     assertThat(config.toString()).doesNotContain("change-me");
     assertThat(config.loginEnabled()).isTrue();
-    assertThat(config.login().issuer()).as("defaults to token.issuer").isEqualTo(config.issuer());
+    assertThat(config.login().issuer()).as("defaults to token.issuer").isEqualTo(config.token().issuer());
     assertThat(config.login().clientSecret()).isEqualTo("client-secret-from-the-environment");
     assertThat(config.login().stateSecrets()).hasSize(2);
     assertThat(config.login().callbackUrl()).isEqualTo("https://api.example.com/auth/callback");
@@ -150,17 +151,17 @@ class GatewayConfigTest {
   void defaultsApplyWhenOnlyTheRequiredValuesComeFromTheEnvironment() {
     GatewayConfig config = GatewayConfig.load(new String[0], MINIMAL_ENV);
 
-    assertThat(config.listenHost()).isEqualTo("127.0.0.1");
-    assertThat(config.listenPort()).isEqualTo(8000);
-    assertThat(config.cookieName()).isEqualTo("jwt-token");
-    assertThat(config.algorithms()).containsExactly("RS256");
-    assertThat(config.maxHeaderBytes()).isEqualTo(16 * 1024);
-    assertThat(config.identityHeaderPrefix()).isEqualTo("X-Auth-");
-    assertThat(config.maxIdentityHeaderBytes()).isEqualTo(32 * 1024);
-    assertThat(config.upstreamPoolSize()).isEqualTo(64);
-    assertThat(config.upstreamMaxWaitQueue()).isEqualTo(1000);
+    assertThat(config.server().host()).isEqualTo("127.0.0.1");
+    assertThat(config.server().port()).isEqualTo(8000);
+    assertThat(config.token().cookieName()).isEqualTo("jwt-token");
+    assertThat(config.token().algorithms()).containsExactly(SignatureAlgorithm.RS256);
+    assertThat(config.server().maxHeaderBytes()).isEqualTo(16 * 1024);
+    assertThat(config.proxy().identityHeaderPrefix()).isEqualTo("X-Auth-");
+    assertThat(config.proxy().maxIdentityHeaderBytes()).isEqualTo(32 * 1024);
+    assertThat(config.proxy().poolSize()).isEqualTo(64);
+    assertThat(config.proxy().maxWaitQueue()).isEqualTo(1000);
     assertThat(config.database()).isEqualTo(new DatabaseConfig("127.0.0.1", 5432, "gatehouse", "gatehouse", ""));
-    assertThat(config.routes().get(0).timeoutMillis()).isEqualTo(30_000);
+    assertThat(config.proxy().routes().get(0).timeoutMillis()).isEqualTo(30_000);
   }
 
   @Test
@@ -175,12 +176,12 @@ class GatewayConfigTest {
 
     GatewayConfig config = GatewayConfig.load(new String[] {"--config=" + example()}, env);
 
-    assertThat(config.listenPort()).isEqualTo(9100);
-    assertThat(config.listenHost()).isEqualTo("0.0.0.0");
+    assertThat(config.server().port()).isEqualTo(9100);
+    assertThat(config.server().host()).isEqualTo("0.0.0.0");
     assertThat(config.database()).isEqualTo(new DatabaseConfig("db.internal", 6543, "policies", "explicit-user", "s@cret"));
-    assertThat(config.routes()).extracting(RouteConfig::prefix).containsExactly("/api/v1", "/api/v2");
-    assertThat(config.routes().get(1).tls()).isTrue();
-    assertThat(config.routes().get(1).upstreamPort()).isEqualTo(443);
+    assertThat(config.proxy().routes()).extracting(RouteConfig::prefix).containsExactly("/api/v1", "/api/v2");
+    assertThat(config.proxy().routes().get(1).tls()).isTrue();
+    assertThat(config.proxy().routes().get(1).upstreamPort()).isEqualTo(443);
   }
 
   @Test
@@ -192,7 +193,7 @@ class GatewayConfigTest {
     env.put(GatewayConfig.CONFIG_ENV, file.toString());
     GatewayConfig config = GatewayConfig.load(new String[0], env);
 
-    assertThat(config.listenPort()).isEqualTo(8123);
+    assertThat(config.server().port()).isEqualTo(8123);
   }
 
   @Test
@@ -283,8 +284,8 @@ class GatewayConfigTest {
   void clientConnectionTimeoutsDefaultToTwentyAndSeventyFiveSeconds() {
     GatewayConfig config = GatewayConfig.load(new String[0], MINIMAL_ENV);
 
-    assertThat(config.connectionLimits().requestHeadTimeout()).isEqualTo(java.time.Duration.ofSeconds(20));
-    assertThat(config.connectionLimits().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(75));
+    assertThat(config.server().connectionLimits().requestHeadTimeout()).isEqualTo(java.time.Duration.ofSeconds(20));
+    assertThat(config.server().connectionLimits().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(75));
   }
 
   @Test
@@ -294,8 +295,8 @@ class GatewayConfigTest {
 
     GatewayConfig config = GatewayConfig.fromJson(json, MINIMAL_ENV);
 
-    assertThat(config.connectionLimits().requestHeadTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
-    assertThat(config.connectionLimits().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(120));
+    assertThat(config.server().connectionLimits().requestHeadTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(config.server().connectionLimits().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(120));
   }
 
   @Test

@@ -27,7 +27,7 @@ class PermissionCheckSettingsTest {
   @Test
   void everythingDefaultsFromTheIssuerAndTheGatewayClientsSecret() {
     PermissionCheckOptions options = GatewayConfig.fromJson(new JsonObject(),
-        env("GATEHOUSE_GATEWAY_CLIENT_SECRET", "from-env")).permissionCheck();
+        env("GATEHOUSE_GATEWAY_CLIENT_SECRET", "from-env")).admin().permissionCheck();
 
     assertThat(options.keycloakUrl()).isEqualTo("https://sso.example.com");
     assertThat(options.realm()).isEqualTo("suite");
@@ -45,7 +45,7 @@ class PermissionCheckSettingsTest {
         .put("admin", new JsonObject().put("permissionCheck", new JsonObject()
             .put("keycloakUrl", "http://keycloak:8080")));
 
-    PermissionCheckOptions options = GatewayConfig.fromJson(json, ENV).permissionCheck();
+    PermissionCheckOptions options = GatewayConfig.fromJson(json, ENV).admin().permissionCheck();
 
     assertThat(options.clientSecret()).isEqualTo("api-secret");
     assertThat(options.tokenEndpoint()).isEqualTo("http://keycloak:8080/realms/suite/protocol/openid-connect/token");
@@ -57,8 +57,9 @@ class PermissionCheckSettingsTest {
         .put("permissionCheck", new JsonObject().put("clientId", "permission-reader"))),
         env("GATEHOUSE_GATEWAY_CLIENT_SECRET", "belongs-to-the-gateway-client"));
 
-    assertThat(config.permissionCheck().clientSecret()).as("another client's secret is never borrowed").isNull();
-    assertThat(config.permissionCheck().missingSetting()).contains("no secret", "'permission-reader'");
+    assertThat(config.admin().permissionCheck().clientSecret()).as("another client's secret is never borrowed")
+        .isNull();
+    assertThat(config.admin().permissionCheck().missingSetting()).contains("no secret", "'permission-reader'");
   }
 
   @Test

@@ -61,9 +61,9 @@ class TlsSettingsTest {
   void aLoopbackListenerWithoutSecureCookiesDefaultsToPlainHttp() {
     GatewayConfig config = GatewayConfig.fromJson(base(), Map.of());
 
-    assertThat(config.tls().mode()).isEqualTo(TlsMode.PLAIN);
-    assertThat(config.tls().hstsHeader()).isNull();
-    assertThat(config.trustedProxies().isEmpty()).isTrue();
+    assertThat(config.server().tls().mode()).isEqualTo(TlsMode.PLAIN);
+    assertThat(config.server().tls().hstsHeader()).isNull();
+    assertThat(config.proxy().trustedProxies().isEmpty()).isTrue();
   }
 
   @Test
@@ -73,7 +73,7 @@ class TlsSettingsTest {
 
     GatewayConfig behindProxy = GatewayConfig.fromJson(secureLogin(base())
         .put("tls", new JsonObject().put("mode", "terminated-by-proxy")), LOGIN_SECRETS);
-    assertThat(behindProxy.tls().mode()).isEqualTo(TlsMode.TERMINATED_BY_PROXY);
+    assertThat(behindProxy.server().tls().mode()).isEqualTo(TlsMode.TERMINATED_BY_PROXY);
 
     assertThat(problems(secureLogin(base()).put("tls", new JsonObject().put("mode", "plain")), LOGIN_SECRETS))
         .singleElement().satisfies(p -> assertThat(p).startsWith("tls.mode").contains("drop the login's Secure"));
@@ -85,7 +85,7 @@ class TlsSettingsTest {
 
     assertThat(problems(open, Map.of())).singleElement().satisfies(p -> assertThat(p)
         .startsWith("tls.mode").contains("0.0.0.0 is reachable from other machines"));
-    assertThat(GatewayConfig.fromJson(open, Map.of("GATEHOUSE_TLS_MODE", "terminated-by-proxy")).tls().mode())
+    assertThat(GatewayConfig.fromJson(open, Map.of("GATEHOUSE_TLS_MODE", "terminated-by-proxy")).server().tls().mode())
         .isEqualTo(TlsMode.TERMINATED_BY_PROXY);
     assertThat(problems(open.copy().put("tls", new JsonObject().put("mode", "none")), Map.of()))
         .singleElement().satisfies(p -> assertThat(p).startsWith("tls.mode: expected \"terminate\""));
@@ -95,10 +95,10 @@ class TlsSettingsTest {
   void aCertificateFileMeansTerminateAndCannotBeCombinedWithPlain() {
     GatewayConfig config = GatewayConfig.fromJson(secureLogin(tls(good[0], good[1])), LOGIN_SECRETS);
 
-    assertThat(config.tls().mode()).isEqualTo(TlsMode.TERMINATE);
-    assertThat(config.tls().certFile()).isEqualTo(good[0]);
-    assertThat(config.tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
-    assertThat(config.tls().hstsHeader()).isEqualTo("max-age=31536000");
+    assertThat(config.server().tls().mode()).isEqualTo(TlsMode.TERMINATE);
+    assertThat(config.server().tls().certFile()).isEqualTo(good[0]);
+    assertThat(config.server().tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+    assertThat(config.server().tls().hstsHeader()).isEqualTo("max-age=31536000");
     assertThat(problems(tls(good[0], good[1]).put("tls", new JsonObject().put("mode", "plain")
         .put("certFile", good[0].toString())), Map.of()))
         .singleElement().satisfies(p -> assertThat(p).startsWith("tls.certFile").contains("tls.mode plain"));
@@ -166,11 +166,11 @@ class TlsSettingsTest {
     JsonObject json = tls(good[0], good[1]);
     json.getJsonObject("tls").put("hsts", new JsonObject().put("includeSubDomains", true).put("preload", true)
         .put("maxAgeSeconds", 63072000));
-    assertThat(GatewayConfig.fromJson(json, Map.of()).tls().hstsHeader())
+    assertThat(GatewayConfig.fromJson(json, Map.of()).server().tls().hstsHeader())
         .isEqualTo("max-age=63072000; includeSubDomains; preload");
 
     json.getJsonObject("tls").put("hsts", new JsonObject().put("maxAgeSeconds", 0));
-    assertThat(GatewayConfig.fromJson(json, Map.of()).tls().hstsHeader()).isNull();
+    assertThat(GatewayConfig.fromJson(json, Map.of()).server().tls().hstsHeader()).isNull();
   }
 
   @Test
@@ -192,7 +192,7 @@ class TlsSettingsTest {
             + "other is ignored), got \"X-Real-IP\"");
 
     TrustedProxies fromEnv = GatewayConfig.fromJson(base(),
-        Map.of("GATEHOUSE_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8,192.0.2.7")).trustedProxies();
+        Map.of("GATEHOUSE_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8,192.0.2.7")).proxy().trustedProxies();
     assertThat(fromEnv.cidrs()).extracting(Object::toString).containsExactly("10.0.0.0/8", "fd00::/8",
         "192.0.2.7/32");
     assertThat(fromEnv.header()).isEqualTo(TrustedProxies.Header.X_FORWARDED_FOR);
@@ -209,7 +209,7 @@ class TlsSettingsTest {
             .add(new JsonObject().put("prefix", "/c").put("upstream", "http://c.internal")));
 
     GatewayConfig config = GatewayConfig.fromJson(json, Map.of());
-    assertThat(config.routes()).extracting(RouteConfig::caFile).containsExactly(ca2, good[0], null);
+    assertThat(config.proxy().routes()).extracting(RouteConfig::caFile).containsExactly(ca2, good[0], null);
 
     json.getJsonArray("routes").getJsonObject(0).put("caFile", dir.resolve("nope.pem").toString());
     json.getJsonArray("routes").getJsonObject(2).put("caFile", ca2.toString());

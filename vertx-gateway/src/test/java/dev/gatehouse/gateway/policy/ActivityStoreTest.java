@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ActivityStoreTest {
+  private static final Path REALM_SEED = Path.of(System.getProperty("gatehouse.root", ".."))
+      .resolve("realm-config/activities.json");
   private static PostgresFixture fixture;
 
   @BeforeAll
@@ -156,17 +158,19 @@ class ActivityStoreTest {
   void seedsTheRealmConfigFileIdempotently() throws Exception {
     Pool pool = fixture.newMigratedPool();
     ActivityStore store = new ActivityStore(pool);
-    List<ActivityDefinition> seed = ActivitySeedFile.read(
-        Path.of(System.getProperty("gatehouse.root", "..")).resolve("realm-config/activities.json"));
-    assertThat(seed).hasSizeGreaterThan(20);
+    ActivitySeed seed = ActivitySeedFile.read(REALM_SEED);
+    assertThat(seed.activities()).hasSizeGreaterThan(20);
 
-    assertThat(await(store.seed(seed))).isEqualTo(seed.size());
+    ActivityStore.SeedOutcome first = await(store.seed(seed));
+    assertThat(first.activitiesAdded()).isEqualTo(seed.activities().size());
+    assertThat(first.servicesCreated()).containsExactly("demo");
+    assertThat(await(store.listByService("demo"))).hasSize(30);
     Activity roles = await(store.loadAll()).activities().stream()
         .filter(a -> a.method().equals("GET") && a.urlRegex().equals("/api/v1/roles")).findFirst().orElseThrow();
     await(store.unlinkPermission(roles.id(), "view-roles"));
     long versionAfterEdit = await(store.version());
 
-    assertThat(await(store.seed(seed))).isZero();
+    assertThat(await(store.seed(seed))).isEqualTo(new ActivityStore.SeedOutcome(List.of(), 0, 0, List.of()));
     assertThat(await(store.find(roles.id())).orElseThrow().permissions()).isEmpty(); // the admin's edit survives
     assertThat(await(store.version())).isEqualTo(versionAfterEdit);
 
@@ -176,6 +180,66 @@ class ActivityStoreTest {
     assertThat(index.decide("GET", "/evil/api/v1/roles/x/users/extra", Set.of("view-roles")).allowed()).isFalse();
     assertThat(index.decide("GET", "/gatehouse/admin/activities", Set.of("manage-activities")).allowed()).isTrue();
     assertThat(index.fallbackSize()).isZero();
+    await(pool.close());
+  }
+
+  /**
+   * The upgrade path: a database seeded by the list form (global /api/v1 activities written with [^/?#]+, one of
+   * them edited by an admin) meets the object form. The new demo service adopts each of them as stored (regex,
+   * permissions and description unchanged), adds nothing beside them, and a later run adopts nothing again.
+   */
+  @Test
+  void aNewSeedServiceAdoptsTheGlobalActivitiesAnOlderSeedWroteAndChangesNoDecision() throws Exception {
+    Pool pool = fixture.newMigratedPool();
+    ActivityStore store = new ActivityStore(pool);
+    ActivitySeed seed = ActivitySeedFile.read(REALM_SEED);
+    List<ActivityDefinition> legacy = seed.activities().stream().map(a -> new ActivityDefinition(a.method(),
+        ActivityStore.legacySpelling(a.urlRegex()), a.description(), a.permissions())).toList();
+    assertThat(await(store.seed(legacy))).isEqualTo(legacy.size());
+    Activity contacts = await(store.loadAll()).activities().stream()
+        .filter(a -> a.urlRegex().equals("/api/v1/users/[^/?#]+/contacts")).findFirst().orElseThrow();
+    await(store.unlinkPermission(contacts.id(), "view-user-contacts"));
+    await(store.linkPermission(contacts.id(), "manage-users"));
+    List<Activity> before = await(store.loadAll()).activities();
+
+    ActivityStore.SeedOutcome upgrade = await(store.seed(seed));
+
+    assertThat(upgrade).isEqualTo(new ActivityStore.SeedOutcome(List.of("demo"), 0, 30, List.of()));
+    List<Activity> after = await(store.loadAll()).activities();
+    assertThat(after).hasSameSizeAs(before);
+    for (Activity old : before) {
+      Activity now = after.stream().filter(a -> a.id() == old.id()).findFirst().orElseThrow();
+      assertThat(List.of(now.method(), now.urlRegex(), now.description(), now.permissions()))
+          .isEqualTo(List.of(old.method(), old.urlRegex(), old.description(), old.permissions()));
+      assertThat(now.service()).isEqualTo(old.urlRegex().startsWith("/api/v1/") ? "demo" : null);
+    }
+    assertThat(await(store.find(contacts.id())).orElseThrow().permissions()).containsExactly("manage-users");
+
+    // An admin moves one activity out of the service: the next start neither adopts it again nor adds a copy.
+    Activity moved = await(store.listByService("demo")).get(0);
+    await(store.update(moved.id(), new ActivityDefinition(moved.method(), moved.urlRegex(), moved.description(),
+        moved.permissions(), null, false)));
+    assertThat(await(store.seed(seed))).isEqualTo(new ActivityStore.SeedOutcome(List.of(), 0, 0, List.of()));
+    assertThat(await(store.find(moved.id())).orElseThrow().service()).isNull();
+    assertThat(await(store.loadAll()).activities()).hasSameSizeAs(before);
+    await(pool.close());
+  }
+
+  @Test
+  void aSeedServiceWhosePrefixAnotherServiceHoldsIsNotCreatedAndItsActivitiesAreLeftOut() throws Exception {
+    Pool pool = fixture.newMigratedPool();
+    ActivityStore store = new ActivityStore(pool);
+    await(new ServiceStore(pool).create(new Service("people", "/api/v1", List.of(java.net.URI.create(
+        "http://127.0.0.1:9")), 1000, null, "", 0)));
+    ActivitySeed seed = ActivitySeedFile.read(REALM_SEED);
+
+    ActivityStore.SeedOutcome outcome = await(store.seed(seed));
+
+    assertThat(outcome.servicesCreated()).isEmpty();
+    assertThat(outcome.servicesSkipped()).containsExactly("demo");
+    assertThat(outcome.activitiesAdded()).isEqualTo(seed.activities().size() - 30);
+    assertThat(await(store.loadAll()).activities()).noneMatch(a -> a.urlRegex().startsWith("/api/v1"));
+    assertThat(await(store.listByService("people"))).isEmpty();
     await(pool.close());
   }
 }

@@ -87,4 +87,19 @@ class RouteTableTest {
     assertThat(table.match("/api").upstream().getPort()).isEqualTo(9001);
     assertThat(table.match("/fine").upstream().getPort()).isEqualTo(9004);
   }
+
+  @Test
+  void aServiceWithoutUpstreamsUnderAConfiguredRouteAddsNoRouteAndOneNotCoveredIsSkipped() {
+    RouteTable table = RouteTable.fromConfig(List.of(API));
+    List<String> skipped = new ArrayList<>();
+    table.update(List.of(service("demo", "/api/v1"), service("lost", "/lost")),
+        (s, reason) -> skipped.add(s.name() + ": " + reason));
+
+    assertThat(skipped).singleElement().asString().startsWith("lost").contains("no upstreams")
+        .contains("none covers /lost");
+    assertThat(table.routes()).as("the configured route carries demo's traffic").extracting(RouteTable.Route::prefix)
+        .containsExactly("/api");
+    assertThat(table.match("/api/v1/roles").upstream().getPort()).isEqualTo(9001);
+    assertThat(table.match("/lost")).isNull();
+  }
 }

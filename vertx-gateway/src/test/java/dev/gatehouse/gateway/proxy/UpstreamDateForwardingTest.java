@@ -53,9 +53,10 @@ class UpstreamDateForwardingTest {
         .put("routes", new JsonArray()
             .add(new JsonObject().put("prefix", "/up").put("upstream", "http://127.0.0.1:" + upstream.actualPort())));
     GatewayConfig config = GatewayConfig.fromJson(json, Map.of());
-    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(), 
-        new CredentialExtractor(config.cookieName()), new FakeVerifier(), new FakePolicy(), new GatewayMetrics(), null);
-    GatewayVerticle gateway = new GatewayVerticle(config, parts);
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.server().publicRoutes(), 
+        new CredentialExtractor(config.token().cookieName()), new FakeVerifier(), new FakePolicy(), new GatewayMetrics(),
+        null);
+    GatewayVerticle gateway = new GatewayVerticle(config.server(), config.proxy(), parts);
     await(VERTX.deployVerticle(gateway));
     port = gateway.actualPort();
   }

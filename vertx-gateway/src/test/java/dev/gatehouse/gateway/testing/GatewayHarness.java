@@ -170,18 +170,19 @@ public final class GatewayHarness implements AutoCloseable {
             throw new dev.gatehouse.gateway.policy.InvalidActivityException("Inline flags are not allowed.");
           }
           dev.gatehouse.gateway.policy.ActivityPatterns.validate(method, regex);
-        }, config.adminMaxBodyBytes(), new ExplainHandler(new GatewayRoutes.Parts(config.publicRoutes(),
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, null, login, revocations).gate()),
+        }, config.admin().maxBodyBytes(), new ExplainHandler(new GatewayRoutes.Parts(config.server().publicRoutes(),
+        new CredentialExtractor(config.token().cookieName()), verifier, policy, metrics, null, login, revocations)
+        .gate()),
         permissions);
     if (admin != null && services != null) {
       admin.withServices(services, Set.of("/api", "/slow", "/down"));
     }
-    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(),
-        new CredentialExtractor(config.cookieName()), verifier, policy, metrics, admin, login, revocations, audit,
-        tracing);
+    GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.server().publicRoutes(),
+        new CredentialExtractor(config.token().cookieName()), verifier, policy, metrics, admin, login, revocations,
+        audit, tracing);
     java.util.List<GatewayVerticle> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
     deploymentId = await(vertx.deployVerticle(() -> {
-      GatewayVerticle gateway = new GatewayVerticle(config, parts);
+      GatewayVerticle gateway = new GatewayVerticle(config.server(), config.proxy(), parts);
       deployed.add(gateway);
       return gateway;
     }, new io.vertx.core.DeploymentOptions().setInstances(instances)));

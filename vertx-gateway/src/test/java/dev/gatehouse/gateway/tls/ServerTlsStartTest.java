@@ -49,9 +49,10 @@ class ServerTlsStartTest {
 
     Vertx vertx = Vertx.vertx();
     try {
-      GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.publicRoutes(), 
+      GatewayRoutes.Parts parts = new GatewayRoutes.Parts(config.server().publicRoutes(), 
           new CredentialExtractor("jwt-token"), new FakeVerifier(), new FakePolicy(), new GatewayMetrics(), null);
-      Throwable failure = catchThrowable(() -> GatewayHarness.await(vertx.deployVerticle(new GatewayVerticle(config, parts))));
+      Throwable failure = catchThrowable(() -> GatewayHarness.await(vertx.deployVerticle(
+          new GatewayVerticle(config.server(), config.proxy(), parts))));
 
       assertThat(failure).rootCause().isInstanceOf(CertificateProblem.class)
           .hasMessageContaining("tls.certFile " + files[0]).hasMessageContaining("expired at");
