@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.Cookie;
 import com.microsoft.playwright.options.SameSiteAttribute;
@@ -40,12 +38,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({RealKeycloak.class, RealPostgres.class})
 class BrowserSsoIT {
-  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
   private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
   private static final double TIMEOUT_MS = 90_000;
 
   private static SsoStack stack;
-  private static Playwright playwright;
+  private static HeadlessChromium chromium;
   private static Browser browser;
   private static final HttpClient http = HttpClient.newBuilder()
       .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
@@ -53,23 +50,14 @@ class BrowserSsoIT {
   @BeforeAll
   static void start(KeycloakServer keycloak, PostgresServer postgres) {
     stack = SsoStack.start(keycloak, postgres);
-    playwright = Playwright.create(new Playwright.CreateOptions()
-        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(CHROMIUM)
-        .setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run",
-            "--host-resolver-rules=MAP *." + SsoStack.PARENT_DOMAIN + " 127.0.0.1")));
+    chromium = HeadlessChromium.launch();
+    browser = chromium.browser();
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (playwright != null) {
-      playwright.close();
+    if (chromium != null) {
+      chromium.close();
     }
     if (stack != null) {
       stack.close();

@@ -5,26 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import dev.gatehouse.it.support.RealKeycloak;
 import dev.gatehouse.it.support.RealPostgres;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
 import dev.gatehouse.stack.postgres.PostgresServer;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,38 +28,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({RealKeycloak.class, RealPostgres.class})
 class ConsoleDecisionLogIT {
-  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
   private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
   private static final double TIMEOUT_MS = 90_000;
   private static final Duration RECORDED = Duration.ofSeconds(30);
 
   private static SsoStack stack;
-  private static Playwright playwright;
+  private static HeadlessChromium chromium;
   private static Browser browser;
-  private static final HttpClient http = HttpClient.newBuilder()
-      .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start(KeycloakServer keycloak, PostgresServer postgres) {
     stack = SsoStack.start(keycloak, postgres, config -> config.put("audit", new JsonObject()
         .put("postgres", new JsonObject().put("enabled", true))));
-    playwright = Playwright.create(new Playwright.CreateOptions()
-        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(CHROMIUM)
-        .setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run",
-            "--host-resolver-rules=MAP *." + SsoStack.PARENT_DOMAIN + " 127.0.0.1")));
+    chromium = HeadlessChromium.launch();
+    browser = chromium.browser();
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (playwright != null) {
-      playwright.close();
+    if (chromium != null) {
+      chromium.close();
     }
     if (stack != null) {
       stack.close();
@@ -77,7 +56,7 @@ class ConsoleDecisionLogIT {
 
   @Test
   void theDecisionLogListsARefusedAndAnAllowedRequestAndFiltersBySubjectAndDecision() throws Exception {
-    String erin = passwordToken("erin");
+    String erin = stack.passwordToken("erin");
     String erinId = new ObjectMapper().readTree(java.util.Base64.getUrlDecoder().decode(erin.split("\\.")[1]))
         .get("sub").asText();
     assertThat(bearer("/api/v1/users", erin)).as("erin, a fellow, lacks view-users").isEqualTo(403);
@@ -139,24 +118,7 @@ class ConsoleDecisionLogIT {
   }
 
   private static int bearer(String path, String token) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.loopbackGateway() + path))
-        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode();
-  }
-
-  private static String passwordToken(String user) throws Exception {
-    String form = "grant_type=password&client_id=gatehouse-test&username=" + enc(user) + "&password=" + enc(user);
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-            URI.create(stack.keycloak.issuer("gatehouse") + "/protocol/openid-connect/token"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return new ObjectMapper().readTree(response.body()).get("access_token").asText();
-  }
-
-  private static String enc(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    return stack.getWithBearer(path, token).statusCode();
   }
 
   private static void shot(Page page, String name) {

@@ -2,31 +2,21 @@ package dev.gatehouse.it.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import dev.gatehouse.it.support.RealKeycloak;
 import dev.gatehouse.it.support.RealPostgres;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
 import dev.gatehouse.stack.postgres.PostgresServer;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,38 +30,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({RealKeycloak.class, RealPostgres.class})
 class ConsoleIT {
-  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
   private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
   private static final double TIMEOUT_MS = 90_000;
   private static final Duration PROPAGATION = Duration.ofSeconds(30);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static SsoStack stack;
-  private static Playwright playwright;
+  private static HeadlessChromium chromium;
   private static Browser browser;
-  private static final HttpClient http = HttpClient.newBuilder()
-      .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start(KeycloakServer keycloak, PostgresServer postgres) {
     stack = SsoStack.start(keycloak, postgres);
-    playwright = Playwright.create(new Playwright.CreateOptions()
-        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(CHROMIUM)
-        .setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run",
-            "--host-resolver-rules=MAP *." + SsoStack.PARENT_DOMAIN + " 127.0.0.1")));
+    chromium = HeadlessChromium.launch();
+    browser = chromium.browser();
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (playwright != null) {
-      playwright.close();
+    if (chromium != null) {
+      chromium.close();
     }
     if (stack != null) {
       stack.close();
@@ -132,7 +109,7 @@ class ConsoleIT {
       row.waitFor();
       shot(page, "console-02-new-api-token");
 
-      assertThat(bearer("/api/v1/roles", token).statusCode()).as("the new token works for a program").isEqualTo(200);
+      assertThat(stack.getWithBearer("/api/v1/roles", token).statusCode()).as("the new token works for a program").isEqualTo(200);
 
       page.evaluate("location.hash = '#/me'");
       page.click("nav a[data-view=tokens]");
@@ -174,8 +151,8 @@ class ConsoleIT {
 
   @Test
   void anAdministratorCreatesAnActivityLinksAPermissionSeesAUserGainAccessAndUndoesIt() throws Exception {
-    String erin = passwordToken("erin");
-    assertThat(bearer("/api/v1/echo", erin).statusCode()).as("no activity for /api/v1/echo yet").isEqualTo(403);
+    String erin = stack.passwordToken("erin");
+    assertThat(stack.getWithBearer("/api/v1/echo", erin).statusCode()).as("no activity for /api/v1/echo yet").isEqualTo(403);
     try (BrowserContext context = browser.newContext()) {
       context.setDefaultTimeout(TIMEOUT_MS);
       Page page = context.newPage();
@@ -270,9 +247,9 @@ class ConsoleIT {
       assertThat(robotToken).startsWith("gatehouse_pat_");
       card.locator("tr[data-token-name='partner-sync']").waitFor();
       shot(page, "console-08-robot-token");
-      assertThat(bearer("/api/v1/roles", robotToken).statusCode()).as("the robot's default roles allow it")
+      assertThat(stack.getWithBearer("/api/v1/roles", robotToken).statusCode()).as("the robot's default roles allow it")
           .isEqualTo(200);
-      assertThat(bearer("/api/v1/users", robotToken).statusCode()).as("view-users is not a default permission")
+      assertThat(stack.getWithBearer("/api/v1/users", robotToken).statusCode()).as("view-users is not a default permission")
           .isEqualTo(403);
 
       // Its roles, given and taken in the console: talent-manager (view-users) opens /api/v1/users for its token.
@@ -363,7 +340,7 @@ class ConsoleIT {
       page.click("#import-apply");
       page.waitForSelector("#import-status:text('Applied')");
       assertThat(serviceActivities(page, name)).isEqualTo(2);
-      String erin = passwordToken("erin");
+      String erin = stack.passwordToken("erin");
       // Authorized now (whatever the demo upstream answers for a path it does not serve).
       awaitStatus("/" + name + "/things", erin, status -> status != 401 && status != 403 && status < 500);
 
@@ -417,41 +394,18 @@ class ConsoleIT {
     return ((Number) count).intValue();
   }
 
-  private static HttpResponse<String> bearer(String path, String token) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.loopbackGateway() + path))
-        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
   /** Polls until the gateway's answer satisfies {@code expected}: changes reach it through PostgreSQL and Keycloak. */
   private static void awaitStatus(String path, String token, IntPredicate expected) throws Exception {
     Instant deadline = Instant.now().plus(PROPAGATION);
     int last;
     do {
-      last = bearer(path, token).statusCode();
+      last = stack.getWithBearer(path, token).statusCode();
       if (expected.test(last)) {
         return;
       }
       Thread.sleep(200);
     } while (Instant.now().isBefore(deadline));
     throw new AssertionError("GET " + path + " still answers " + last + " after " + PROPAGATION.toSeconds() + " s");
-  }
-
-  /** An access token for a test user of the gatehouse realm (password grant through the public gatehouse-test client). */
-  private static String passwordToken(String user) throws Exception {
-    String form = "grant_type=password&client_id=gatehouse-test&username=" + enc(user) + "&password=" + enc(user);
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-            URI.create(stack.keycloak.issuer("gatehouse") + "/protocol/openid-connect/token"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    JsonNode json = JSON.readTree(response.body());
-    return json.get("access_token").asText();
-  }
-
-  private static String enc(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   private static void shot(Page page, String name) {

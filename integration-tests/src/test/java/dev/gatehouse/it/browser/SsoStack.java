@@ -1,5 +1,7 @@
 package dev.gatehouse.it.browser;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +14,12 @@ import dev.gatehouse.stack.keycloak.KeycloakAdminClient;
 import dev.gatehouse.stack.keycloak.KeycloakServer;
 import dev.gatehouse.stack.postgres.PostgresServer;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +33,8 @@ import java.util.function.Consumer;
  */
 final class SsoStack implements AutoCloseable {
   static final String PARENT_DOMAIN = LocalGateway.LOCAL_PARENT_DOMAIN;
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
   final KeycloakServer keycloak;
   final LocalDemoService demo;
@@ -65,6 +75,29 @@ final class SsoStack implements AutoCloseable {
   /** The gateway on loopback, for java.net.http clients (which cannot resolve *.gatehouse.test). */
   String loopbackGateway() {
     return gateway.baseUrl();
+  }
+
+  /** An access token for a test user of the gatehouse realm (password grant through the public gatehouse-test client). */
+  String passwordToken(String user) throws Exception {
+    String form = "grant_type=password&client_id=gatehouse-test&username=" + enc(user) + "&password=" + enc(user);
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+            URI.create(keycloak.issuer("gatehouse") + "/protocol/openid-connect/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return new ObjectMapper().readTree(response.body()).get("access_token").asText();
+  }
+
+  /** {@code GET path} through the gateway on loopback, with {@code token} as the bearer credential. */
+  HttpResponse<String> getWithBearer(String path, String token) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(loopbackGateway() + path))
+        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String enc(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   private static void registerGatewayUrls(KeycloakAdminClient admin, String publicUrl) {
