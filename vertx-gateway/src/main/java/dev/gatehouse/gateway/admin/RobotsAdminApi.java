@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,8 +16,10 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -36,6 +39,9 @@ import java.util.regex.Pattern;
  * administration rights, or Gatehouse's reserved service-account roles (the pack decides, see its RobotRoles). This
  * gateway also refuses to give a role whose permissions open its own admin API (the activities guarding
  * {@value ActivitiesAdminApi#MOUNT}): a robot's API token, held by a third party, must not administer Gatehouse.
+ * The pack does not know this gateway's activities, so every role listing it answers (GET, and the answers to PUT and
+ * DELETE) is marked here: an assignable role this gateway refuses gets {@code "refused": why}, one it cannot check
+ * now {@code "unchecked": why} (giving it is then refused with 503), by the same {@link RobotRoleGuard} as PUT.
  * Each call goes to the extension pack's {@code /admin/realms/{realm}/api-tokens} with the GATEWAY's service-account
  * token: the administrator's own token has no Keycloak admin role. That account holds only the realm role
  * {@value #ROBOT_MANAGER_ROLE}, which lets it manage robots and their tokens and nothing else (no people, no roles).
@@ -50,9 +56,8 @@ public final class RobotsAdminApi {
   private final String apiTokensUrl;
   private final Supplier<Future<String>> serviceAccountToken;
   private final long timeoutMillis;
-  /** Null: no role can be given (the gateway cannot tell whether a role would open its admin API). */
-  private PermissionCatalog permissions;
-  private Supplier<AccessPolicy> policy;
+  /** Without {@link #withRoleGuard}: no role can be given (the gateway cannot tell whether it would open its admin API). */
+  private RobotRoleGuard roleGuard = new RobotRoleGuard(null, null);
 
   /**
    * @param adminRealmUrl        such as {@code http://keycloak:8080/admin/realms/gatehouse}
@@ -71,8 +76,7 @@ public final class RobotsAdminApi {
    * whether they would open the admin API (the same question the console's {@code admin} flag asks).
    */
   public RobotsAdminApi withRoleGuard(PermissionCatalog permissions, Supplier<AccessPolicy> policy) {
-    this.permissions = permissions;
-    this.policy = policy;
+    this.roleGuard = new RobotRoleGuard(permissions, policy);
     return this;
   }
 
@@ -94,12 +98,12 @@ public final class RobotsAdminApi {
       call(ctx, HttpMethod.DELETE, apiTokensUrl + "/users/" + id + "/" + tokenId, false);
     }));
     router.get("/robots/:id/roles").handler(ctx -> withId(ctx, id ->
-        call(ctx, HttpMethod.GET, apiTokensUrl + "/robots/" + id + "/roles", false)));
+        call(ctx, HttpMethod.GET, apiTokensUrl + "/robots/" + id + "/roles", false, this::markAssignableRoles)));
     router.put("/robots/:id/roles/:role").handler(ctx -> withId(ctx, id -> withRole(ctx, role ->
-        grantable(ctx, role, () -> call(ctx, HttpMethod.PUT, rolesUrl(id, role), false)))));
+        grantable(ctx, role, () -> call(ctx, HttpMethod.PUT, rolesUrl(id, role), false, this::markAssignableRoles)))));
     // Taking a role away only lowers what the robot can do: no guard beyond the pack's.
     router.delete("/robots/:id/roles/:role").handler(ctx -> withId(ctx, id -> withRole(ctx, role ->
-        call(ctx, HttpMethod.DELETE, rolesUrl(id, role), false))));
+        call(ctx, HttpMethod.DELETE, rolesUrl(id, role), false, this::markAssignableRoles))));
   }
 
   private String rolesUrl(String id, String role) {
@@ -123,31 +127,54 @@ public final class RobotsAdminApi {
 
   /** Runs {@code then} unless {@code role}'s permissions would open this gateway's admin API (then 403). */
   private void grantable(RoutingContext ctx, String role, Runnable then) {
-    if (permissions == null || policy == null || !policy.get().loaded()) {
-      ErrorReply.unavailable(ctx.request(), "This gateway cannot check now whether the role '" + role + "' would"
-          + " open its admin API, so no role was given. Try again shortly.");
-      return;
-    }
-    permissions.permissionsOf(new PolicySubject(PolicySubject.Kind.ROLE, role)).onComplete(result -> {
-      if (result.failed()) {
-        if (result.cause() instanceof UnknownSubjectException) {
-          ErrorReply.notFound(ctx.request(), "There is no realm role named '" + role + "'. Pick one of the roles"
-              + " listed as assignable.");
-        } else {
-          ErrorReply.unavailable(ctx.request(), "Keycloak cannot tell the permissions of the role '" + role + "' now ("
-              + result.cause().getMessage() + "), so no role was given. Try again shortly.");
-        }
-        return;
+    roleGuard.check(role).onSuccess(verdict -> {
+      switch (verdict.outcome()) {
+        case GRANTABLE -> then.run();
+        case OPENS_ADMIN_API -> ErrorReply.send(ctx.request(), 403, "role_not_assignable", "'" + role + "' "
+            + RobotRoleGuard.OPENS_ADMIN_API + ": a robot's API token, held by a third party, must not administer"
+            + " Gatehouse. Give the robot a role with only the permissions its calls need.");
+        case NO_SUCH_ROLE -> ErrorReply.notFound(ctx.request(), "There is no realm role named '" + role + "'. Pick one"
+            + " of the roles listed as assignable.");
+        case UNCHECKED -> ErrorReply.unavailable(ctx.request(), "This gateway cannot check now whether the role '"
+            + role + "' would open its admin API (" + verdict.reason() + "), so no role was given. Try again shortly.");
       }
-      Set<String> carried = result.result().permissions();
-      if (policy.get().decide("GET", ActivitiesAdminApi.MOUNT + "/activities", carried).allowed()) {
-        ErrorReply.send(ctx.request(), 403, "role_not_assignable", "'" + role + "' carries permissions that open"
-            + " Gatehouse's admin API: a robot's API token, held by a third party, must not administer Gatehouse."
-            + " Give the robot a role with only the permissions its calls need.");
-        return;
-      }
-      then.run();
     });
+  }
+
+  /**
+   * The pack's role listing ({@code {"robot", "assigned": [{"name", "description"}], "assignable": [...]}}) with each
+   * assignable role this gateway would not give marked, checked in parallel. An answer of another shape is relayed
+   * as it came (the console then shows the pack's listing, and PUT still guards every role).
+   */
+  private Future<Buffer> markAssignableRoles(Buffer body) {
+    JsonObject listing;
+    JsonArray assignable;
+    try {
+      listing = body.toJsonObject();
+      assignable = listing.getJsonArray("assignable");
+    } catch (DecodeException | ClassCastException e) {
+      return Future.succeededFuture(body);
+    }
+    if (assignable == null) {
+      return Future.succeededFuture(body);
+    }
+    List<Future<Void>> marked = new ArrayList<>();
+    for (Object entry : assignable) {
+      if (entry instanceof JsonObject role && role.getValue("name") instanceof String name) {
+        marked.add(roleGuard.check(name).map(verdict -> {
+          switch (verdict.outcome()) {
+            case GRANTABLE -> { }
+            case OPENS_ADMIN_API -> role.put("refused", RobotRoleGuard.OPENS_ADMIN_API + ": a robot's API token must"
+                + " not administer Gatehouse");
+            case NO_SUCH_ROLE -> role.put("refused", "Keycloak has no realm role by this name any more");
+            case UNCHECKED -> role.put("unchecked", "this gateway cannot tell now whether it would open its admin API ("
+                + verdict.reason() + "), so it is not given until it can. Try again shortly.");
+          }
+          return null;
+        }));
+      }
+    }
+    return Future.all(marked).map(all -> listing.toBuffer());
   }
 
   private static void withId(RoutingContext ctx, java.util.function.Consumer<String> then) {
@@ -161,6 +188,12 @@ public final class RobotsAdminApi {
   }
 
   private void call(RoutingContext ctx, HttpMethod method, String url, boolean withBody) {
+    call(ctx, method, url, withBody, null);
+  }
+
+  /** {@code edit}, when not null, rewrites a successful answer's body before it is relayed (and never fails). */
+  private void call(RoutingContext ctx, HttpMethod method, String url, boolean withBody,
+      Function<Buffer, Future<Buffer>> edit) {
     Buffer body = null;
     if (withBody) {
       String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
@@ -180,11 +213,12 @@ public final class RobotsAdminApi {
       return sent == null ? request.send()
           : request.putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/json").sendBuffer(sent);
     });
-    answer.onComplete(result -> relay(ctx, result.failed() ? null : result.result(), result.cause()));
+    answer.onComplete(result -> relay(ctx, result.failed() ? null : result.result(), result.cause(), edit));
   }
 
   /** Keycloak's answer to the admin, never cached (it may hold a new token); failures say what to fix. */
-  private static void relay(RoutingContext ctx, HttpResponse<Buffer> response, Throwable failure) {
+  private static void relay(RoutingContext ctx, HttpResponse<Buffer> response, Throwable failure,
+      Function<Buffer, Future<Buffer>> edit) {
     if (response == null) {
       String why = failure == null ? "no answer" : failure.getMessage();
       ErrorReply.unavailable(ctx.request(), "Keycloak cannot manage robot users right now (" + why + "); nothing"
@@ -215,9 +249,17 @@ public final class RobotsAdminApi {
     Buffer body = response.body();
     if (body == null || body.length() == 0) {
       ctx.response().end();
-    } else {
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+      return;
     }
+    (edit == null ? Future.succeededFuture(body) : edit.apply(body)).onComplete(edited -> {
+      if (edited.failed()) {
+        // Never relay the unmarked listing: it would offer roles this gateway refuses as if they were fine.
+        ErrorReply.unavailable(ctx.request(), "This gateway could not check Keycloak's answer (" + edited.cause()
+            + "); try again shortly.");
+        return;
+      }
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(edited.result());
+    });
   }
 
   private static String keycloakError(Buffer body) {

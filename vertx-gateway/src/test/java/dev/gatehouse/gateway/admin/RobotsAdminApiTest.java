@@ -38,6 +38,13 @@ class RobotsAdminApiTest {
   private volatile boolean grantMissing;
   private volatile boolean tokenSourceDown;
   private int gatewayPort;
+  /** The pack's answer: it offers every application role, including those this gateway refuses. */
+  private static final JsonObject ROLE_LISTING = new JsonObject().put("robot", "partner-acme")
+      .put("assigned", new JsonArray().add(new JsonObject().put("name", "default-roles-test")))
+      .put("assignable", new JsonArray()
+          .add(new JsonObject().put("name", "admin").put("description", "Gatehouse administrators"))
+          .add(new JsonObject().put("name", "deleted-meanwhile"))
+          .add(new JsonObject().put("name", "partner").put("description", "Partner programs")));
   private final FakePermissionCatalog catalog = new FakePermissionCatalog()
       .subject(PolicySubject.Kind.ROLE, "partner", true, "view-roles")
       .subject(PolicySubject.Kind.ROLE, "admin", true, "view-roles", "manage-activities");
@@ -86,7 +93,7 @@ class RobotsAdminApiTest {
         request.response().setStatusCode(403).end(new JsonObject().put("error", "access_denied")
             .put("error_description", "'carol' is not a robot user").encode());
       } else if (path.startsWith(REALM_PATH + "/robots/r-1/roles")) {
-        request.response().end(new JsonObject().put("robot", "partner-acme").encode());
+        request.response().end(ROLE_LISTING.encode());
       } else if (path.startsWith(REALM_PATH + "/robots/person-1/roles")) {
         request.response().setStatusCode(403).end(new JsonObject().put("error", "access_denied")
             .put("error_description", "User 'person-1' is not a robot user").encode());
@@ -142,6 +149,46 @@ class RobotsAdminApiTest {
         "GET " + REALM_PATH + "/robots/r-1/roles Bearer gateway-sa-token ",
         "PUT " + REALM_PATH + "/robots/r-1/roles/partner Bearer gateway-sa-token ",
         "DELETE " + REALM_PATH + "/robots/r-1/roles/partner Bearer gateway-sa-token ");
+  }
+
+  @Test
+  void theListingMarksTheRolesThisGatewayRefusesAndKeepsThePacksFields() throws Exception {
+    HttpResponse<String> listed = send("GET", "/gatehouse/admin/robots/r-1/roles", null);
+    HttpResponse<String> given = send("PUT", "/gatehouse/admin/robots/r-1/roles/partner", null);
+
+    assertThat(listed.statusCode()).isEqualTo(200);
+    JsonObject listing = new JsonObject(listed.body());
+    assertThat(listing.getString("robot")).isEqualTo("partner-acme");
+    assertThat(listing.getJsonArray("assigned")).isEqualTo(ROLE_LISTING.getJsonArray("assigned"));
+    JsonObject admin = assignable(listing, "admin");
+    assertThat(admin.getString("description")).isEqualTo("Gatehouse administrators");
+    assertThat(admin.getString("refused")).contains("open Gatehouse's admin API");
+    assertThat(assignable(listing, "deleted-meanwhile").getString("refused")).contains("no realm role");
+    assertThat(assignable(listing, "partner").fieldNames()).containsExactlyInAnyOrder("name", "description");
+    assertThat(assignable(new JsonObject(given.body()), "admin").getString("refused"))
+        .as("the listing PUT answers, which the console shows next, is marked too").contains("admin API");
+  }
+
+  @Test
+  void withoutALoadedPolicyOrKeycloakEveryOfferedRoleIsUncheckedNeverSilentlyFine() throws Exception {
+    policy.loaded(false);
+    int askedBefore = catalog.subjectsAsked();
+    JsonObject notLoaded = new JsonObject(send("GET", "/gatehouse/admin/robots/r-1/roles", null).body());
+    assertThat(catalog.subjectsAsked()).as("no lookup without a policy to decide with").isEqualTo(askedBefore);
+    policy.loaded(true);
+    catalog.down(true);
+    JsonObject keycloakDown = new JsonObject(send("GET", "/gatehouse/admin/robots/r-1/roles", null).body());
+
+    for (String role : List.of("admin", "deleted-meanwhile", "partner")) {
+      assertThat(assignable(notLoaded, role).getString("unchecked")).contains("policy is not loaded yet");
+      assertThat(assignable(notLoaded, role).containsKey("refused")).isFalse();
+      assertThat(assignable(keycloakDown, role).getString("unchecked")).contains("could not be reached");
+    }
+  }
+
+  private static JsonObject assignable(JsonObject listing, String name) {
+    return listing.getJsonArray("assignable").stream().map(JsonObject.class::cast)
+        .filter(role -> name.equals(role.getString("name"))).findFirst().orElseThrow();
   }
 
   @Test
