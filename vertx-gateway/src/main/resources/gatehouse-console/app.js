@@ -398,9 +398,17 @@
     const render = (listing) => {
       const held = new Set(listing.assigned.map(r => r.name));
       const fieldId = 'robot-role-' + robot.id;
+      // The gateway marks the roles it would refuse ("refused") or cannot check now ("unchecked"): they stay in the
+      // list, disabled and said so in words, with the reason below, so that nobody wonders where a role went.
+      const offered = listing.assignable.filter(r => !held.has(r.name));
+      const withheld = offered.filter(r => r.refused || r.unchecked);
       const choice = h('select', {}, h('option', { value: '' }, 'Choose a role…'),
-        listing.assignable.filter(r => !held.has(r.name)).map(r => h('option', { value: r.name },
-          r.name + (r.description ? ' — ' + r.description : ''))));
+        offered.map(r => h('option', { value: r.name, disabled: Boolean(r.refused || r.unchecked) },
+          r.name + (r.description ? ' — ' + r.description : '')
+            + (r.refused ? ' (not for robots)' : r.unchecked ? ' (cannot be checked now)' : ''))));
+      const withheldNote = withheld.length === 0 ? null
+        : h('div', { class: 'hint withheld-roles', id: fieldId + '-withheld' }, 'Listed but not offered:',
+          h('ul', {}, withheld.map(r => h('li', { 'data-role': r.name }, r.name + ': ' + (r.refused || r.unchecked)))));
       const form = h('form', { class: 'row give-role-form', onsubmit: async (event) => {
         event.preventDefault();
         clearErrors(form);
@@ -409,8 +417,12 @@
           render((await api('PUT', url + '/' + encodeURIComponent(choice.value))).body);
           say(problem, 'ok', 'Gave ' + robot.username + ' the role ' + choice.value + '.');
         } catch (e) { showError(form, fieldId, e.message, problem); }
-      } }, field(fieldId, 'Give a role', choice, 'Application roles only: never admin roles or the default role.'),
+      } }, field(fieldId, 'Give a role', choice, 'Application roles only: never roles that administer Keycloak or'
+        + ' Gatehouse, nor the default role.'),
       h('button', { type: 'submit', class: 'give-role secondary' }, 'Give role'));
+      if (withheldNote) {
+        choice.setAttribute('aria-describedby', choice.getAttribute('aria-describedby') + ' ' + withheldNote.id);
+      }
       area.replaceChildren(h('h4', {}, 'Roles'),
         listing.assigned.length === 0 ? h('p', { class: 'hint' }, 'No roles.')
           : h('ul', { class: 'chips robot-role-list' }, listing.assigned.map(r => h('li', { 'data-role': r.name }, r.name,
@@ -422,7 +434,7 @@
                     say(problem, 'ok', 'Took the role ' + r.name + ' from ' + robot.username + '.');
                   } catch (e) { say(problem, 'error', e.message); }
                 } }, '×') : null))),
-        form);
+        form, withheldNote);
     };
     try {
       render((await api('GET', url)).body);
