@@ -15,8 +15,8 @@ import org.keycloak.models.UserModel;
 
 /**
  * Small stand-ins for Keycloak's models, for unit tests of the pack's decisions. Each answers only the methods named
- * in its table (a role also takes {@code addCompositeRole}, for cycles); any other call throws, so that a decision which starts reading something new fails loudly here
- * instead of being tested against a made-up default.
+ * in its table (a role also takes {@code addCompositeRole}, for cycles); any other call throws, so that a decision
+ * which starts reading something new fails loudly here instead of being tested against a made-up default.
  */
 final class KeycloakModelFakes {
   private KeycloakModelFakes() {}

@@ -56,7 +56,7 @@ public final class RobotsAdminApi {
   private final String apiTokensUrl;
   private final Supplier<Future<String>> serviceAccountToken;
   private final long timeoutMillis;
-  /** Without {@link #withRoleGuard}: no role can be given (the gateway cannot tell whether it would open its admin API). */
+  /** Without {@link #withRoleGuard} no role can be given: nothing tells whether it would open the admin API. */
   private RobotRoleGuard roleGuard = new RobotRoleGuard(null, null);
 
   /**
@@ -191,7 +191,7 @@ public final class RobotsAdminApi {
     call(ctx, method, url, withBody, null);
   }
 
-  /** {@code edit}, when not null, rewrites a successful answer's body before it is relayed (and never fails). */
+  /** {@code edit}, when not null, rewrites a successful answer's body before it is relayed (if it fails: 503). */
   private void call(RoutingContext ctx, HttpMethod method, String url, boolean withBody,
       Function<Buffer, Future<Buffer>> edit) {
     Buffer body = null;
