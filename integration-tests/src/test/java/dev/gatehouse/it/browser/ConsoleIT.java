@@ -259,7 +259,7 @@ class ConsoleIT {
           .setState(WaitForSelectorState.ATTACHED));
       assertThat(roles.locator("select option[value='admin']").isDisabled()).isTrue();
       assertThat(roles.locator("select option[value='admin']").textContent()).contains("not for robots");
-      assertThat(roles.locator(".withheld-roles li[data-role='admin']").textContent())
+      assertThat(roles.locator(".withheld-roles li[data-withheld-role='admin']").textContent())
           .contains("open Gatehouse's admin API");
       assertThat(roles.locator("select option[value='talent-manager']").isDisabled()).isFalse();
       roles.locator("select").selectOption("talent-manager");
