@@ -408,7 +408,8 @@
             + (r.refused ? ' (not for robots)' : r.unchecked ? ' (cannot be checked now)' : ''))));
       const withheldNote = withheld.length === 0 ? null
         : h('div', { class: 'hint withheld-roles', id: fieldId + '-withheld' }, 'Listed but not offered:',
-          h('ul', {}, withheld.map(r => h('li', { 'data-withheld-role': r.name }, r.name + ': ' + (r.refused || r.unchecked)))));
+          h('ul', {}, withheld.map(r => h('li', { 'data-withheld-role': r.name },
+            r.name + ': ' + (r.refused || r.unchecked)))));
       const form = h('form', { class: 'row give-role-form', onsubmit: async (event) => {
         event.preventDefault();
         clearErrors(form);
