@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -86,6 +87,30 @@ final class LoadTools {
   static void warmUp(String url, List<String> headers, String duration) throws Exception {
     new ProcessBuilder(wrkCommand(url, headers, duration)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+  }
+
+  /**
+   * Warm-up in {@code segments} wrk runs that share {@code total}: each run opens new connections and sends a token
+   * fetched for it. A single long run warms only the steady state; the first measured round then brought new
+   * connections and a new token, and the JIT recompiled (deoptimised) paths such as connection set-up and the cache
+   * miss while being measured. Segments compile those paths before measuring.
+   */
+  static void warmUpInSegments(String url, Supplier<String> token, String total, int segments) throws Exception {
+    long seconds = parseSeconds(total);
+    long each = Math.max(1, seconds / Math.max(1, segments));
+    for (int segment = 0; segment < segments; segment++) {
+      warmUp(url, token.get(), each + "s");
+    }
+  }
+
+  /** wrk's duration spelling ({@code 45s}, {@code 2m}) in seconds. */
+  static long parseSeconds(String duration) {
+    Matcher matcher = Pattern.compile("(\\d+)([sm]?)").matcher(duration.trim());
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("A duration is whole seconds or minutes, e.g. 45s or 2m, not " + duration);
+    }
+    long value = Long.parseLong(matcher.group(1));
+    return "m".equals(matcher.group(2)) ? value * 60 : value;
   }
 
   /** Warm-up, then a measured run of {@link #WARMUP} and {@link #DURATION}, as one markdown row. */

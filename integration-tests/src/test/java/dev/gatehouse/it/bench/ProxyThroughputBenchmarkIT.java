@@ -52,6 +52,8 @@ class ProxyThroughputBenchmarkIT {
       "upstream,nginx,pipe,http-proxy,warm,no-records,cold,api-token,jdk25").split(","));
   /** Measurements per target, taken in turn. */
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  /** The warm-up is split into this many wrk runs, each with new connections and a new token. */
+  private static final int WARMUP_SEGMENTS = Integer.getInteger("bench.warmupSegments", 5);
   /** Extra JVM options for the warm gateway, e.g. a profiler agent. */
   private static final String WARM_JVM_OPTIONS = System.getProperty("bench.gatewayJvmOptions", "");
   /** JVM options for the floor proxies (e.g. the same profiler as the gateway, to compare like with like). */
@@ -152,7 +154,7 @@ class ProxyThroughputBenchmarkIT {
       }
       targets.removeIf(target -> !TARGETS.contains(target.key()));
       for (Target target : targets) {
-        LoadTools.warmUp(target.url(), target.token().get(), LoadTools.WARMUP);
+        LoadTools.warmUpInSegments(target.url(), target.token(), LoadTools.WARMUP, WARMUP_SEGMENTS);
       }
       Map<Target, List<LoadTools.Measurement>> measured = new LinkedHashMap<>();
       for (int round = 0; round < ROUNDS; round++) {
@@ -171,7 +173,8 @@ class ProxyThroughputBenchmarkIT {
             String.join(", ", rounds.stream().map(m -> String.format("%.1f", m.cpuMicrosPerRequest())).toList())));
       }
       String report = table + "\nwrk -t2 -c" + LoadTools.CONNECTIONS + ", " + ROUNDS + " rounds of " + LoadTools.DURATION
-          + " per target after a " + LoadTools.WARMUP + " warm-up each, one run; "
+          + " per target after a " + LoadTools.WARMUP + " warm-up each (" + WARMUP_SEGMENTS
+          + " runs, each with new connections and a new token), one run; "
           + (LoadTools.PINNING ? "processes under test on CPU 0, wrk on CPU 1" : "not pinned") + ".\n";
       System.out.println(report);
       Files.createDirectories(Path.of("target/benchmarks"));

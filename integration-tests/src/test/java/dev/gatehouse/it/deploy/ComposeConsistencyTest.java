@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.RouteConfig;
 import dev.gatehouse.gateway.tls.TlsMode;
+import dev.gatehouse.stack.keycloak.RevocationDelivery;
 import dev.gatehouse.stack.keycloak.TokenExchangePermissions;
 import java.io.IOException;
 import java.net.URI;
@@ -73,18 +74,55 @@ class ComposeConsistencyTest {
     RepositoryFiles.assertSeedFitsTheRoutes(config, "docker-compose");
   }
 
+  /**
+   * Keycloak writes revocations into the gateways' database as the least-privileged role (it may add revocations and
+   * nothing else), never as the gateway's own user, which owns the policy: a Keycloak compromise must not be able to
+   * rewrite activities or services. Its password is the one init-databases.sh gives the role.
+   */
   @Test
-  void keycloakDeliversRevocationsToTheGatewaysDatabaseAsTheGatewaysUser() throws IOException {
+  void keycloakDeliversRevocationsAsTheLeastPrivilegedWriterNeverAsTheGatewaysUser() throws IOException {
     GatewayConfig config = gatewayConfig();
     Map<String, String> keycloakEnv = compose.environment("keycloak");
-    String prefix = "KC_SPI_EVENTS_LISTENER__GATEHOUSE_REVOCATIONS__";
+    String prefix = RevocationDelivery.ENV_PREFIX;
     assertThat(keycloakEnv.get(prefix + "JDBC_URL"))
         .as("Keycloak's revocation listener must write where the gateways read (their database)")
         .isEqualTo("jdbc:postgresql://" + config.database().host() + ":" + config.database().port() + "/"
             + config.database().database());
-    assertThat(keycloakEnv.get(prefix + "JDBC_USERNAME")).isEqualTo(config.database().user());
-    assertThat(keycloakEnv.get(prefix + "JDBC_PASSWORD")).isEqualTo(compose.environment("gateway")
-        .get("GATEHOUSE_DB_PASSWORD"));
+    assertThat(keycloakEnv.get(prefix + "JDBC_USERNAME"))
+        .as("Keycloak's relay must not use the gateway's database user %s (owner of the policy tables)",
+            config.database().user())
+        .isNotEqualTo(config.database().user())
+        .isEqualTo(RevocationDelivery.WRITER_ROLE);
+
+    // Each variable resolved to its own name shows where every value comes from.
+    ComposeFile traced = ComposeFile.load(root.resolve("docker-compose.yml"), variablesNamingThemselves());
+    String relayPassword = traced.environment("keycloak").get(prefix + "JDBC_PASSWORD");
+    assertThat(relayPassword)
+        .as("Keycloak's relay password must be the one init-databases.sh sets for %s (the postgres service's "
+            + "GATEHOUSE_REVOCATION_DB_PASSWORD)", RevocationDelivery.WRITER_ROLE)
+        .isEqualTo(traced.environment("postgres").get("GATEHOUSE_REVOCATION_DB_PASSWORD"))
+        .isEqualTo(variablesNamingThemselves().get("GATEHOUSE_REVOCATION_DB_PASSWORD"));
+    assertThat(traced.environment("keycloak").values())
+        .as("Keycloak must never get the gateway's database password")
+        .doesNotContain(traced.environment("gateway").get("GATEHOUSE_DB_PASSWORD"));
+    assertThat(compose.requiredVariableNames()).as("compose must refuse to start without the writer's password")
+        .contains("GATEHOUSE_REVOCATION_DB_PASSWORD");
+  }
+
+  /** init-databases.sh runs in the postgres container with only that service's environment. */
+  @Test
+  void initDatabasesScriptGetsEveryVariableItRequires() throws IOException {
+    Matcher required = Pattern.compile(": \"\\$\\{([A-Z_]+):\\?").matcher(
+        Files.readString(root.resolve("deploy/postgres/init-databases.sh")));
+    Set<String> names = new TreeSet<>();
+    while (required.find()) {
+      names.add(required.group(1));
+    }
+    assertThat(names).as("deploy/postgres/init-databases.sh requires these").contains(
+        "GATEHOUSE_DB_PASSWORD", "GATEHOUSE_KEYCLOAK_DB_PASSWORD", "GATEHOUSE_REVOCATION_DB_PASSWORD");
+    assertThat(compose.environment("postgres").keySet())
+        .as("the postgres service must pass every variable init-databases.sh requires, or its first start fails")
+        .containsAll(names);
   }
 
   @Test
@@ -355,6 +393,13 @@ class ComposeConsistencyTest {
     assertThat(exampleRun.exitCode()).as("entrypoint with a secret left at its .env.example value").isNotZero();
     assertThat(exampleRun.stderr()).contains("GATEHOUSE_GATEWAY_CLIENT_SECRET still holds the example value");
 
+    Map<String, String> exampleRelayPassword = new HashMap<>(secrets);
+    exampleRelayPassword.put(RevocationDelivery.JDBC_PASSWORD, exampleEnv.get("GATEHOUSE_REVOCATION_DB_PASSWORD"));
+    Commands.Result relayRun = runEntrypoint(exampleRelayPassword);
+    assertThat(relayRun.exitCode()).as("entrypoint with the relay's database password at its .env.example value")
+        .isNotZero();
+    assertThat(relayRun.stderr()).contains(RevocationDelivery.JDBC_PASSWORD + " still holds the example value");
+
     Commands.Result started = runEntrypoint(secrets);
     assertThat(started.exitCode()).as("entrypoint with every secret set; stderr: %s", started.stderr()).isZero();
     assertThat(started.stdout()).contains("kc-started start --optimized");
@@ -368,6 +413,13 @@ class ComposeConsistencyTest {
             .startsWith("change-me");
       }
     });
+  }
+
+  /** Every variable of .env.example, valued with its own name. */
+  private static Map<String, String> variablesNamingThemselves() {
+    Map<String, String> values = new HashMap<>();
+    exampleEnv.keySet().forEach(name -> values.put(name, "value-of-" + name));
+    return values;
   }
 
   private Commands.Result runEntrypoint(Map<String, String> env) throws IOException {

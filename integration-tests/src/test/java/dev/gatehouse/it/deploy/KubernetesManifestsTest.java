@@ -8,6 +8,7 @@ import dev.gatehouse.gateway.config.ServerSettings;
 import dev.gatehouse.gateway.testing.TestCertificates;
 import dev.gatehouse.gateway.tls.TlsMode;
 import dev.gatehouse.stack.StackLayout;
+import dev.gatehouse.stack.keycloak.RevocationDelivery;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -413,6 +414,39 @@ class KubernetesManifestsTest {
     assertThat(keycloakEnv.get("KC_DB_URL_HOST")).as("Keycloak and the gateway use the same PostgreSQL")
         .isEqualTo(config.database().host());
     assertThat(config.token().audiences()).as("the realm's audience mapper adds \"gateway\"").contains("gateway");
+  }
+
+  /**
+   * Keycloak writes revocations into the gateways' database as the least-privileged role, never as the gateway's own
+   * user (owner of the policy tables), and gets no Secret key the gateway's database password is in.
+   */
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void keycloakDeliversRevocationsAsTheLeastPrivilegedWriterNeverAsTheGatewaysUser(String overlay)
+      throws IOException {
+    KubernetesObjects objects = objects(overlay);
+    GatewayConfig config = gatewayConfig(objects);
+    Container keycloak = keycloakContainer(objects);
+    Map<String, String> keycloakEnv = objects.environment(keycloak);
+    String prefix = RevocationDelivery.ENV_PREFIX;
+    assertThat(keycloakEnv.get(prefix + "JDBC_URL")).as("%s: the relay writes into the gateways' database", overlay)
+        .endsWith("/" + config.database().database());
+    assertThat(keycloakEnv.get(prefix + "JDBC_USERNAME"))
+        .as("%s: Keycloak's relay must not use the gateway's database user %s (owner of the policy tables)",
+            overlay, config.database().user())
+        .isNotEqualTo(config.database().user())
+        .isEqualTo(RevocationDelivery.WRITER_ROLE);
+    EnvVar gatewayPassword = gatewayContainer(objects).getEnv().stream()
+        .filter(v -> v.getName().equals("GATEHOUSE_DB_PASSWORD")).findFirst()
+        .orElseThrow(() -> new AssertionError(overlay + ": the gateway gets no GATEHOUSE_DB_PASSWORD"));
+    var gatewayRef = gatewayPassword.getValueFrom().getSecretKeyRef();
+    for (EnvVar var : keycloak.getEnv()) {
+      var ref = var.getValueFrom() == null ? null : var.getValueFrom().getSecretKeyRef();
+      assertThat(ref != null && ref.getName().equals(gatewayRef.getName()) && ref.getKey().equals(gatewayRef.getKey()))
+          .as("%s: Keycloak env %s reads the gateway's database password (Secret %s key %s)", overlay, var.getName(),
+              gatewayRef.getName(), gatewayRef.getKey())
+          .isFalse();
+    }
   }
 
   @ParameterizedTest

@@ -17,6 +17,8 @@ final class GatewayDatabase implements AutoCloseable {
   static final String CHANNEL = "gatehouse_revocations";
   /** SQLSTATE undefined_table: the gateway has not created the table yet. */
   static final String UNDEFINED_TABLE = "42P01";
+  /** SQLSTATE insufficient_privilege: the user may not connect, or lacks its grants on the table. */
+  static final String INSUFFICIENT_PRIVILEGE = "42501";
 
   private static final String INSERT_AND_NOTIFY = "WITH inserted AS ("
       + " INSERT INTO revocations (kind, key, not_before, reason, expires_at, source)"

@@ -152,15 +152,27 @@ final class RevocationRelay {
     if (!warnings.shouldLog("delivery")) {
       return;
     }
-    String cause = e instanceof SQLException sql && GatewayDatabase.UNDEFINED_TABLE.equals(sql.getSQLState())
-        ? "the table revocations does not exist there yet: start a gateway once (it creates the table with its"
-            + " migration V003__revocations.sql), or point " + RevocationSettings.name(RevocationSettings.JDBC_URL)
-            + " at the gateways' database"
-        : e.getMessage();
+    String cause = failureCause(e);
     LOG.warnf("Gatehouse revocations: cannot deliver %d waiting revocations to %s: %s. They stay in Keycloak's"
             + " database (GATEHOUSE_REVOCATION_OUTBOX) and delivery is retried (next in %d ms); gateways refuse"
             + " revoked tokens only once it succeeds. (This warning repeats at most once a minute.)",
         backlog, settings.jdbcUrlForLogs(), cause, retryIn.toMillis());
+  }
+
+  /** What went wrong, with what to do for the causes a new installation meets. */
+  static String failureCause(Exception e) {
+    if (e instanceof SQLException sql && GatewayDatabase.UNDEFINED_TABLE.equals(sql.getSQLState())) {
+      return "the table revocations does not exist there yet: start a gateway once (it creates the table with its"
+          + " migration V003__revocations.sql), or point " + RevocationSettings.name(RevocationSettings.JDBC_URL)
+          + " at the gateways' database";
+    }
+    if (e instanceof SQLException sql && GatewayDatabase.INSUFFICIENT_PRIVILEGE.equals(sql.getSQLState())) {
+      return e.getMessage() + ". The database user of " + RevocationSettings.name(RevocationSettings.JDBC_USERNAME)
+          + " lacks CONNECT or its grants on revocations: a gateway grants them to gatehouse_revocation_writer at its"
+          + " first start only if the role existed by then; otherwise run the gateway's sql/revocation-writer-role.sql"
+          + " in its database (docs/operations.md, \"A least-privileged user for the relay\")";
+    }
+    return e.getMessage();
   }
 
   private void awaitWake(Duration timeout) {

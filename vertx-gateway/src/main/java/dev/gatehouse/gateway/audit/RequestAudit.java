@@ -9,6 +9,7 @@ import dev.gatehouse.gateway.tracing.GatewayTracing;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -137,9 +138,14 @@ public final class RequestAudit {
 
   /** One of the caller's permissions that the activity accepts (the first in name order, so records are stable). */
   static String grantingPermission(Activity activity, VerifiedToken token) {
+    // The smaller set is walked and the larger asked: an activity names one or two permissions, a caller dozens.
+    Set<String> required = activity.permissions();
+    Set<String> held = token.permissions();
+    Set<String> walked = required.size() <= held.size() ? required : held;
+    Set<String> asked = walked == required ? held : required;
     String found = null;
-    for (String permission : token.permissions()) {
-      if (activity.permissions().contains(permission) && (found == null || permission.compareTo(found) < 0)) {
+    for (String permission : walked) {
+      if (asked.contains(permission) && (found == null || permission.compareTo(found) < 0)) {
         found = permission;
       }
     }

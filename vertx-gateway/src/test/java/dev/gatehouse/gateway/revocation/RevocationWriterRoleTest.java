@@ -25,16 +25,34 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL with the gateway's tables: it can run the relay's statement and nothing else of use.
  */
 class RevocationWriterRoleTest {
-  private static final String SCRIPT = "sql/revocation-writer-role.sql";
-  private static final String ROLE = "gatehouse_revocation_writer";
+  static final String SCRIPT = "sql/revocation-writer-role.sql";
+  static final String ROLE = "gatehouse_revocation_writer";
   /** SQLSTATE insufficient_privilege. */
-  private static final String DENIED = "42501";
+  static final String DENIED = "42501";
   /** The relay's statement (keycloak-providers GatewayDatabase), with the pg client's placeholders. */
-  private static final String RELAY_INSERT = "WITH inserted AS ("
+  static final String RELAY_INSERT = "WITH inserted AS ("
       + " INSERT INTO revocations (kind, key, not_before, reason, expires_at, source)"
       + " SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM revocations WHERE source = $6)"
       + " RETURNING id)"
       + " SELECT pg_notify('gatehouse_revocations', id::text) FROM inserted";
+
+  /** What the role must be refused: everything but the relay's statement. */
+  static final List<String> REFUSED = List.of(
+      "SELECT * FROM activities",
+      "SELECT count(*) FROM activities",
+      "INSERT INTO activities (method, url_regex, description) VALUES ('GET', '/evil', 'planted')",
+      "UPDATE activities SET url_regex = '/.*'",
+      "DELETE FROM activities",
+      "TRUNCATE activities",
+      "SELECT * FROM activity_permissions",
+      "SELECT * FROM services",
+      "SELECT kind, key, reason FROM revocations",
+      "UPDATE revocations SET expires_at = 0",
+      "DELETE FROM revocations",
+      "TRUNCATE revocations",
+      "INSERT INTO revocations (id, kind, key, not_before, reason, expires_at, source)"
+          + " VALUES (999999, 'subject', '*', 0, 'x', 0, 'forged-id')",
+      "SELECT setval('revocations_id_seq', 1)");
 
   private static PostgresFixture fixture;
   private static Pool owner;
@@ -76,23 +94,7 @@ class RevocationWriterRoleTest {
 
   @Test
   void theRoleCannotReadOrChangeActivitiesServicesOrExistingRevocations() {
-    List<String> refused = List.of(
-        "SELECT * FROM activities",
-        "SELECT count(*) FROM activities",
-        "INSERT INTO activities (method, url_regex, description) VALUES ('GET', '/evil', 'planted')",
-        "UPDATE activities SET url_regex = '/.*'",
-        "DELETE FROM activities",
-        "TRUNCATE activities",
-        "SELECT * FROM activity_permissions",
-        "SELECT * FROM services",
-        "SELECT kind, key, reason FROM revocations",
-        "UPDATE revocations SET expires_at = 0",
-        "DELETE FROM revocations",
-        "TRUNCATE revocations",
-        "INSERT INTO revocations (id, kind, key, not_before, reason, expires_at, source)"
-            + " VALUES (999999, 'subject', '*', 0, 'x', 0, 'forged-id')",
-        "SELECT setval('revocations_id_seq', 1)");
-    for (String sql : refused) {
+    for (String sql : REFUSED) {
       Throwable failure = catchThrowable(() -> await(writer.query(sql).execute()));
       assertThat(failure).as(sql).isInstanceOf(PgException.class);
       assertThat(((PgException) failure).getSqlState()).as(sql + ": " + failure.getMessage()).isEqualTo(DENIED);
@@ -101,7 +103,7 @@ class RevocationWriterRoleTest {
         .iterator().next().getLong(0)).as("the seeded activity is untouched").isEqualTo(1);
   }
 
-  private static String script() throws Exception {
+  static String script() throws Exception {
     try (InputStream in = RevocationWriterRoleTest.class.getClassLoader().getResourceAsStream(SCRIPT)) {
       assertThat(in).as(SCRIPT + " on the classpath").isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
