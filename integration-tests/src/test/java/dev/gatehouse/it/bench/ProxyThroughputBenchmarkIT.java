@@ -34,8 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       verified-token cache, the same with the cache off (every request verifies the signature: the cold case), a
  *       user's API token, and, when Temurin 25 is installed, the warm case on JDK 25.</li>
  * </ul>
- * Every target gets the same request (the same Bearer token included). Each is warmed up once, then all are measured
- * in turn for {@code bench.rounds} rounds (medians reported). CPU per request is each process's user + system time
+ * Every target gets the same request (the same Bearer token included). Each is warmed up once (in several wrk runs,
+ * each with new connections and a new token), then all are measured in turn for {@code bench.rounds} rounds (medians reported). CPU per request is each process's user + system time
  * from /proc over a measured run. With {@code -Dbench.pin=true} every process under test shares CPU 0 and wrk runs on
  * CPU 1. Needs {@code wrk} and {@code nginx} (apt). Measures, asserts nothing about speed. One command, about 15
  * minutes: {@code mvn -B verify -pl integration-tests -am -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false
