@@ -132,7 +132,7 @@
 
   function page(title, ...content) {
     const m = main();
-    m.replaceChildren(h('h1', { id: 'view-title', tabindex: '-1' }, title), ...content);
+    m.replaceChildren(h('h1', { id: 'view-title', tabindex: '-1' }, title), ...content.filter(Boolean));
     document.title = title + ' · Gatehouse console';
     // After navigating inside the console, focus moves to the new view's heading; on the first load it stays at the
     // top of the page, so that the keyboard meets the skip link first.
@@ -424,9 +424,17 @@
       if (withheldNote) {
         choice.setAttribute('aria-describedby', choice.getAttribute('aria-describedby') + ' ' + withheldNote.id);
       }
-      area.replaceChildren(h('h4', {}, 'Roles'),
+      // A held role the gateway would never give (given in Keycloak's own console) is warned of in words, not colour.
+      const dangerous = listing.assigned.filter(r => r.warning);
+      const warning = dangerous.length === 0 ? null
+        : h('div', { class: 'status error robot-role-warning', role: 'alert' }, 'Take these roles away unless'
+          + ' intended:', h('ul', {}, dangerous.map(r => h('li', { 'data-warned-role': r.name },
+            r.name + ': ' + r.warning))));
+      // replaceChildren (unlike h) would write an absent part as the text "null": absent parts are left out.
+      area.replaceChildren(...[h('h4', {}, 'Roles'), warning,
         listing.assigned.length === 0 ? h('p', { class: 'hint' }, 'No roles.')
-          : h('ul', { class: 'chips robot-role-list' }, listing.assigned.map(r => h('li', { 'data-role': r.name }, r.name,
+          : h('ul', { class: 'chips robot-role-list' }, listing.assigned.map(r => h('li', { 'data-role': r.name },
+            r.name + (r.warning ? ' (opens the admin API)' : ''),
             listing.assignable.some(a => a.name === r.name)
               ? h('button', { type: 'button', class: 'remove-role', 'data-role': r.name,
                 'aria-label': 'Take ' + r.name + ' from ' + robot.username, onclick: async () => {
@@ -435,7 +443,7 @@
                     say(problem, 'ok', 'Took the role ' + r.name + ' from ' + robot.username + '.');
                   } catch (e) { say(problem, 'error', e.message); }
                 } }, '×') : null))),
-        form, withheldNote);
+        form, withheldNote].filter(Boolean));
     };
     try {
       render((await api('GET', url)).body);

@@ -286,6 +286,23 @@ class ConsoleIT {
       Object person = page.evaluate("id => fetch('/gatehouse/admin/robots/' + id + '/roles/talent-manager', {method:"
           + " 'PUT', headers: {'X-Requested-With': 'x'}}).then(r => r.text().then(t => r.status + ' ' + t))", erinId);
       assertThat(String.valueOf(person)).startsWith("403").contains("not a robot user");
+      // A role given behind the console's back (Keycloak's own admin console) that opens the admin API is warned of,
+      // and can be taken away here.
+      stack.keycloak.admin().post("gatehouse/users/" + robotId + "/role-mappings/realm",
+          List.of(stack.keycloak.admin().get("gatehouse/roles/admin").expect(200).json())).expect(204);
+      page.reload();
+      awaitConsole(page);
+      Locator warned = page.locator("section[data-robot='" + robot + "'] .robot-role-warning"
+          + " li[data-warned-role='admin']");
+      warned.waitFor();
+      assertThat(warned.textContent()).contains("can administer Gatehouse");
+      assertThat(roles.locator("li[data-role='admin']").textContent()).contains("opens the admin API");
+      shot(page, "console-15-robot-role-warning");
+      assertThat(roles.textContent()).as("no absent part written as text").doesNotContain("null");
+      roles.locator("button.remove-role[data-role='admin']").click();
+      roles.locator("li[data-role='admin']").waitFor(new Locator.WaitForOptions()
+          .setState(WaitForSelectorState.DETACHED));
+      assertThat(roles.locator(".robot-role-warning").count()).isZero();
       Locator revoke = card.locator("tr[data-token-name='partner-sync'] button.revoke");
       revoke.click();
       revoke.click();

@@ -143,7 +143,8 @@ public final class RobotsAdminApi {
 
   /**
    * The pack's role listing ({@code {"robot", "assigned": [{"name", "description"}], "assignable": [...]}}) with each
-   * assignable role this gateway would not give marked, checked in parallel. An answer of another shape is relayed
+   * assignable role this gateway would not give marked, and each assigned role that opens the admin API warned of
+   * ({@code "warning"}), checked in parallel. An answer of another shape is relayed
    * as it came (the console then shows the pack's listing, and PUT still guards every role).
    */
   private Future<Buffer> markAssignableRoles(Buffer body) {
@@ -169,6 +170,20 @@ public final class RobotsAdminApi {
             case NO_SUCH_ROLE -> role.put("refused", "Keycloak has no realm role by this name any more");
             case UNCHECKED -> role.put("unchecked", "this gateway cannot tell now whether it would open its admin API ("
                 + verdict.reason() + "), so it is not given until it can. Try again shortly.");
+          }
+          return null;
+        }));
+      }
+    }
+    // A role given outside this gateway (Keycloak's own console) may already open the admin API: say so, since the
+    // robot's tokens can then administer Gatehouse until the role is taken away.
+    JsonArray assigned = listing.getValue("assigned") instanceof JsonArray held ? held : new JsonArray();
+    for (Object entry : assigned) {
+      if (entry instanceof JsonObject role && role.getValue("name") instanceof String name) {
+        marked.add(roleGuard.check(name).map(verdict -> {
+          if (verdict.outcome() == RobotRoleGuard.Outcome.OPENS_ADMIN_API) {
+            role.put("warning", RobotRoleGuard.OPENS_ADMIN_API + ": this robot's API tokens can administer Gatehouse"
+                + " until the role is taken away");
           }
           return null;
         }));

@@ -45,6 +45,8 @@ class RobotsAdminApiTest {
           .add(new JsonObject().put("name", "admin").put("description", "Gatehouse administrators"))
           .add(new JsonObject().put("name", "deleted-meanwhile"))
           .add(new JsonObject().put("name", "partner").put("description", "Partner programs")));
+  /** What the fake pack answers for r-1's roles. */
+  private volatile JsonObject roleListing = ROLE_LISTING;
   private final FakePermissionCatalog catalog = new FakePermissionCatalog()
       .subject(PolicySubject.Kind.ROLE, "partner", true, "view-roles")
       .subject(PolicySubject.Kind.ROLE, "admin", true, "view-roles", "manage-activities");
@@ -93,7 +95,7 @@ class RobotsAdminApiTest {
         request.response().setStatusCode(403).end(new JsonObject().put("error", "access_denied")
             .put("error_description", "'carol' is not a robot user").encode());
       } else if (path.startsWith(REALM_PATH + "/robots/r-1/roles")) {
-        request.response().end(ROLE_LISTING.encode());
+        request.response().end(roleListing.encode());
       } else if (path.startsWith(REALM_PATH + "/robots/person-1/roles")) {
         request.response().setStatusCode(403).end(new JsonObject().put("error", "access_denied")
             .put("error_description", "User 'person-1' is not a robot user").encode());
@@ -167,6 +169,21 @@ class RobotsAdminApiTest {
     assertThat(assignable(listing, "partner").fieldNames()).containsExactlyInAnyOrder("name", "description");
     assertThat(assignable(new JsonObject(given.body()), "admin").getString("refused"))
         .as("the listing PUT answers, which the console shows next, is marked too").contains("admin API");
+  }
+
+  @Test
+  void anAssignedRoleThatOpensTheAdminApiIsWarnedOfAndOthersAreLeftAsThePackSentThem() throws Exception {
+    roleListing = ROLE_LISTING.copy();
+    roleListing.getJsonArray("assigned").add(new JsonObject().put("name", "admin"))
+        .add(new JsonObject().put("name", "partner"));
+
+    JsonObject listing = new JsonObject(send("GET", "/gatehouse/admin/robots/r-1/roles", null).body());
+
+    JsonArray assigned = listing.getJsonArray("assigned");
+    assertThat(assigned.getJsonObject(1).getString("warning")).contains("open Gatehouse's admin API")
+        .contains("until the role is taken away");
+    assertThat(assigned.getJsonObject(0).fieldNames()).containsExactly("name");
+    assertThat(assigned.getJsonObject(2).fieldNames()).containsExactly("name");
   }
 
   @Test
