@@ -17,8 +17,11 @@ import io.vertx.ext.web.client.WebClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -98,12 +101,12 @@ public final class RobotsAdminApi {
       call(ctx, HttpMethod.DELETE, apiTokensUrl + "/users/" + id + "/" + tokenId, false);
     }));
     router.get("/robots/:id/roles").handler(ctx -> withId(ctx, id ->
-        call(ctx, HttpMethod.GET, apiTokensUrl + "/robots/" + id + "/roles", false, this::markAssignableRoles)));
+        call(ctx, HttpMethod.GET, apiTokensUrl + "/robots/" + id + "/roles", false, this::markRoles)));
     router.put("/robots/:id/roles/:role").handler(ctx -> withId(ctx, id -> withRole(ctx, role ->
-        grantable(ctx, role, () -> call(ctx, HttpMethod.PUT, rolesUrl(id, role), false, this::markAssignableRoles)))));
+        grantable(ctx, role, () -> call(ctx, HttpMethod.PUT, rolesUrl(id, role), false, this::markRoles)))));
     // Taking a role away only lowers what the robot can do: no guard beyond the pack's.
     router.delete("/robots/:id/roles/:role").handler(ctx -> withId(ctx, id -> withRole(ctx, role ->
-        call(ctx, HttpMethod.DELETE, rolesUrl(id, role), false, this::markAssignableRoles))));
+        call(ctx, HttpMethod.DELETE, rolesUrl(id, role), false, this::markRoles))));
   }
 
   private String rolesUrl(String id, String role) {
@@ -144,10 +147,11 @@ public final class RobotsAdminApi {
   /**
    * The pack's role listing ({@code {"robot", "assigned": [{"name", "description"}], "assignable": [...]}}) with each
    * assignable role this gateway would not give marked, and each assigned role that opens the admin API warned of
-   * ({@code "warning"}), checked in parallel. An answer of another shape is relayed
-   * as it came (the console then shows the pack's listing, and PUT still guards every role).
+   * ({@code "warning"}). Roles are checked in parallel, each name once (a held role is usually listed as assignable
+   * too). An answer of another shape is relayed as it came (the console then shows the pack's listing, and PUT still
+   * guards every role).
    */
-  private Future<Buffer> markAssignableRoles(Buffer body) {
+  private Future<Buffer> markRoles(Buffer body) {
     JsonObject listing;
     JsonArray assignable;
     try {
@@ -159,37 +163,48 @@ public final class RobotsAdminApi {
     if (assignable == null) {
       return Future.succeededFuture(body);
     }
-    List<Future<Void>> marked = new ArrayList<>();
-    for (Object entry : assignable) {
-      if (entry instanceof JsonObject role && role.getValue("name") instanceof String name) {
-        marked.add(roleGuard.check(name).map(verdict -> {
-          switch (verdict.outcome()) {
-            case GRANTABLE -> { }
-            case OPENS_ADMIN_API -> role.put("refused", RobotRoleGuard.OPENS_ADMIN_API + ": a robot's API token must"
-                + " not administer Gatehouse");
-            case NO_SUCH_ROLE -> role.put("refused", "Keycloak has no realm role by this name any more");
-            case UNCHECKED -> role.put("unchecked", "this gateway cannot tell now whether it would open its admin API ("
-                + verdict.reason() + "), so it is not given until it can. Try again shortly.");
-          }
-          return null;
-        }));
-      }
-    }
-    // A role given outside this gateway (Keycloak's own console) may already open the admin API: say so, since the
-    // robot's tokens can then administer Gatehouse until the role is taken away.
     JsonArray assigned = listing.getValue("assigned") instanceof JsonArray held ? held : new JsonArray();
-    for (Object entry : assigned) {
+    Map<String, Future<RobotRoleGuard.Verdict>> verdicts = new HashMap<>();
+    List<Future<Void>> marked = new ArrayList<>();
+    mark(assignable, verdicts, marked, RobotsAdminApi::markOffered);
+    mark(assigned, verdicts, marked, RobotsAdminApi::warnIfItOpensTheAdminApi);
+    return Future.all(marked).map(all -> listing.toBuffer());
+  }
+
+  /** Checks each named role of {@code roles} (a name already in {@code verdicts} is not asked again), then marks it. */
+  private void mark(JsonArray roles, Map<String, Future<RobotRoleGuard.Verdict>> verdicts, List<Future<Void>> marked,
+      BiConsumer<JsonObject, RobotRoleGuard.Verdict> marker) {
+    for (Object entry : roles) {
       if (entry instanceof JsonObject role && role.getValue("name") instanceof String name) {
-        marked.add(roleGuard.check(name).map(verdict -> {
-          if (verdict.outcome() == RobotRoleGuard.Outcome.OPENS_ADMIN_API) {
-            role.put("warning", RobotRoleGuard.OPENS_ADMIN_API + ": this robot's API tokens can administer Gatehouse"
-                + " until the role is taken away");
-          }
+        marked.add(verdicts.computeIfAbsent(name, roleGuard::check).map(verdict -> {
+          marker.accept(role, verdict);
           return null;
         }));
       }
     }
-    return Future.all(marked).map(all -> listing.toBuffer());
+  }
+
+  /** An offered role this gateway would not give: why, so the console shows it disabled. */
+  private static void markOffered(JsonObject role, RobotRoleGuard.Verdict verdict) {
+    switch (verdict.outcome()) {
+      case GRANTABLE -> { }
+      case OPENS_ADMIN_API -> role.put("refused", RobotRoleGuard.OPENS_ADMIN_API + ": a robot's API token must not"
+          + " administer Gatehouse");
+      case NO_SUCH_ROLE -> role.put("refused", "Keycloak has no realm role by this name any more");
+      case UNCHECKED -> role.put("unchecked", "this gateway cannot tell now whether it would open its admin API ("
+          + verdict.reason() + "), so it is not given until it can. Try again shortly.");
+    }
+  }
+
+  /**
+   * A held role given outside this gateway (Keycloak's own console) may already open the admin API: say so, since
+   * the robot's tokens can then administer Gatehouse until the role is taken away.
+   */
+  private static void warnIfItOpensTheAdminApi(JsonObject role, RobotRoleGuard.Verdict verdict) {
+    if (verdict.outcome() == RobotRoleGuard.Outcome.OPENS_ADMIN_API) {
+      role.put("warning", RobotRoleGuard.OPENS_ADMIN_API + ": this robot's API tokens can administer Gatehouse until"
+          + " the role is taken away");
+    }
   }
 
   private static void withId(RoutingContext ctx, java.util.function.Consumer<String> then) {

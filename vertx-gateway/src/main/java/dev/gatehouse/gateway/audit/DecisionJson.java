@@ -15,21 +15,6 @@ public final class DecisionJson {
   public static final String EVENT = "gatehouse.decision";
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
-
-  private DecisionJson() {}
-
-  /**
-   * A generator for a stream of lines: it never closes or flushes {@code out} itself (the caller flushes once per
-   * batch) and separates nothing on its own ({@link #writeLine} ends each record with a newline).
-   */
-  static JsonGenerator linesTo(OutputStream out) throws IOException {
-    JsonGenerator json = FACTORY.createGenerator(out);
-    json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-    json.configure(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM, false);
-    json.setRootValueSeparator(null);
-    return json;
-  }
-
   // Names and the constant event value are encoded once: the writer thread otherwise spent a tenth of its time
   // escaping the same field names for every record.
   private static final SerializedString EVENT_VALUE = new SerializedString(EVENT);
@@ -52,6 +37,20 @@ public final class DecisionJson {
   private static final SerializedString F_SHADOW = new SerializedString("shadow");
   private static final SerializedString F_UPSTREAM_STATUS = new SerializedString("upstream_status");
   private static final SerializedString F_UPSTREAM_MS = new SerializedString("upstream_ms");
+
+  private DecisionJson() {}
+
+  /**
+   * A generator for a stream of lines: it never closes or flushes {@code out} itself (the caller flushes once per
+   * batch) and separates nothing on its own ({@link #writeLine} ends each record with a newline).
+   */
+  static JsonGenerator linesTo(OutputStream out) throws IOException {
+    JsonGenerator json = FACTORY.createGenerator(out);
+    json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+    json.configure(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM, false);
+    json.setRootValueSeparator(null);
+    return json;
+  }
 
   /** One record and its newline, into the generator's buffer; nothing reaches the stream before a flush. */
   static void writeLine(DecisionRecord record, JsonGenerator json, RecordTimes times) throws IOException {
